@@ -1,0 +1,24 @@
+/**
+ * Key Vault data plane (`@azure/keyvault-keys`). Used where the management plane cannot help: a cluster whose
+ * security profile names a key but not its vault's resource ID. Needs network reach and a data-plane role.
+ */
+import { KeyClient } from '@azure/keyvault-keys';
+import type { KeyVersionInfo } from '../kms/rotation';
+import type { AzureContext } from './azureContext';
+
+export function keyClient(ctx: AzureContext, vaultUrl: string): KeyClient {
+  return new KeyClient(vaultUrl, ctx.credential, {
+    // Only a local emulator on an IP address cannot pass this check; real clouds always keep it (cloud.ts).
+    disableChallengeResourceVerification: !ctx.cloud.verifyKeyVaultChallengeResource,
+  });
+}
+
+export async function listKeyVersionsFromDataPlane(ctx: AzureContext, vaultUrl: string, keyName: string, signal?: AbortSignal): Promise<KeyVersionInfo[]> {
+  const versions: KeyVersionInfo[] = [];
+  for await (const p of keyClient(ctx, vaultUrl).listPropertiesOfKeyVersions(keyName, { abortSignal: signal })) {
+    if (p.version && p.createdOn) {
+      versions.push({ version: p.version, createdOn: p.createdOn, enabled: p.enabled, expiresOn: p.expiresOn });
+    }
+  }
+  return versions;
+}

@@ -1,0 +1,54 @@
+/** Read-only cluster actions: Copy key ID, Open in portal, Show security profile. */
+import * as vscode from 'vscode';
+import { portalResourceUrl } from '../azure/cloud';
+import { ManagedClustersAdapter } from '../azure/managedClusters';
+import type { CommandContext } from './commandContext';
+import { clusterArgument } from './pickCluster';
+import { errorMessage } from '../views/fleetTree';
+
+export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('aksKms.copyKeyId', async (arg?: unknown) => {
+      const node = await clusterArgument(ctx, arg);
+      const keyId = node?.facts.kms.keyId;
+      if (!node) {
+        return;
+      }
+      if (!keyId) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0} does not use a customer-managed key.', node.facts.name));
+        return;
+      }
+      await vscode.env.clipboard.writeText(keyId);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied key ID of {0}', node.facts.name), 3000);
+      return keyId;
+    }),
+    vscode.commands.registerCommand('aksKms.openInPortal', async (arg?: unknown) => {
+      const node = await clusterArgument(ctx, arg);
+      const cloud = ctx.account.cloud;
+      if (!node || !cloud) {
+        return;
+      }
+      const url = portalResourceUrl(cloud, node.facts.id);
+      await vscode.env.openExternal(vscode.Uri.parse(url));
+      return url;
+    }),
+    vscode.commands.registerCommand('aksKms.showSecurityProfile', async (arg?: unknown) => {
+      const node = await clusterArgument(ctx, arg);
+      const azure = ctx.account.context;
+      if (!node || !azure) {
+        return;
+      }
+      try {
+        const apiVersion = vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined;
+        const cluster = await new ManagedClustersAdapter(azure, apiVersion).get(node.facts.id);
+        // The same shape `az aks show --query securityProfile` prints.
+        const content = JSON.stringify(cluster.properties?.securityProfile ?? null, null, 2);
+        const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
+        await vscode.window.showTextDocument(doc, { preview: true });
+        return content;
+      } catch (err) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Could not read {0}: {1}', node.facts.name, errorMessage(err)));
+      }
+    }),
+  ];
+}

@@ -1,0 +1,43 @@
+/** Entry point: builds the services, registers the view and commands. Nothing else happens here. */
+import * as vscode from 'vscode';
+import { AzureAccount } from './azure/account';
+import { registerClusterInfo } from './commands/clusterInfo';
+import type { CommandContext } from './commands/commandContext';
+import { registerRefresh } from './commands/refresh';
+import { registerSelectSubscriptions } from './commands/selectSubscriptions';
+import { registerSignIn } from './commands/signIn';
+import { FleetTreeProvider } from './views/fleetTree';
+import { createLog } from './views/log';
+
+/** What activate() returns: the extension's public API (used by other extensions and by the test suite). */
+export interface AksKmsApi {
+  readonly tree: FleetTreeProvider;
+  readonly account: AzureAccount;
+}
+
+export function activate(context: vscode.ExtensionContext): AksKmsApi {
+  const log = createLog();
+  const account = new AzureAccount();
+  const tree = new FleetTreeProvider(account, log);
+  const view = vscode.window.createTreeView('aksKms.fleet', { treeDataProvider: tree, showCollapseAll: true });
+  const ctx: CommandContext = { account, tree, log };
+
+  context.subscriptions.push(
+    log,
+    account,
+    tree,
+    view,
+    registerSignIn(ctx),
+    registerRefresh(ctx),
+    registerSelectSubscriptions(ctx),
+    ...registerClusterInfo(ctx),
+    account.onDidChange(() => void tree.refresh()),
+  );
+  // Learn whether a session already exists without prompting; the welcome view shows until then.
+  void account.refreshStatus();
+  return { tree, account };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,43 @@
+/**
+ * Fleet rows from Azure Resource Graph → ClusterFacts. The index may omit preview-only fields (AZURE.md), so a
+ * missing `kubernetesResourceObjectEncryptionProfile` means "unknown" unless the page shows the index carries it.
+ */
+import { ClusterFacts, identityKindOf, kmsStateOf } from './kmsState';
+import { ManagedClusterJson, SecurityProfileJson } from './managedCluster';
+
+/** The columns the fleet query projects (see src/azure/resourceGraph.ts). */
+export interface FleetRow {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location?: string;
+  identity?: ManagedClusterJson['identity'] | null;
+  kubernetesVersion?: string | null;
+  currentKubernetesVersion?: string | null;
+  provisioningState?: string | null;
+  apiServerAccessProfile?: { enableVnetIntegration?: boolean } | null;
+  securityProfile?: SecurityProfileJson | null;
+}
+
+/** True when at least one row carries the preview field — then the index knows it, and absence means "not set". */
+export function indexCarriesPreviewFields(rows: readonly FleetRow[]): boolean {
+  return rows.some(r => r.securityProfile?.kubernetesResourceObjectEncryptionProfile !== undefined);
+}
+
+export function clusterFactsFromRow(row: FleetRow, previewFieldsKnown: boolean): ClusterFacts {
+  const identity = row.identity ?? undefined;
+  return {
+    id: row.id,
+    name: row.name,
+    subscriptionId: row.subscriptionId,
+    resourceGroup: row.resourceGroup,
+    location: row.location,
+    kubernetesVersion: row.currentKubernetesVersion ?? row.kubernetesVersion ?? undefined,
+    provisioningState: row.provisioningState ?? undefined,
+    identity: identityKindOf(identity),
+    userAssignedIdentityIds: Object.keys(identity?.userAssignedIdentities ?? {}),
+    apiServerVnetIntegration: row.apiServerAccessProfile?.enableVnetIntegration === true,
+    kms: kmsStateOf(row.securityProfile ?? undefined, previewFieldsKnown),
+  };
+}

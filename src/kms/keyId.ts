@@ -1,0 +1,57 @@
+/**
+ * Key Vault key identifiers: `https://{vault host}/keys/{name}[/{version}]`.
+ * Versioned vs versionless decides the KMS experience (AZURE.md): a versioned ID means legacy KMS.
+ */
+
+export interface KeyId {
+  /** `https://{host}` — the vault's data-plane URL without a trailing slash. */
+  readonly vaultUrl: string;
+  /** Host name without port, e.g. `myvault.vault.azure.net`. */
+  readonly vaultHost: string;
+  readonly name: string;
+  readonly version?: string;
+}
+
+const KEY_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+const KEY_VERSION = /^[0-9a-zA-Z]{1,64}$/;
+
+export type KeyIdParse = { ok: true; keyId: KeyId } | { ok: false; reason: string };
+
+/** Parses a key ID; the reason says what is wrong so a user can fix it. */
+export function parseKeyId(raw: string): KeyIdParse {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return { ok: false, reason: `"${raw}" is not a URL. A key ID looks like https://<vault>.vault.azure.net/keys/<name>.` };
+  }
+  if (url.protocol !== 'https:') {
+    return { ok: false, reason: 'A key ID must start with https://.' };
+  }
+  if (url.search || url.hash) {
+    return { ok: false, reason: 'A key ID has no query string or fragment.' };
+  }
+  const parts = url.pathname.split('/').filter(p => p.length > 0);
+  if (parts.length < 2 || parts.length > 3 || parts[0] !== 'keys') {
+    return { ok: false, reason: 'A key ID has the path /keys/<name> or /keys/<name>/<version>.' };
+  }
+  const [, name, version] = parts;
+  if (!KEY_NAME.test(name)) {
+    return { ok: false, reason: `Key name "${name}" must be 1–127 letters, digits or hyphens.` };
+  }
+  if (version !== undefined && !KEY_VERSION.test(version)) {
+    return { ok: false, reason: `Key version "${version}" must be letters and digits only.` };
+  }
+  return { ok: true, keyId: { vaultUrl: `${url.protocol}//${url.host}`, vaultHost: url.hostname.toLowerCase(), name, version } };
+}
+
+/** The versionless form the new KMS experience uses. */
+export function versionlessKeyId(keyId: KeyId): string {
+  return `${keyId.vaultUrl}/keys/${keyId.name}`;
+}
+
+/** True when the vault host belongs to the cloud's Key Vault DNS suffix (e.g. `vault.azure.cn`). */
+export function keyIdInCloud(keyId: KeyId, keyVaultDnsSuffix: string): boolean {
+  const suffix = keyVaultDnsSuffix.toLowerCase().replace(/^\./, '');
+  return keyId.vaultHost === suffix || keyId.vaultHost.endsWith(`.${suffix}`);
+}

@@ -1,0 +1,59 @@
+/**
+ * Rotation age of a cluster's key: which version is current, how old it is, and whether AKS has had time to pick it
+ * up (its KMS controller polls for new versions within 6 hours — AZURE.md, "rotation").
+ */
+
+export const AKS_PICKUP_WINDOW_MS = 6 * 60 * 60 * 1000;
+
+export interface KeyVersionInfo {
+  readonly version: string;
+  readonly createdOn: Date;
+  readonly enabled?: boolean;
+  readonly expiresOn?: Date;
+}
+
+export interface RotationSummary {
+  /** The newest enabled version: what the new KMS experience uses. */
+  readonly current: KeyVersionInfo;
+  readonly currentAgeMs: number;
+  /** A current version younger than the pickup window may not be in use by AKS yet. */
+  readonly pendingPickup: boolean;
+  /** For a versioned (legacy) key ID: the version the cluster is pinned to, if found. */
+  readonly pinned?: KeyVersionInfo;
+  readonly pinnedAgeMs?: number;
+  readonly versionCount: number;
+}
+
+export function summarizeRotation(versions: readonly KeyVersionInfo[], now: Date, pinnedVersion?: string): RotationSummary | undefined {
+  const usable = versions.filter(v => v.enabled !== false);
+  const newestFirst = [...(usable.length ? usable : versions)].sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime());
+  const current = newestFirst[0];
+  if (!current) {
+    return undefined;
+  }
+  const currentAgeMs = Math.max(0, now.getTime() - current.createdOn.getTime());
+  const pinned = pinnedVersion ? versions.find(v => v.version.toLowerCase() === pinnedVersion.toLowerCase()) : undefined;
+  return {
+    current,
+    currentAgeMs,
+    pendingPickup: pinnedVersion === undefined && currentAgeMs < AKS_PICKUP_WINDOW_MS,
+    pinned,
+    pinnedAgeMs: pinned ? Math.max(0, now.getTime() - pinned.createdOn.getTime()) : undefined,
+    versionCount: versions.length,
+  };
+}
+
+export type AgeUnit = 'minutes' | 'hours' | 'days';
+
+/** Splits an age into the one unit a person would say: "40 minutes", "2 hours", "12 days". */
+export function ageInUnits(ageMs: number): { value: number; unit: AgeUnit } {
+  const minutes = Math.floor(ageMs / 60_000);
+  if (minutes < 60) {
+    return { value: minutes, unit: 'minutes' };
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    return { value: hours, unit: 'hours' };
+  }
+  return { value: Math.floor(hours / 24), unit: 'days' };
+}

@@ -1,0 +1,320 @@
+/**
+ * The "AKS KMS" tree: subscriptions → clusters → detail rows. Clusters come from one paged Resource Graph query
+ * (subscriptions fill in as their rows arrive); a cluster's full GET and key versions are read only when it is
+ * expanded or hovered, then cached until Refresh.
+ */
+import * as vscode from 'vscode';
+import type { AzureAccount } from '../azure/account';
+import { FleetService } from '../azure/fleetService';
+import type { SubscriptionInfo } from '../azure/subscriptions';
+import { clusterContextValue } from '../kms/contextValue';
+import type { ClusterFacts } from '../kms/kmsState';
+import { clusterDetailRows, clusterHover, KeyVersionsResult } from './clusterDetails';
+import { kmsStateIcon, kmsStateLabel } from './labels';
+import type { Log } from './log';
+import type { ClusterNode, DetailNode, FleetNode, MessageNode, SubscriptionNode } from './treeNodes';
+
+type LoadState = { phase: 'idle' } | { phase: 'loading' } | { phase: 'loaded' } | { phase: 'failed'; message: string };
+
+export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<FleetNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  private subscriptions: SubscriptionNode[] = [];
+  private readonly clustersBySubscription = new Map<string, Map<string, ClusterNode>>();
+  private readonly keyVersions = new Map<string, Promise<KeyVersionsResult>>();
+  private readonly fullFacts = new Map<string, Promise<ClusterFacts>>();
+  private state: LoadState = { phase: 'idle' };
+  private generation = 0;
+  private loading?: Promise<void>;
+
+  constructor(
+    private readonly account: AzureAccount,
+    private readonly log: Log,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Drops every cache and reloads subscriptions and clusters. Resolves when the fleet is loaded. */
+  refresh(): Promise<void> {
+    this.generation++;
+    this.subscriptions = [];
+    this.clustersBySubscription.clear();
+    this.keyVersions.clear();
+    this.fullFacts.clear();
+    this.state = { phase: 'idle' };
+    this.loading = undefined;
+    this.changed.fire(undefined);
+    return this.ensureLoaded();
+  }
+
+  /** Starts the load once; later callers await the same load. */
+  ensureLoaded(): Promise<void> {
+    this.loading ??= this.load(this.generation);
+    return this.loading;
+  }
+
+  private service(): FleetService | undefined {
+    const ctx = this.account.context;
+    if (!ctx) {
+      return undefined;
+    }
+    return new FleetService(ctx, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined);
+  }
+
+  private async load(generation: number): Promise<void> {
+    const service = this.service();
+    if (!service) {
+      return;
+    }
+    this.state = { phase: 'loading' };
+    const started = Date.now();
+    try {
+      const all = await service.listSubscriptions();
+      const selected = selectedSubscriptionIds();
+      const visible = selected.length ? all.filter(s => selected.includes(s.subscriptionId.toLowerCase())) : all;
+      if (generation !== this.generation) {
+        return;
+      }
+      this.subscriptions = visible.map(subscription => ({ kind: 'subscription', subscription }));
+      this.changed.fire(undefined);
+      await service.loadClusters(visible.map(s => s.subscriptionId), {
+        onClusters: clusters => {
+          if (generation === this.generation) {
+            this.addClusters(clusters);
+          }
+        },
+      });
+      if (generation !== this.generation) {
+        return;
+      }
+      this.state = { phase: 'loaded' };
+      const count = [...this.clustersBySubscription.values()].reduce((n, m) => n + m.size, 0);
+      this.log.info(`Listed ${count} clusters in ${visible.length} of ${all.length} subscriptions in ${Date.now() - started} ms.`);
+    } catch (err) {
+      if (generation !== this.generation) {
+        return;
+      }
+      const message = errorMessage(err);
+      this.state = { phase: 'failed', message };
+      this.log.error(`Listing the fleet failed: ${message}`);
+    }
+    this.changed.fire(undefined);
+  }
+
+  private addClusters(clusters: ClusterFacts[]): void {
+    const touched = new Set<string>();
+    for (const facts of clusters) {
+      const key = facts.subscriptionId.toLowerCase();
+      let map = this.clustersBySubscription.get(key);
+      if (!map) {
+        map = new Map();
+        this.clustersBySubscription.set(key, map);
+      }
+      const existing = map.get(facts.id.toLowerCase());
+      if (existing) {
+        existing.facts = facts;
+        this.changed.fire(existing);
+      } else {
+        map.set(facts.id.toLowerCase(), { kind: 'cluster', facts });
+        touched.add(key);
+      }
+    }
+    for (const node of this.subscriptions) {
+      if (touched.has(node.subscription.subscriptionId.toLowerCase())) {
+        this.changed.fire(node);
+      }
+    }
+  }
+
+  // ---- queries used by commands and tests ----
+
+  get subscriptionNodes(): readonly SubscriptionNode[] {
+    return this.subscriptions;
+  }
+
+  clusterNodes(): ClusterNode[] {
+    return [...this.clustersBySubscription.values()].flatMap(m => [...m.values()]);
+  }
+
+  findCluster(clusterId: string): ClusterNode | undefined {
+    return this.clusterNodes().find(c => c.facts.id.toLowerCase() === clusterId.toLowerCase());
+  }
+
+  // ---- TreeDataProvider ----
+
+  getTreeItem(node: FleetNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'subscription':
+        return this.subscriptionItem(node);
+      case 'cluster':
+        return clusterItem(node);
+      case 'detail':
+        return detailItem(node);
+      case 'message':
+        return messageItem(node);
+    }
+  }
+
+  async getChildren(node?: FleetNode): Promise<FleetNode[]> {
+    if (!node) {
+      return this.rootChildren();
+    }
+    if (node.kind === 'subscription') {
+      const clusters = [...(this.clustersBySubscription.get(node.subscription.subscriptionId.toLowerCase())?.values() ?? [])];
+      if (!clusters.length) {
+        return [this.state.phase === 'loading' ? message(`${node.subscription.subscriptionId}/loading`, vscode.l10n.t('Loading clusters…'), 'loading~spin') : message(`${node.subscription.subscriptionId}/empty`, vscode.l10n.t('No AKS clusters in this subscription.'), 'info')];
+      }
+      return clusters.sort((a, b) => a.facts.name.localeCompare(b.facts.name));
+    }
+    if (node.kind === 'cluster') {
+      return this.clusterChildren(node);
+    }
+    return [];
+  }
+
+  getParent(node: FleetNode): FleetNode | undefined {
+    if (node.kind === 'detail') {
+      return node.cluster;
+    }
+    if (node.kind === 'cluster') {
+      return this.subscriptions.find(s => s.subscription.subscriptionId.toLowerCase() === node.facts.subscriptionId.toLowerCase());
+    }
+    return undefined;
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: FleetNode): Promise<vscode.TreeItem> {
+    if (node.kind === 'cluster') {
+      item.tooltip = await this.clusterTooltip(node);
+    }
+    return item;
+  }
+
+  /** The cluster's hover: facts plus the key's rotation age (read through ARM on first hover, then cached). */
+  async clusterTooltip(node: ClusterNode): Promise<vscode.MarkdownString> {
+    const keys = node.facts.kms.key ? await this.loadKeyVersions(node) : undefined;
+    return clusterHover(node.facts, keys, this.now());
+  }
+
+  private rootChildren(): FleetNode[] {
+    const status = this.account.status;
+    if (status.problems?.length) {
+      return status.problems.map((p, i) => message(`problem/${i}`, p, 'error', { command: 'workbench.action.openSettings', title: 'aksKms' }));
+    }
+    if (!status.signedIn) {
+      return []; // the welcome view (package.json viewsWelcome) offers "Sign in to Azure"
+    }
+    void this.ensureLoaded();
+    if (this.state.phase === 'failed') {
+      return [message('failed', vscode.l10n.t('Could not list clusters: {0}', this.state.message), 'error', { command: 'aksKms.refresh', title: vscode.l10n.t('Refresh') })];
+    }
+    if (!this.subscriptions.length) {
+      return this.state.phase === 'loaded'
+        ? [message('no-subscriptions', vscode.l10n.t('No subscriptions selected. Choose some with "Select Subscriptions…".'), 'filter', { command: 'aksKms.selectSubscriptions', title: vscode.l10n.t('Select Subscriptions…') })]
+        : [message('loading', vscode.l10n.t('Loading subscriptions…'), 'loading~spin')];
+    }
+    return this.subscriptions;
+  }
+
+  private async clusterChildren(node: ClusterNode): Promise<FleetNode[]> {
+    try {
+      node.facts = await this.loadFullFacts(node);
+    } catch (err) {
+      return [message(`${node.facts.id}/error`, vscode.l10n.t('Could not read the cluster: {0}', errorMessage(err)), 'error')];
+    }
+    const keys = node.facts.kms.key ? await this.loadKeyVersions(node) : undefined;
+    return clusterDetailRows(node.facts, keys, this.now()).map(row => ({ kind: 'detail', cluster: node, row }) satisfies DetailNode);
+  }
+
+  private loadFullFacts(node: ClusterNode): Promise<ClusterFacts> {
+    const key = node.facts.id.toLowerCase();
+    let pending = this.fullFacts.get(key);
+    if (!pending) {
+      const service = this.service();
+      pending = service ? service.getCluster(node.facts.id) : Promise.resolve(node.facts);
+      this.fullFacts.set(key, pending);
+      pending.catch(() => this.fullFacts.delete(key));
+    }
+    return pending;
+  }
+
+  private loadKeyVersions(node: ClusterNode): Promise<KeyVersionsResult> {
+    const key = node.facts.id.toLowerCase();
+    let pending = this.keyVersions.get(key);
+    if (!pending) {
+      const service = this.service();
+      pending = service
+        ? service.keyVersions(node.facts).then(
+            versions => ({ versions }),
+            err => {
+              this.log.warn(`Reading key versions for ${node.facts.name} failed: ${errorMessage(err)}`);
+              return { error: errorMessage(err) };
+            },
+          )
+        : Promise.resolve({ error: vscode.l10n.t('signed out') });
+      this.keyVersions.set(key, pending);
+    }
+    return pending;
+  }
+
+  private subscriptionItem(node: SubscriptionNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.subscription.displayName, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `/subscriptions/${node.subscription.subscriptionId}`;
+    const clusters = [...(this.clustersBySubscription.get(node.subscription.subscriptionId.toLowerCase())?.values() ?? [])];
+    const encrypted = clusters.filter(c => c.facts.kms.kind === 'pmk' || c.facts.kms.kind === 'cmk' || c.facts.kms.kind === 'legacy').length;
+    item.description = clusters.length ? vscode.l10n.t('{0} of {1} encrypted', encrypted, clusters.length) : undefined;
+    item.tooltip = `${node.subscription.displayName}\n${node.subscription.subscriptionId}`;
+    item.iconPath = new vscode.ThemeIcon('azure');
+    item.contextValue = 'subscription';
+    return item;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function clusterItem(node: ClusterNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.facts.name, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.facts.id;
+  item.description = kmsStateLabel(node.facts.kms);
+  item.iconPath = kmsStateIcon(node.facts.kms);
+  item.contextValue = clusterContextValue(node.facts);
+  item.accessibilityInformation = { label: `${node.facts.name}, ${kmsStateLabel(node.facts.kms)}` };
+  return item;
+}
+
+function detailItem(node: DetailNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.row.label, vscode.TreeItemCollapsibleState.None);
+  item.id = `${node.cluster.facts.id}/detail/${node.row.key}`;
+  item.description = node.row.value;
+  item.tooltip = node.row.detail ? `${node.row.label}: ${node.row.detail}` : `${node.row.label}: ${node.row.value}`;
+  item.iconPath = node.row.warning ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(node.row.icon);
+  item.contextValue = `detail;${node.row.key}`;
+  return item;
+}
+
+function messageItem(node: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+  item.id = `message/${node.id}`;
+  item.iconPath = new vscode.ThemeIcon(node.icon);
+  item.tooltip = node.tooltip ?? node.text;
+  item.contextValue = 'message';
+  if (node.command) {
+    item.command = { command: node.command.command, title: node.command.title, arguments: node.command.command === 'workbench.action.openSettings' ? ['aksKms'] : [] };
+  }
+  return item;
+}
+
+function message(id: string, text: string, icon: string, command?: MessageNode['command']): MessageNode {
+  return { kind: 'message', id, text, icon, command };
+}
+
+function selectedSubscriptionIds(): string[] {
+  return (vscode.workspace.getConfiguration('aksKms').get<string[]>('selectedSubscriptions') ?? []).map(s => s.toLowerCase());
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export type { SubscriptionInfo };

@@ -1,0 +1,74 @@
+// Who may reach a vault's data plane: the network rules (firewall / public access) and, as a seam for
+// the role-based slice, an authorizer. Today every authenticated caller may read keys of a reachable vault.
+import type { Principal } from './auth';
+import { HttpError } from './errors';
+import type { VaultRecord } from './state';
+
+/** Azure RBAC data actions the data plane checks (names as in Key Vault's built-in role definitions). */
+export type KeyVaultDataAction = 'Microsoft.KeyVault/vaults/keys/read';
+
+export type AccessDecision = { allowed: true } | { allowed: false; error: HttpError };
+
+/** The RBAC seam: a later slice plugs in role assignments (with propagation delay) here. */
+export interface DataPlaneAuthorizer {
+  authorize(principal: Principal, vault: VaultRecord, action: KeyVaultDataAction): AccessDecision;
+}
+
+export const allowAllAuthorizer: DataPlaneAuthorizer = {
+  authorize: () => ({ allowed: true }),
+};
+
+/** Trusted Azure services (the cluster's KMS plugin) pass a Deny firewall when bypass is AzureServices. */
+export function isTrustedAzureService(_principal: Principal): boolean {
+  // Seam for the slice that lets the cluster identity call the vault; the signed-in user never is one.
+  return false;
+}
+
+function ipv4ToInt(ip: string): number | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
+
+/** `value` is an IPv4 address or CIDR range, as in networkAcls.ipRules. */
+function ipRuleMatches(value: string, clientIp: string): boolean {
+  const [net, bitsText] = value.split('/');
+  const a = ipv4ToInt(net);
+  const b = ipv4ToInt(clientIp.replace(/^::ffff:/, ''));
+  if (a === undefined || b === undefined) return false;
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return (a & mask) === (b & mask);
+}
+
+function callerText(p: Principal): string {
+  const appid = typeof p.claims.appid === 'string' ? p.claims.appid : '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+  return `appid=${appid};oid=${p.oid};iss=https://sts.windows.net/${p.tid}/`;
+}
+
+/** The vault firewall: 403 ForbiddenByConnection / ForbiddenByFirewall, or undefined when the call may pass. */
+export function checkNetwork(vault: VaultRecord, principal: Principal, clientIp: string): HttpError | undefined {
+  const trusted = isTrustedAzureService(principal);
+  const where = `Vault: ${vault.name};location=${vault.location}`;
+  if (vault.publicNetworkAccess === 'Disabled' && !trusted) {
+    return new HttpError(
+      403,
+      'Forbidden',
+      `Public network access is disabled and request is not from a trusted service nor via an approved private link.\r\nCaller: ${callerText(principal)}\r\n${where}`,
+      { innererror: { code: 'ForbiddenByConnection' } },
+    );
+  }
+  const acls = vault.networkAcls;
+  if (acls.defaultAction !== 'Deny') return undefined;
+  if (trusted && acls.bypass === 'AzureServices') return undefined;
+  if (acls.ipRules.some((r) => ipRuleMatches(r.value, clientIp))) return undefined;
+  return new HttpError(
+    403,
+    'Forbidden',
+    `Client address is not authorized and caller is not a trusted service.\r\nClient address: ${clientIp.replace(/^::ffff:/, '')}\r\nCaller: ${callerText(principal)}\r\n${where}`,
+    { innererror: { code: 'ForbiddenByFirewall' } },
+  );
+}

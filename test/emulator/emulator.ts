@@ -1,0 +1,111 @@
+// Composition root: certificate, one listener per vault, the store (seeded at the clock's "now"),
+// the ARM listener. main.ts runs it as a process; tests may also run it in-process.
+import type { Server } from 'node:https';
+import { AdjustableClock, type Clock } from './clock';
+import { allowAllAuthorizer, type DataPlaneAuthorizer } from './dataPlaneAccess';
+import type { EmulatorInfo } from './info';
+import { RequestLog } from './requestLog';
+import { RsaKeyStore } from './rsa';
+import { createDataPlaneHandler, KEYVAULT_RESOURCE } from './routes/keyVaultData';
+import { SEED } from './seed';
+import { listen } from './http';
+import { createArmServer } from './server';
+import { EmulatorStore } from './state';
+import { loadOrCreateTls } from './tls';
+import { VaultListeners } from './vaultListener';
+
+export const AUTH_PROVIDER_ID = 'aks-kms-emulator';
+
+export interface EmulatorOptions {
+  /** ARM listener port; 0 = any free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Reuse cert.pem/key.pem here, or generate and write them here; default: a fresh temp dir. */
+  readonly tlsDir?: string;
+  /** Start with Resource Graph rows omitting preview-only fields. */
+  readonly omitPreviewFields?: boolean;
+  /** Items per page of ARM lists (default 3, so 4 subscriptions and 12 clusters really page). */
+  readonly pageSize?: number;
+  /** Items per page of Key Vault data-plane lists (default 2). */
+  readonly keyVaultPageSize?: number;
+  readonly clock?: Clock;
+  readonly authorizer?: DataPlaneAuthorizer;
+}
+
+export interface RunningEmulator {
+  readonly info: EmulatorInfo;
+  readonly store: EmulatorStore;
+  readonly log: RequestLog;
+  readonly vaults: VaultListeners;
+  /** Resource ages are relative to it; a later slice advances it through the admin API. */
+  readonly clock: Clock;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PAGE_SIZE = 3;
+export const DEFAULT_KEYVAULT_PAGE_SIZE = 2;
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const clock = options.clock ?? new AdjustableClock();
+  const tls = await loadOrCreateTls(options.tlsDir);
+  const log = new RequestLog();
+
+  // Vault ports must exist before seeding: cluster key ids and vault URIs name them.
+  const vaults = new VaultListeners({ tls, host: '127.0.0.1', log });
+  await Promise.all(SEED.vaults.map((v) => vaults.open(v.name)));
+
+  const store = new EmulatorStore({
+    clock,
+    endpoints: vaults,
+    initialConfig: { resourceGraphOmitsPreviewFields: options.omitPreviewFields ?? false },
+  });
+  vaults.setHandler(
+    createDataPlaneHandler({
+      store,
+      rsa: new RsaKeyStore(),
+      authorizer: options.authorizer ?? allowAllAuthorizer,
+      pageSize: options.keyVaultPageSize ?? DEFAULT_KEYVAULT_PAGE_SIZE,
+    }),
+  );
+
+  const arm = createArmServer({ tls, log, store, vaults, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+  let port: number;
+  try {
+    port = await listen(arm, host, options.port ?? 0);
+  } catch (e) {
+    await vaults.closeAll();
+    throw e;
+  }
+  const armEndpoint = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const info: EmulatorInfo = {
+    armEndpoint,
+    caCertPath: tls.certPath,
+    tenantId: store.fleet.tenantId,
+    userObjectId: store.fleet.userObjectId,
+    keyVaultDnsSuffix: '127.0.0.1',
+    keyVaultResource: KEYVAULT_RESOURCE,
+    authProviderId: AUTH_PROVIDER_ID,
+    portalUrl: `${armEndpoint}/portal`,
+    pid: process.pid,
+  };
+
+  return {
+    info,
+    store,
+    log,
+    vaults,
+    clock,
+    close: async () => {
+      await Promise.all([closeServer(arm), vaults.closeAll()]);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// Request parsing and JSON replies shared by the ARM and Key Vault listeners.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError } from './errors';
+
+export interface ParsedRequest {
+  readonly method: string;
+  /** Path with `//` collapsed and no trailing slash (except the root); percent-decoding left to routing. */
+  readonly path: string;
+  /** True when the raw path ended in `/` (Key Vault's "latest version" form `/keys/{n}/`). */
+  readonly trailingSlash: boolean;
+  /** Path segments, percent-decoded. */
+  readonly segments: readonly string[];
+  readonly query: URLSearchParams;
+  /** `https://<Host header>`: the scheme and host the client used, for absolute nextLinks. */
+  readonly origin: string;
+  /** The raw request target as received. */
+  readonly rawUrl: string;
+  /** Normalised path (`//` collapsed, trailing slash kept) plus the raw query: what the request log shows. */
+  readonly pathAndQuery: string;
+}
+
+export function parseRequest(req: IncomingMessage): ParsedRequest {
+  const rawUrl = req.url ?? '/';
+  const q = rawUrl.indexOf('?');
+  const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  // Scope-based SDK calls arrive as `//subscriptions/…`; never let URL parsing read that as a host.
+  const collapsed = rawPath.replace(/\/{2,}/g, '/') || '/';
+  const trailingSlash = collapsed.length > 1 && collapsed.endsWith('/');
+  const path = trailingSlash ? collapsed.slice(0, -1) : collapsed;
+  const segments = path
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+  // URLSearchParams decodes names too, so Key Vault's `api%2Dversion` reads as `api-version`.
+  const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+  const host = req.headers.host ?? '127.0.0.1';
+  const pathAndQuery = collapsed + (q === -1 ? '' : rawUrl.slice(q));
+  return { method: (req.method ?? 'GET').toUpperCase(), path, trailingSlash, segments, query, origin: `https://${host}`, rawUrl, pathAndQuery };
+}
+
+/** Query parameter lookup ignoring the name's case (ARM treats `$skipToken` and `$skiptoken` alike). */
+export function queryParam(query: URLSearchParams, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of query) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Non-JSON body (the portal page); `body` is ignored when set. */
+  text?: { contentType: string; content: string };
+}
+
+export function json(status: number, body: unknown, headers?: Record<string, string>): Reply {
+  return { status, body, headers };
+}
+
+export function errorReply(err: HttpError): Reply {
+  return { status: err.status, body: err.body(), headers: err.extras.headers };
+}
+
+export function writeReply(res: ServerResponse, reply: Reply, baseHeaders: Record<string, string> = {}): void {
+  const headers: Record<string, string> = { ...baseHeaders, ...(reply.headers ?? {}) };
+  let payload = '';
+  if (reply.text) {
+    headers['content-type'] = reply.text.contentType;
+    payload = reply.text.content;
+  } else if (reply.body !== undefined) {
+    headers['content-type'] = 'application/json; charset=utf-8';
+    payload = JSON.stringify(reply.body);
+  }
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'RequestEntityTooLarge', 'The request body is too large.');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a JSON body; empty → undefined; malformed → 400 with ARM's InvalidRequestContent. */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new HttpError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${(e as Error).message}'.`);
+  }
+}
+
+/** ARM's correlation headers; handy when a test reads the request log. */
+export function armHeaders(req: IncomingMessage): Record<string, string> {
+  const requestId = randomUUID();
+  const correlation = (req.headers['x-ms-correlation-request-id'] as string | undefined) ?? randomUUID();
+  const clientRequestId = req.headers['x-ms-client-request-id'] as string | undefined;
+  return {
+    'x-ms-request-id': requestId,
+    'x-ms-correlation-request-id': correlation,
+    ...(clientRequestId ? { 'x-ms-client-request-id': clientRequestId } : {}),
+    'cache-control': 'no-cache',
+  };
+}
+
+export function isLoopback(req: IncomingMessage): boolean {
+  const a = req.socket.remoteAddress ?? '';
+  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
+}
+
+/** Starts listening; resolves with the bound port (useful with port 0). */
+export function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

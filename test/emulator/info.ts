@@ -1,0 +1,44 @@
+// EmulatorInfo: how every other process finds the emulator (docs/CONTRACTS.md, "Info JSON").
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface EmulatorInfo {
+  /** `https://127.0.0.1:PORT` — the ARM listener (no trailing slash). */
+  readonly armEndpoint: string;
+  /** Absolute path of the self-signed certificate (NODE_EXTRA_CA_CERTS). */
+  readonly caCertPath: string;
+  readonly tenantId: string;
+  readonly userObjectId: string;
+  /** Vault hosts are `127.0.0.1:<port>`. */
+  readonly keyVaultDnsSuffix: string;
+  readonly keyVaultResource: string;
+  readonly authProviderId: string;
+  readonly portalUrl: string;
+  readonly pid: number;
+}
+
+export const EMULATOR_INFO_ENV = 'AKS_KMS_EMULATOR_INFO';
+export const READY_PREFIX = 'EMULATOR_READY ';
+
+const FIELDS: readonly (keyof EmulatorInfo)[] = [
+  'armEndpoint', 'caCertPath', 'tenantId', 'userObjectId', 'keyVaultDnsSuffix', 'keyVaultResource', 'authProviderId', 'portalUrl', 'pid',
+];
+
+/** Parses and checks an info JSON text; throws with the missing field's name. */
+export function parseEmulatorInfo(text: string): EmulatorInfo {
+  const value = JSON.parse(text) as Record<string, unknown>;
+  for (const f of FIELDS) {
+    const ok = f === 'pid' ? typeof value[f] === 'number' : typeof value[f] === 'string' && value[f] !== '';
+    if (!ok) throw new Error(`emulator info: field '${f}' is missing or has the wrong type`);
+  }
+  return value as unknown as EmulatorInfo;
+}
+
+export function writeEmulatorInfo(path: string, info: EmulatorInfo): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export function readEmulatorInfoFile(path: string): EmulatorInfo {
+  return parseEmulatorInfo(readFileSync(path, 'utf8'));
+}

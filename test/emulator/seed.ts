@@ -1,0 +1,210 @@
+// The seeded fleet of docs/CONTRACTS.md ("The seeded fleet"), as plain data.
+// Why data and not code: tests import SEED to know names, ids and key ages without talking to the
+// emulator, and state.ts turns the same data into live resources at the emulator clock's "now".
+import { stableGuid, stableHex, userAssignedIdentityId } from './ids';
+
+export const HOUR_MS = 60 * 60 * 1000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** The KMS states of the CONTRACTS.md table. */
+export type SeedKmsState = 'none' | 'pmk' | 'cmk-public' | 'cmk-private' | 'legacy';
+
+export interface SeedSubscription {
+  readonly subscriptionId: string;
+  readonly displayName: string;
+  /** Where this subscription's resources live. */
+  readonly location: string;
+}
+
+export interface SeedKeyVersion {
+  /** 32 lower-case hex characters, like Key Vault's. */
+  readonly version: string;
+  /** Age at seeding time; `created` = seeding "now" − ageMs. */
+  readonly ageMs: number;
+}
+
+export interface SeedRotationPolicy {
+  readonly timeAfterCreate: string;
+  readonly expiryTime: string;
+}
+
+export interface SeedKey {
+  readonly name: string;
+  /** Oldest first; the last one is the current version. */
+  readonly versions: readonly SeedKeyVersion[];
+  readonly rotationPolicy?: SeedRotationPolicy;
+}
+
+export interface SeedVault {
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  /** networkAcls.defaultAction = Deny with bypass AzureServices. */
+  readonly firewall: boolean;
+  readonly purgeProtection: boolean;
+  readonly keys: readonly SeedKey[];
+}
+
+export interface SeedIdentity {
+  readonly type: 'UserAssigned' | 'SystemAssigned';
+  /** UserAssigned: the ARM id of `id-<cluster>`; SystemAssigned: undefined. */
+  readonly resourceId?: string;
+  readonly principalId: string;
+  /** UserAssigned only. */
+  readonly clientId?: string;
+}
+
+export interface SeedCluster {
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly kubernetesVersion: string;
+  readonly identity: SeedIdentity;
+  /** API Server VNet Integration (apiServerAccessProfile.enableVnetIntegration). */
+  readonly vnetIntegration: boolean;
+  readonly kms: SeedKmsState;
+  readonly vault?: string;
+  readonly key?: string;
+  /** legacy KMS only: index into the key's versions that the versioned key id is pinned to. */
+  readonly pinnedVersionIndex?: number;
+}
+
+const TENANT_ID = '7f3c2a10-5b1e-4c7d-9a0e-1d2c3b4a5f60';
+const USER_OBJECT_ID = '0b8a6c9e-2f4d-4e1a-8c3b-5d6e7f809a1b';
+
+const SUB1 = '11111111-1111-4111-8111-111111111111';
+const SUB2 = '22222222-2222-4222-8222-222222222222';
+const SUB3 = '33333333-3333-4333-8333-333333333333';
+const SUB4 = '44444444-4444-4444-8444-444444444444';
+
+const SUBSCRIPTIONS: readonly SeedSubscription[] = [
+  { subscriptionId: SUB1, displayName: 'Contoso Production', location: 'eastus' },
+  { subscriptionId: SUB2, displayName: 'Contoso Staging', location: 'eastus' },
+  { subscriptionId: SUB3, displayName: 'Fabrikam Platform', location: 'westeurope' },
+  { subscriptionId: SUB4, displayName: 'Contoso Sandbox', location: 'eastus' },
+];
+
+function locationOf(subscriptionId: string): string {
+  const sub = SUBSCRIPTIONS.find((s) => s.subscriptionId === subscriptionId);
+  if (!sub) throw new Error(`seed: unknown subscription ${subscriptionId}`);
+  return sub.location;
+}
+
+function key(vault: string, name: string, agesMs: readonly number[], rotationPolicy?: SeedRotationPolicy): SeedKey {
+  return {
+    name,
+    versions: agesMs.map((ageMs, i) => ({ version: stableHex(`keyversion:${vault}/${name}/${i}`), ageMs })),
+    ...(rotationPolicy ? { rotationPolicy } : {}),
+  };
+}
+
+function vault(name: string, subscriptionId: string, resourceGroup: string, opts: { firewall: boolean; purgeProtection: boolean }, keys: (v: string) => SeedKey[]): SeedVault {
+  return { name, subscriptionId, resourceGroup, location: locationOf(subscriptionId), ...opts, keys: keys(name) };
+}
+
+const ROTATE_90D: SeedRotationPolicy = { timeAfterCreate: 'P90D', expiryTime: 'P1Y' };
+
+const VAULTS: readonly SeedVault[] = [
+  vault('kvprodpublic', SUB1, 'rg-prod', { firewall: false, purgeProtection: true }, (v) => [key(v, 'aks-kms', [200 * DAY_MS, 100 * DAY_MS, 12 * DAY_MS], ROTATE_90D)]),
+  vault('kvprodprivate', SUB1, 'rg-prod-secure', { firewall: true, purgeProtection: true }, (v) => [key(v, 'aks-kms', [400 * DAY_MS, 30 * DAY_MS])]),
+  vault('kvstglegacy', SUB2, 'rg-stg', { firewall: false, purgeProtection: false }, (v) => [key(v, 'etcd-key', [120 * DAY_MS, 95 * DAY_MS])]),
+  vault('kvfabkeys', SUB3, 'rg-fab', { firewall: false, purgeProtection: true }, (v) => [key(v, 'kms-key', [400 * DAY_MS, 200 * DAY_MS, 95 * DAY_MS])]),
+  vault('kvfabprivate', SUB3, 'rg-fab', { firewall: true, purgeProtection: true }, (v) => [key(v, 'kms-key', [60 * DAY_MS, 2 * HOUR_MS], ROTATE_90D)]),
+];
+
+interface ClusterRow {
+  name: string;
+  sub: string;
+  rg: string;
+  k8s: string;
+  identity: 'UserAssigned' | 'SystemAssigned';
+  vnet: boolean;
+  kms: SeedKmsState;
+  vault?: string;
+  key?: string;
+  pinnedVersionIndex?: number;
+}
+
+function cluster(row: ClusterRow): SeedCluster {
+  const identity: SeedIdentity =
+    row.identity === 'UserAssigned'
+      ? {
+          type: 'UserAssigned',
+          resourceId: userAssignedIdentityId(row.sub, row.rg, `id-${row.name}`),
+          principalId: stableGuid(`principal:${row.sub}/${row.rg}/id-${row.name}`),
+          clientId: stableGuid(`client:${row.sub}/${row.rg}/id-${row.name}`),
+        }
+      : { type: 'SystemAssigned', principalId: stableGuid(`system-principal:${row.sub}/${row.rg}/${row.name}`) };
+  return {
+    name: row.name,
+    subscriptionId: row.sub,
+    resourceGroup: row.rg,
+    location: locationOf(row.sub),
+    kubernetesVersion: row.k8s,
+    identity,
+    vnetIntegration: row.vnet,
+    kms: row.kms,
+    ...(row.vault ? { vault: row.vault, key: row.key } : {}),
+    ...(row.pinnedVersionIndex !== undefined ? { pinnedVersionIndex: row.pinnedVersionIndex } : {}),
+  };
+}
+
+const UA = 'UserAssigned' as const;
+
+const CLUSTERS: readonly SeedCluster[] = [
+  cluster({ name: 'aks-prod-plain', sub: SUB1, rg: 'rg-prod', k8s: '1.33.2', identity: UA, vnet: true, kms: 'none' }),
+  cluster({ name: 'aks-prod-pmk', sub: SUB1, rg: 'rg-prod', k8s: '1.33.2', identity: UA, vnet: true, kms: 'pmk' }),
+  cluster({ name: 'aks-prod-cmk-public', sub: SUB1, rg: 'rg-prod', k8s: '1.34.1', identity: UA, vnet: true, kms: 'cmk-public', vault: 'kvprodpublic', key: 'aks-kms' }),
+  cluster({ name: 'aks-prod-cmk-private', sub: SUB1, rg: 'rg-prod-secure', k8s: '1.34.1', identity: UA, vnet: true, kms: 'cmk-private', vault: 'kvprodprivate', key: 'aks-kms' }),
+  cluster({ name: 'aks-stg-legacy', sub: SUB2, rg: 'rg-stg', k8s: '1.33.2', identity: UA, vnet: true, kms: 'legacy', vault: 'kvstglegacy', key: 'etcd-key', pinnedVersionIndex: 0 }),
+  cluster({ name: 'aks-stg-old', sub: SUB2, rg: 'rg-stg', k8s: '1.32.6', identity: UA, vnet: true, kms: 'none' }),
+  cluster({ name: 'aks-stg-sysid', sub: SUB2, rg: 'rg-stg', k8s: '1.33.2', identity: 'SystemAssigned', vnet: true, kms: 'none' }),
+  cluster({ name: 'aks-stg-novnet', sub: SUB2, rg: 'rg-stg', k8s: '1.34.1', identity: UA, vnet: false, kms: 'none' }),
+  cluster({ name: 'aks-fab-cmk-public', sub: SUB3, rg: 'rg-fab', k8s: '1.34.1', identity: UA, vnet: true, kms: 'cmk-public', vault: 'kvfabkeys', key: 'kms-key' }),
+  cluster({ name: 'aks-fab-pmk', sub: SUB3, rg: 'rg-fab', k8s: '1.33.2', identity: UA, vnet: true, kms: 'pmk' }),
+  cluster({ name: 'aks-fab-plain', sub: SUB3, rg: 'rg-fab', k8s: '1.33.2', identity: UA, vnet: false, kms: 'none' }),
+  cluster({ name: 'aks-fab-cmk-private', sub: SUB3, rg: 'rg-fab', k8s: '1.34.1', identity: UA, vnet: true, kms: 'cmk-private', vault: 'kvfabprivate', key: 'kms-key' }),
+];
+
+export interface Seed {
+  readonly tenantId: string;
+  readonly userObjectId: string;
+  readonly userDisplayName: string;
+  readonly userPrincipalName: string;
+  readonly subscriptions: readonly SeedSubscription[];
+  readonly vaults: readonly SeedVault[];
+  readonly clusters: readonly SeedCluster[];
+}
+
+export const SEED: Seed = {
+  tenantId: TENANT_ID,
+  userObjectId: USER_OBJECT_ID,
+  userDisplayName: 'Emulator User',
+  userPrincipalName: 'emulator.user@contoso.example',
+  subscriptions: SUBSCRIPTIONS,
+  vaults: VAULTS,
+  clusters: CLUSTERS,
+};
+
+/** Resource groups that exist in the seeded fleet (every group a seeded resource lives in). */
+export function seedResourceGroups(seed: Seed = SEED): { subscriptionId: string; name: string; location: string }[] {
+  const seen = new Map<string, { subscriptionId: string; name: string; location: string }>();
+  for (const r of [...seed.clusters, ...seed.vaults]) {
+    seen.set(`${r.subscriptionId}/${r.resourceGroup}`.toLowerCase(), { subscriptionId: r.subscriptionId, name: r.resourceGroup, location: r.location });
+  }
+  return [...seen.values()];
+}
+
+export function seedVault(name: string, seed: Seed = SEED): SeedVault {
+  const v = seed.vaults.find((x) => x.name === name);
+  if (!v) throw new Error(`seed: no vault ${name}`);
+  return v;
+}
+
+export function seedCluster(name: string, seed: Seed = SEED): SeedCluster {
+  const c = seed.clusters.find((x) => x.name === name);
+  if (!c) throw new Error(`seed: no cluster ${name}`);
+  return c;
+}

@@ -1,0 +1,89 @@
+// The ARM listener: HTTPS, request log, admin API, bearer auth, api-version checks, routing, and
+// ARM's error shape `{error:{code,message}}` for everything that goes wrong.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleAdmin, isAdminPath } from './admin';
+import { isAccepted } from './apiVersions';
+import { armAuthError, checkBearer } from './auth';
+import { HttpError } from './errors';
+import { armHeaders, errorReply, parseRequest, queryParam, writeReply, type ParsedRequest, type Reply } from './http';
+import type { RequestLog } from './requestLog';
+import { Router } from './router';
+import { registerManagedClusterRoutes } from './routes/managedClusters';
+import { portalReply, isPortalPath } from './routes/portal';
+import { registerResourceGraphRoutes } from './routes/resourceGraph';
+import { registerSubscriptionRoutes } from './routes/subscriptions';
+import type { ArmDeps, ArmHandler } from './routes/types';
+import { registerVaultKeyRoutes } from './routes/vaultKeys';
+import { registerVaultRoutes } from './routes/vaults';
+import type { TlsMaterial } from './tls';
+
+export interface ArmServerOptions extends ArmDeps {
+  readonly tls: TlsMaterial;
+  readonly log: RequestLog;
+}
+
+export function buildArmRouter(deps: ArmDeps): Router<ArmHandler> {
+  const router = new Router<ArmHandler>();
+  registerSubscriptionRoutes(router, deps);
+  registerManagedClusterRoutes(router, deps);
+  registerResourceGraphRoutes(router, deps);
+  registerVaultRoutes(router, deps);
+  registerVaultKeyRoutes(router, deps);
+  return router;
+}
+
+async function handleArm(req: IncomingMessage, parsed: ParsedRequest, router: Router<ArmHandler>): Promise<Reply> {
+  // ARM authenticates before anything else.
+  const auth = checkBearer(req.headers.authorization);
+  if (!auth.ok) throw armAuthError(auth);
+
+  const apiVersion = queryParam(parsed.query, 'api-version');
+  if (apiVersion === undefined || apiVersion === '') {
+    throw new HttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+  }
+
+  const result = router.match(parsed.method, parsed.segments);
+  if (result.kind === 'none') {
+    throw new HttpError(404, 'NotFound', `The emulator serves no ${parsed.method} ${parsed.path} (not part of the emulated slice of Azure).`);
+  }
+  if (result.kind === 'method-not-allowed') {
+    throw new HttpError(405, 'MethodNotAllowed', `The emulator does not support ${parsed.method} on ${parsed.path} yet (allowed: ${result.allowed.join(', ')}).`, {
+      headers: { allow: result.allowed.join(', ') },
+    });
+  }
+  const { match } = result;
+  if (!isAccepted(match.apiVersions, apiVersion)) {
+    throw new HttpError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${apiVersion}' is invalid. The supported versions are '${match.apiVersions.join(',')}'.`,
+    );
+  }
+  return match.handler({ http: parsed, raw: req, params: match.params, apiVersion, principal: auth.principal });
+}
+
+export function createArmServer(opts: ArmServerOptions): Server {
+  const router = buildArmRouter(opts);
+  return createServer({ cert: opts.tls.cert, key: opts.tls.key }, (req: IncomingMessage, res: ServerResponse) => {
+    const parsed = parseRequest(req);
+    const admin = isAdminPath(parsed.path);
+    if (!admin) {
+      res.on('finish', () => {
+        opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '' });
+      });
+    }
+    const work: Promise<Reply> = admin
+      ? handleAdmin(req, parsed, opts.store, opts.log)
+      : isPortalPath(parsed.path)
+        ? Promise.resolve(portalReply(parsed))
+        : handleArm(req, parsed, router);
+    work
+      .catch((e: unknown): Reply => {
+        if (e instanceof HttpError) return errorReply(e);
+        return errorReply(new HttpError(500, 'InternalServerError', `Emulator error: ${(e as Error)?.stack ?? String(e)}`));
+      })
+      .then((reply) => writeReply(res, reply, armHeaders(req)))
+      .catch(() => res.destroy());
+  });
+}

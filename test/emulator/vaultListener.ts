@@ -1,0 +1,88 @@
+// One HTTPS listener per vault, each on its own 127.0.0.1 port and sharing the emulator's certificate.
+// Why a port per vault: Key Vault ids are `https://<vault host>/keys/{n}/{ver}`, and the SDK derives the
+// vault from the host, so every vault needs a host:port of its own. Listeners outlive resets.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { HttpError } from './errors';
+import { errorReply, listen, parseRequest, writeReply, type ParsedRequest, type Reply } from './http';
+import type { RequestLog } from './requestLog';
+import type { VaultEndpoints } from './state';
+import type { TlsMaterial } from './tls';
+
+export type VaultRequestHandler = (req: IncomingMessage, parsed: ParsedRequest, vaultName: string, baseUrl: string) => Promise<Reply>;
+
+interface Listener {
+  readonly name: string;
+  readonly server: Server;
+  readonly port: number;
+}
+
+export interface VaultListenersOptions {
+  readonly tls: TlsMaterial;
+  /** Interface to bind (the data plane is always 127.0.0.1, as key ids name it). */
+  readonly host: string;
+  readonly log: RequestLog;
+}
+
+export class VaultListeners implements VaultEndpoints {
+  private readonly listeners = new Map<string, Listener>();
+  private handler: VaultRequestHandler | undefined;
+
+  constructor(private readonly opts: VaultListenersOptions) {}
+
+  /** Set once the data-plane handler exists (it needs the store, which needs these endpoints). */
+  setHandler(handler: VaultRequestHandler): void {
+    this.handler = handler;
+  }
+
+  /** Opens the vault's listener if it has none yet; returns its port. */
+  async open(vaultName: string): Promise<number> {
+    const key = vaultName.toLowerCase();
+    const existing = this.listeners.get(key);
+    if (existing) return existing.port;
+    const server = createServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, (req, res) => this.serve(vaultName, req, res));
+    const port = await listen(server, this.opts.host, 0);
+    this.listeners.set(key, { name: vaultName, server, port });
+    return port;
+  }
+
+  baseUrl(vaultName: string): string {
+    const l = this.listeners.get(vaultName.toLowerCase());
+    if (!l) throw new Error(`emulator: vault ${vaultName} has no data-plane listener`);
+    return `https://127.0.0.1:${l.port}`;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.listeners.values()];
+    this.listeners.clear();
+    await Promise.all(
+      all.map(
+        (l) =>
+          new Promise<void>((resolve) => {
+            l.server.close(() => resolve());
+            l.server.closeAllConnections();
+          }),
+      ),
+    );
+  }
+
+  private serve(vaultName: string, req: IncomingMessage, res: ServerResponse): void {
+    const parsed = parseRequest(req);
+    res.on('finish', () => {
+      this.opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '' });
+    });
+    const headers = { 'x-ms-request-id': randomUUID(), 'x-ms-keyvault-service-version': '1.9.0.0', 'x-ms-keyvault-network-info': `conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;`, 'cache-control': 'no-cache' };
+    const handler = this.handler;
+    const work = handler
+      ? handler(req, parsed, vaultName, this.baseUrl(vaultName))
+      : Promise.reject(new HttpError(503, 'ServiceUnavailable', 'The vault is starting.'));
+    work
+      .catch((e: unknown): Reply => {
+        if (e instanceof HttpError) return errorReply(e);
+        return errorReply(new HttpError(500, 'InternalServerError', `Emulator error: ${(e as Error)?.stack ?? String(e)}`));
+      })
+      .then((reply) => writeReply(res, reply, headers))
+      .catch(() => res.destroy());
+  }
+}

@@ -1,0 +1,176 @@
+/** The "AKS KMS" tree against the seeded emulator fleet: items, descriptions, context values, hovers, detail rows. */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
+import { allClusters, clusterByName, hoverText, rootSubscriptions, signedInApi, updateSetting } from './helpers';
+
+/** The seeded fleet as the user must see it (docs/CONTRACTS.md). */
+const EXPECTED: { name: string; subscription: string; description: string; context: RegExp; hover: RegExp[] }[] = [
+  { name: 'aks-prod-plain', subscription: 'Contoso Production', description: 'not encrypted', context: /^cluster;state:none;identity:userAssigned;k8s:supported;vnet:yes$/, hover: [/not encrypted/, /1\.33\.2/] },
+  { name: 'aks-prod-pmk', subscription: 'Contoso Production', description: 'PMK', context: /^cluster;state:pmk;/, hover: [/platform-managed keys/] },
+  {
+    name: 'aks-prod-cmk-public', subscription: 'Contoso Production', description: 'CMK · public', context: /^cluster;state:cmk;net:public;/,
+    hover: [/\/keys\/aks-kms`/, /kvprodpublic/, /Network access \| Public/, /user-assigned \\\(id-aks-prod-cmk-public\\\)/, /1\.34\.1/, /current version created 12 days ago/],
+  },
+  {
+    name: 'aks-prod-cmk-private', subscription: 'Contoso Production', description: 'CMK · private', context: /^cluster;state:cmk;net:private;/,
+    hover: [/kvprodprivate/, /Private/, /current version created 30 days ago/],
+  },
+  {
+    name: 'aks-stg-legacy', subscription: 'Contoso Staging', description: 'legacy KMS', context: /^cluster;state:legacy;net:public;/,
+    hover: [/\/keys\/etcd-key\/[0-9a-f]{32}`/, /version in use created 120 days ago/, /newer version was created 95 days ago/],
+  },
+  { name: 'aks-stg-old', subscription: 'Contoso Staging', description: 'not encrypted', context: /k8s:tooOld/, hover: [/1\.32\.6 \\\(KMS needs 1\.33 or later\\\)/] },
+  { name: 'aks-stg-sysid', subscription: 'Contoso Staging', description: 'not encrypted', context: /identity:systemAssigned/, hover: [/system-assigned/, /user-assigned control-plane identity/] },
+  { name: 'aks-stg-novnet', subscription: 'Contoso Staging', description: 'not encrypted', context: /vnet:no$/, hover: [/not encrypted/] },
+  { name: 'aks-fab-cmk-public', subscription: 'Fabrikam Platform', description: 'CMK · public', context: /state:cmk;net:public/, hover: [/kvfabkeys/, /current version created 95 days ago/] },
+  { name: 'aks-fab-pmk', subscription: 'Fabrikam Platform', description: 'PMK', context: /state:pmk/, hover: [/platform-managed/] },
+  { name: 'aks-fab-plain', subscription: 'Fabrikam Platform', description: 'not encrypted', context: /state:none.*vnet:no/, hover: [/not encrypted/] },
+  { name: 'aks-fab-cmk-private', subscription: 'Fabrikam Platform', description: 'CMK · private', context: /state:cmk;net:private/, hover: [/current version created 2 hours ago — AKS picks it up within 6 hours/] },
+];
+
+suite('Fleet tree', () => {
+  suiteSetup(async () => {
+    await emulatorAdmin(readEmulatorInfo()).reset();
+    await updateSetting('selectedSubscriptions', undefined);
+    const api = await signedInApi();
+    await api.tree.refresh();
+  });
+
+  test('lists every subscription, the empty one with a message', async () => {
+    const api = await signedInApi();
+    const subs = await rootSubscriptions(api);
+    assert.deepStrictEqual(subs.map(s => s.subscription.displayName).sort(), ['Contoso Production', 'Contoso Sandbox', 'Contoso Staging', 'Fabrikam Platform']);
+    const sandbox = subs.find(s => s.subscription.displayName === 'Contoso Sandbox')!;
+    const children = await api.tree.getChildren(sandbox);
+    assert.strictEqual(children.length, 1);
+    assert.strictEqual(children[0].kind, 'message');
+    const prod = api.tree.getTreeItem(subs.find(s => s.subscription.displayName === 'Contoso Production')!);
+    assert.strictEqual(prod.description, '3 of 4 encrypted');
+    assert.strictEqual(prod.id, '/subscriptions/11111111-1111-4111-8111-111111111111');
+  });
+
+  test('every seeded cluster: description, icon, ARM id, contextValue', async () => {
+    const api = await signedInApi();
+    const clusters = await allClusters(api);
+    assert.deepStrictEqual(clusters.map(c => c.facts.name).sort(), EXPECTED.map(e => e.name).sort());
+    for (const e of EXPECTED) {
+      const node = clusters.find(c => c.facts.name === e.name)!;
+      const item = api.tree.getTreeItem(node);
+      assert.strictEqual(item.label, e.name);
+      assert.strictEqual(item.description, e.description, `${e.name} description`);
+      assert.match(String(item.contextValue), e.context, `${e.name} contextValue ${item.contextValue}`);
+      assert.match(String(item.id), new RegExp(`^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\\.ContainerService/managedClusters/${e.name}$`, 'i'));
+      assert.ok(item.iconPath instanceof vscode.ThemeIcon, `${e.name} has a codicon`);
+      const parent = api.tree.getParent(node);
+      assert.strictEqual(parent?.kind === 'subscription' ? parent.subscription.displayName : undefined, e.subscription);
+    }
+  });
+
+  test('every seeded cluster: hover with key ID, vault, network access, identity, version and rotation age', async () => {
+    const api = await signedInApi();
+    for (const e of EXPECTED) {
+      const node = await clusterByName(api, e.name);
+      const item = await api.tree.resolveTreeItem(api.tree.getTreeItem(node), node);
+      const text = hoverText(item);
+      for (const pattern of e.hover) {
+        assert.match(text, pattern, `${e.name} hover:\n${text}`);
+      }
+    }
+  });
+
+  test('detail rows of a CMK cluster', async () => {
+    const api = await signedInApi();
+    const node = await clusterByName(api, 'aks-prod-cmk-private');
+    const rows = await api.tree.getChildren(node);
+    const described = Object.fromEntries(rows.map(r => {
+      const item = api.tree.getTreeItem(r);
+      return [String(item.label), String(item.description)];
+    }));
+    assert.deepStrictEqual(Object.keys(described), ['Encryption', 'Key', 'Key vault', 'Network access', 'Key rotation', 'Identity', 'Kubernetes']);
+    assert.strictEqual(described['Encryption'], 'CMK · private');
+    assert.strictEqual(described['Key'], 'aks-kms');
+    assert.strictEqual(described['Key vault'], 'kvprodprivate');
+    assert.match(described['Network access'], /^Private/);
+    assert.strictEqual(described['Key rotation'], 'current version created 30 days ago');
+    assert.strictEqual(described['Kubernetes'], '1.34.1');
+  });
+
+  test('subscription filter: only the selected subscriptions are listed', async () => {
+    const api = await signedInApi();
+    try {
+      await updateSetting('selectedSubscriptions', ['33333333-3333-4333-8333-333333333333']);
+      await api.tree.refresh();
+      const subs = await rootSubscriptions(api);
+      assert.deepStrictEqual(subs.map(s => s.subscription.displayName), ['Fabrikam Platform']);
+      assert.deepStrictEqual((await allClusters(api)).map(c => c.facts.name).sort(), ['aks-fab-cmk-private', 'aks-fab-cmk-public', 'aks-fab-plain', 'aks-fab-pmk']);
+    } finally {
+      await updateSetting('selectedSubscriptions', undefined);
+      await api.tree.refresh();
+    }
+    assert.strictEqual((await rootSubscriptions(api)).length, 4);
+  });
+
+  test('when Resource Graph omits preview fields, PMK is confirmed with per-cluster GETs', async () => {
+    const api = await signedInApi();
+    const admin = emulatorAdmin(readEmulatorInfo());
+    try {
+      await admin.config({ resourceGraphOmitsPreviewFields: true });
+      await admin.clearRequests();
+      await api.tree.refresh();
+      const pmk = await clusterByName(api, 'aks-prod-pmk');
+      assert.strictEqual(api.tree.getTreeItem(pmk).description, 'PMK');
+      assert.strictEqual(api.tree.getTreeItem(await clusterByName(api, 'aks-prod-plain')).description, 'not encrypted');
+      assert.strictEqual(api.tree.getTreeItem(await clusterByName(api, 'aks-prod-cmk-public')).description, 'CMK · public');
+      const gets = (await admin.requests()).filter(r => r.method === 'GET' && /managedClusters\/[^/?]+$/i.test(r.path.split('?')[0]));
+      // CMK clusters are known from azureKeyVaultKms alone; only the 7 others need a GET.
+      assert.strictEqual(gets.length, 7, `cluster GETs: ${gets.map(g => g.path).join(', ')}`);
+    } finally {
+      await admin.config({ resourceGraphOmitsPreviewFields: false });
+      await api.tree.refresh();
+    }
+  });
+
+  test('Refresh picks up changes made outside VS Code', async () => {
+    const api = await signedInApi();
+    const before = (await allClusters(api)).length;
+    await vscode.commands.executeCommand('aksKms.refresh');
+    assert.strictEqual((await allClusters(api)).length, before);
+    const ids = new Set((await allClusters(api)).map(c => c.facts.id));
+    assert.strictEqual(ids.size, before, 'ids are unique ARM ids');
+  });
+});
+
+suite('Cluster commands', () => {
+  test('Copy Key ID puts the versionless key ID on the clipboard', async () => {
+    const api = await signedInApi();
+    const node = await clusterByName(api, 'aks-prod-cmk-public');
+    await vscode.commands.executeCommand('aksKms.copyKeyId', node);
+    const clip = await vscode.env.clipboard.readText();
+    assert.match(clip, /^https:\/\/127\.0\.0\.1:\d+\/keys\/aks-kms$/);
+    assert.strictEqual(clip, node.facts.kms.keyId);
+  });
+
+  test('Show Security Profile opens the cluster\'s securityProfile as JSON', async () => {
+    const api = await signedInApi();
+    const node = await clusterByName(api, 'aks-prod-cmk-private');
+    const content = await vscode.commands.executeCommand<string>('aksKms.showSecurityProfile', node);
+    const profile = JSON.parse(content);
+    assert.strictEqual(profile.azureKeyVaultKms.enabled, true);
+    assert.strictEqual(profile.azureKeyVaultKms.keyVaultNetworkAccess, 'Private');
+    assert.match(profile.azureKeyVaultKms.keyVaultResourceId, /\/vaults\/kvprodprivate$/);
+    assert.strictEqual(profile.kubernetesResourceObjectEncryptionProfile.infrastructureEncryption, 'Enabled');
+    const editor = vscode.window.activeTextEditor;
+    assert.strictEqual(editor?.document.languageId, 'json');
+    assert.strictEqual(editor?.document.getText(), content);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Open in Portal builds a link to the cloud\'s portal', async () => {
+    const api = await signedInApi();
+    const node = await clusterByName(api, 'aks-fab-pmk');
+    const url = await vscode.commands.executeCommand<string>('aksKms.openInPortal', node);
+    assert.ok(url.startsWith(`${api.account.cloud!.portalUrl}/#@`), url);
+    assert.ok(url.endsWith(`/resource${node.facts.id}`), url);
+  });
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { clusterFactsFromRow, FleetRow, indexCarriesPreviewFields } from '../../src/kms/fleet';
+import { mapWithConcurrency } from '../../src/kms/concurrency';
+import { compareVersions, supportsNewKms } from '../../src/kms/kubernetesVersion';
+import { parseArmId, sameArmId } from '../../src/kms/armId';
+import { redactSecrets } from '../../src/kms/redact';
+
+const row = (securityProfile?: FleetRow['securityProfile']): FleetRow => ({
+  id: '/subscriptions/s1/resourceGroups/g/providers/Microsoft.ContainerService/managedClusters/c',
+  name: 'c', subscriptionId: 's1', resourceGroup: 'g', securityProfile, identity: { type: 'SystemAssigned' }, kubernetesVersion: '1.33.0',
+});
+
+describe('fleet rows', () => {
+  it('detects whether the index carries the preview field', () => {
+    assert.equal(indexCarriesPreviewFields([row(), row({})]), false);
+    assert.equal(indexCarriesPreviewFields([row(), row({ kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } })]), true);
+  });
+  it('a row without the field is unknown unless the index is known to carry it', () => {
+    assert.equal(clusterFactsFromRow(row({}), false).kms.kind, 'unknown');
+    assert.equal(clusterFactsFromRow(row({}), true).kms.kind, 'notEncrypted');
+    assert.equal(clusterFactsFromRow(row(null as unknown as undefined), true).kms.kind, 'notEncrypted');
+  });
+  it('maps identity and version', () => {
+    const f = clusterFactsFromRow(row(), true);
+    assert.equal(f.identity, 'systemAssigned');
+    assert.equal(f.kubernetesVersion, '1.33.0');
+  });
+});
+
+describe('helpers', () => {
+  it('compareVersions is numeric', () => {
+    assert.ok(compareVersions('1.9', '1.33') < 0);
+    assert.ok(compareVersions('1.33.0', '1.33') === 0);
+    assert.ok(compareVersions('1.34.1', '1.33.9') > 0);
+    assert.equal(supportsNewKms('1.32.9'), false);
+    assert.equal(supportsNewKms('1.33.0'), true);
+    assert.equal(supportsNewKms(undefined), false);
+  });
+  it('parseArmId', () => {
+    const id = parseArmId('/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v');
+    assert.deepEqual({ ...id }, { id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/v', subscriptionId: 's', resourceGroup: 'g', provider: 'Microsoft.KeyVault', type: 'vaults', name: 'v' });
+    assert.equal(parseArmId('/subscriptions/s'), undefined);
+    assert.ok(sameArmId('/subscriptions/S/x', '/subscriptions/s/X'));
+  });
+  it('mapWithConcurrency keeps order and bounds parallelism', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapWithConcurrency([5, 1, 4, 2, 3], 2, async n => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise(r => setTimeout(r, n));
+      inFlight--;
+      return n * 10;
+    });
+    assert.deepEqual(out, [50, 10, 40, 20, 30]);
+    assert.equal(peak, 2);
+  });
+  it('redactSecrets removes JWTs and bearer tokens', () => {
+    const jwt = 'eyJhbGciOiJub25lIn0.eyJvaWQiOiIxMjM0NTYifQ.c2lnbmF0dXJl';
+    const out = redactSecrets(`token ${jwt} Authorization: Bearer abc.def-ghi url?access_token=xyz&x=1`);
+    assert.ok(!out.includes(jwt));
+    assert.ok(!out.includes('abc.def-ghi'));
+    assert.ok(!out.includes('xyz'));
+    assert.match(out, /<redacted-token>/);
+  });
+});
