@@ -1,0 +1,55 @@
+/** What the user asks for: platform keys, or a customer-managed key with its vault, key, identity and network access. */
+
+export type NetworkAccess = 'Public' | 'Private';
+
+export type VaultChoice =
+  | { readonly kind: 'new'; readonly name: string; readonly resourceGroup: string; readonly location: string }
+  | { readonly kind: 'existing'; readonly id: string };
+
+/** A key in the chosen vault: created by the plan, or one that is there already. */
+export type KeyChoice = { readonly kind: 'new' | 'existing'; readonly name: string };
+
+export type IdentityChoice =
+  | { readonly kind: 'new'; readonly name: string; readonly resourceGroup: string; readonly location: string }
+  | { readonly kind: 'existing'; readonly id: string };
+
+export interface PmkConfig {
+  readonly kind: 'pmk';
+  readonly clusterId: string;
+}
+
+export interface CmkConfig {
+  readonly kind: 'cmk';
+  readonly clusterId: string;
+  readonly networkAccess: NetworkAccess;
+  readonly vault: VaultChoice;
+  readonly key: KeyChoice;
+  readonly identity: IdentityChoice;
+  /** Turn on purge protection on an existing vault that lacks it (recommended; cannot be undone). */
+  readonly enablePurgeProtection?: boolean;
+}
+
+export type EnableConfig = PmkConfig | CmkConfig;
+
+export const KMS_FEATURE = { namespace: 'Microsoft.ContainerService', name: 'KMSPMKPreview' } as const;
+
+/** Built-in role definition GUIDs (the same in every cloud; AZURE.md). */
+export const ROLES = {
+  keyVaultCryptoOfficer: '14b46e9e-c2b7-41b4-b07b-48a6ebf60603',
+  keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424',
+  keyVaultContributor: 'f25e0fa2-a7c8-4377-a976-54943a77a395',
+} as const;
+
+export type RoleName = keyof typeof ROLES;
+
+export function vaultIdOf(subscriptionId: string, choice: VaultChoice): string {
+  return choice.kind === 'existing'
+    ? choice.id
+    : `/subscriptions/${subscriptionId}/resourceGroups/${choice.resourceGroup}/providers/Microsoft.KeyVault/vaults/${choice.name}`;
+}
+
+export function identityIdOf(subscriptionId: string, choice: IdentityChoice): string {
+  return choice.kind === 'existing'
+    ? choice.id
+    : `/subscriptions/${subscriptionId}/resourceGroups/${choice.resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${choice.name}`;
+}

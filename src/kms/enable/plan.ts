@@ -1,0 +1,358 @@
+/**
+ * The enable plans as step graphs (DESIGN.md: idempotent steps, independent ones in parallel). Every step reads the
+ * world first and writes only what is missing, so re-running a failed or cancelled plan resumes where it stopped.
+ *
+ *   registerFeature ─► registerProvider ───────────────────────────────────────────┐
+ *   createVault ─► [enablePurgeProtection] ─► assignCryptoOfficerToUser ─► createKey ─► [lockFirewall] ─┤
+ *   createIdentity ─┬► assignCryptoUserToIdentity  (also after createVault) ──────────────────────────┤
+ *                   └► assignContributorToIdentity (also after createVault) ──────────────────────────┴► updateCluster ─► verify
+ */
+import { parseArmId } from '../armId';
+import { versionlessKeyId } from '../keyId';
+import { parseKeyId } from '../keyId';
+import { isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../plan/retry';
+import type { PlanStep, StepContext, StepOutcome } from '../plan/runner';
+import { applyCmk, applyPmk, CmkTarget, expectedKmsProfile, profileMismatches } from './clusterUpdate';
+import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
+import type { EnableFacts, IdentityFacts, KeyFacts, VaultFacts } from './facts';
+import type { EnablePorts } from './ports';
+import { roleAssignmentName } from './roleAssignmentName';
+
+export type StepId =
+  | 'registerFeature'
+  | 'registerProvider'
+  | 'createVault'
+  | 'enablePurgeProtection'
+  | 'assignCryptoOfficerToUser'
+  | 'createKey'
+  | 'lockFirewall'
+  | 'createIdentity'
+  | 'assignCryptoUserToIdentity'
+  | 'assignContributorToIdentity'
+  | 'updateCluster'
+  | 'verify';
+
+/** What the wizard shows before running: each step, what it depends on, and whether it is predicted to be skipped. */
+export interface StepPreview {
+  readonly id: StepId;
+  readonly dependsOn: readonly StepId[];
+  readonly alreadyDone: boolean;
+  readonly irreversible: boolean;
+}
+
+export interface PlanOptions {
+  /** How often to poll the feature registration state. */
+  readonly featurePollMs: number;
+  /** Give up waiting for the feature after this long. */
+  readonly featureTimeoutMs: number;
+  readonly tenantId: string;
+  readonly rolePropagation?: typeof ROLE_PROPAGATION_RETRY;
+}
+
+export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, 'tenantId'> = { featurePollMs: 15_000, featureTimeoutMs: 30 * 60_000 };
+
+export interface Plan {
+  readonly preview: readonly StepPreview[];
+  readonly steps: readonly PlanStep<StepId>[];
+  /** The securityProfile fields the cluster must report at the end. */
+  readonly expected: ReturnType<typeof expectedKmsProfile>;
+}
+
+const done = (detail?: string): StepOutcome => ({ status: 'done', detail });
+const skipped = (detail?: string): StepOutcome => ({ status: 'skipped', detail });
+
+/** Mutable results shared by steps of one run (a vault created by one step is used by the next). */
+interface RunState {
+  vault?: VaultFacts;
+  key?: KeyFacts;
+  identity?: IdentityFacts;
+}
+
+export function buildPlan(config: EnableConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
+  return config.kind === 'pmk' ? buildPmkPlan(config, facts, ports, options) : buildCmkPlan(config, facts, ports, options);
+}
+
+function featureSteps(facts: EnableFacts, ports: EnablePorts, options: PlanOptions): { steps: PlanStep<StepId>[]; preview: StepPreview[] } {
+  const subscriptionId = facts.cluster.subscriptionId;
+  const registered = /^registered$/i.test(facts.featureState);
+  // The provider is re-registered only after this run registered the feature (a no-op write otherwise).
+  let registeredNow = false;
+  const steps: PlanStep<StepId>[] = [
+    {
+      id: 'registerFeature',
+      dependsOn: [],
+      async run(ctx) {
+        let state = await ports.getFeatureState(subscriptionId, ctx.signal);
+        if (/^registered$/i.test(state)) {
+          return skipped(`${KMS_FEATURE.name} is Registered`);
+        }
+        registeredNow = true;
+        if (!/^registering$/i.test(state)) {
+          state = await ports.registerFeature(subscriptionId, ctx.signal);
+        }
+        const deadline = Date.now() + options.featureTimeoutMs;
+        while (!/^registered$/i.test(state)) {
+          if (Date.now() > deadline) {
+            throw new Error(`${KMS_FEATURE.name} is still ${state} after ${Math.round(options.featureTimeoutMs / 60_000)} minutes; run the plan again later to resume.`);
+          }
+          ctx.progress(`${KMS_FEATURE.name}: ${state}`);
+          await ports.sleep(options.featurePollMs, ctx.signal);
+          state = await ports.getFeatureState(subscriptionId, ctx.signal);
+        }
+        return done(`${KMS_FEATURE.name} is Registered`);
+      },
+    },
+    {
+      id: 'registerProvider',
+      dependsOn: ['registerFeature'],
+      async run(ctx) {
+        if (!registeredNow) {
+          return skipped('the feature was already registered');
+        }
+        // The docs re-register the provider after the feature so the new feature flag reaches it.
+        await ports.registerProvider(subscriptionId, ctx.signal);
+        return done(`${KMS_FEATURE.namespace} re-registered`);
+      },
+    },
+  ];
+  return {
+    steps,
+    preview: [
+      { id: 'registerFeature', dependsOn: [], alreadyDone: registered, irreversible: false },
+      { id: 'registerProvider', dependsOn: ['registerFeature'], alreadyDone: registered, irreversible: false },
+    ],
+  };
+}
+
+function clusterSteps(
+  clusterId: string,
+  dependsOn: StepId[],
+  ports: EnablePorts,
+  expected: () => Plan['expected'],
+  apply: (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) => Awaited<ReturnType<EnablePorts['getCluster']>>,
+  identityId?: () => string,
+): PlanStep<StepId>[] {
+  const matches = (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) =>
+    profileMismatches(cluster.properties?.securityProfile, expected()).length === 0 &&
+    (!identityId || Object.keys(cluster.identity?.userAssignedIdentities ?? {}).some(id => id.toLowerCase() === identityId().toLowerCase()));
+  return [
+    {
+      id: 'updateCluster',
+      dependsOn,
+      async run(ctx) {
+        const current = await ports.getCluster(clusterId, ctx.signal);
+        if (matches(current)) {
+          return skipped('the cluster already has this configuration');
+        }
+        ctx.progress('updating the cluster (this takes several minutes)');
+        await ports.putCluster(clusterId, apply(current), m => ctx.progress(m), ctx.signal);
+        return done();
+      },
+    },
+    {
+      id: 'verify',
+      dependsOn: ['updateCluster'],
+      async run(ctx) {
+        const cluster = await ports.getCluster(clusterId, ctx.signal);
+        const problems = profileMismatches(cluster.properties?.securityProfile, expected());
+        if (problems.length) {
+          throw new Error(`The cluster does not report the expected security profile: ${problems.join('; ')}.`);
+        }
+        return done('securityProfile matches');
+      },
+    },
+  ];
+}
+
+function buildPmkPlan(config: PmkConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
+  const feature = featureSteps(facts, ports, options);
+  const expected = expectedKmsProfile('pmk');
+  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, applyPmk)];
+  const alreadyPmk = facts.cluster.kms.kind === 'pmk';
+  return {
+    expected,
+    steps,
+    preview: [
+      ...feature.preview,
+      { id: 'updateCluster', dependsOn: ['registerProvider'], alreadyDone: alreadyPmk, irreversible: true },
+      { id: 'verify', dependsOn: ['updateCluster'], alreadyDone: false, irreversible: false },
+    ],
+  };
+}
+
+function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
+  const subscriptionId = facts.cluster.subscriptionId;
+  const vaultId = vaultIdOf(subscriptionId, config.vault);
+  const identityId = identityIdOf(subscriptionId, config.identity);
+  const state: RunState = { vault: facts.vault, key: facts.key, identity: facts.identity };
+  const retry = options.rolePropagation ?? ROLE_PROPAGATION_RETRY;
+  const privateVault = config.networkAccess === 'Private';
+
+  const requireVault = (): VaultFacts => {
+    if (!state.vault) {
+      throw new Error(`The key vault ${vaultId} is not available.`);
+    }
+    return state.vault;
+  };
+  const requireIdentity = (): IdentityFacts => {
+    if (!state.identity) {
+      throw new Error(`The identity ${identityId} is not available.`);
+    }
+    return state.identity;
+  };
+  const keyIdFor = (vault: VaultFacts) => {
+    const parsed = parseKeyId(`${vault.vaultUri.replace(/\/+$/, '')}/keys/${config.key.name}`);
+    if (!parsed.ok) {
+      throw new Error(parsed.reason);
+    }
+    return versionlessKeyId(parsed.keyId);
+  };
+  const hasRole = (principalId: string, role: RoleName) =>
+    facts.roleAssignments.some(r => r.principalId.toLowerCase() === principalId.toLowerCase() && r.roleGuid === ROLES[role]);
+
+  const assignStep = (id: StepId, dependsOn: StepId[], role: RoleName, principal: () => { id: string; type: 'User' | 'ServicePrincipal' }): PlanStep<StepId> => ({
+    id,
+    dependsOn,
+    async run(ctx: StepContext) {
+      const scope = requireVault().id;
+      const p = principal();
+      if (await ports.hasRoleAssignment(scope, p.id, ROLES[role], ctx.signal)) {
+        return skipped('already assigned');
+      }
+      const result = await ports.createRoleAssignment(
+        { scope, name: roleAssignmentName(scope, p.id, ROLES[role]), principalId: p.id, principalType: p.type, roleGuid: ROLES[role] },
+        ctx.signal,
+      );
+      return result === 'exists' ? skipped('already assigned') : done();
+    },
+  });
+
+  const steps: PlanStep<StepId>[] = [];
+  const preview: StepPreview[] = [];
+  const add = (step: PlanStep<StepId>, alreadyDone: boolean, irreversible = false) => {
+    steps.push(step);
+    preview.push({ id: step.id, dependsOn: step.dependsOn, alreadyDone, irreversible });
+  };
+
+  const feature = featureSteps(facts, ports, options);
+  steps.push(...feature.steps);
+  preview.push(...feature.preview);
+
+  add({
+    id: 'createVault',
+    dependsOn: [],
+    async run(ctx) {
+      const existing = await ports.getVault(vaultId, ctx.signal);
+      if (existing && !/^(registeringdns|creating|updating)$/i.test(existing.provisioningState ?? '')) {
+        state.vault = existing;
+        return skipped(`${existing.name} exists`);
+      }
+      if (config.vault.kind === 'existing') {
+        throw new Error(`The key vault ${vaultId} does not exist.`);
+      }
+      const v = config.vault;
+      state.vault = await ports.createVault({ id: vaultId, name: v.name, resourceGroup: v.resourceGroup, subscriptionId, location: v.location, tenantId: options.tenantId }, ctx.signal);
+      return done(`${state.vault.name} created`);
+    },
+  }, Boolean(facts.vault));
+
+  let officerDependsOn: StepId[] = ['createVault'];
+  if (config.enablePurgeProtection && !(facts.vault?.enablePurgeProtection ?? config.vault.kind === 'new')) {
+    add({
+      id: 'enablePurgeProtection',
+      dependsOn: ['createVault'],
+      async run(ctx) {
+        const vault = requireVault();
+        if (vault.enablePurgeProtection) {
+          return skipped('purge protection is on');
+        }
+        state.vault = await ports.updateVault(vault.id, { enablePurgeProtection: true }, ctx.signal);
+        return done();
+      },
+    }, false, true);
+    officerDependsOn = ['enablePurgeProtection'];
+  }
+
+  add(assignStep('assignCryptoOfficerToUser', officerDependsOn, 'keyVaultCryptoOfficer', () => ({ id: facts.user.objectId, type: 'User' })),
+    Boolean(facts.vault) && hasRole(facts.user.objectId, 'keyVaultCryptoOfficer'));
+
+  add({
+    id: 'createKey',
+    dependsOn: ['assignCryptoOfficerToUser'],
+    async run(ctx) {
+      const vault = requireVault();
+      const existing = await ports.getKey(vault, config.key.name, ctx.signal);
+      if (existing) {
+        state.key = existing;
+        return skipped(`${config.key.name} exists`);
+      }
+      // Right after the Crypto Officer assignment the data plane may still answer 403 until RBAC propagates.
+      state.key = await retryWhile(() => ports.createKey(vault, config.key.name, ctx.signal), isRolePropagationDenial, {
+        ...retry,
+        signal: ctx.signal,
+        sleep: (ms, s) => ports.sleep(ms, s),
+        onRetry: (_attempt, delayMs) => ctx.progress(`waiting ${Math.round(delayMs / 1000)} s for the new role assignment to reach Key Vault`),
+      });
+      return done(`${config.key.name} created`);
+    },
+  }, Boolean(facts.key));
+
+  const beforeCluster: StepId[] = ['registerProvider', 'createKey', 'assignCryptoUserToIdentity', 'assignContributorToIdentity'];
+  if (privateVault) {
+    const locked = /^deny$/i.test(facts.vault?.networkDefaultAction ?? '') && /azureservices/i.test(facts.vault?.networkBypass ?? '');
+    add({
+      id: 'lockFirewall',
+      dependsOn: ['createKey'],
+      async run(ctx) {
+        const vault = (await ports.getVault(requireVault().id, ctx.signal)) ?? requireVault();
+        if (/^deny$/i.test(vault.networkDefaultAction ?? '') && /azureservices/i.test(vault.networkBypass ?? '')) {
+          state.vault = vault;
+          return skipped('the firewall already denies public access and lets trusted services through');
+        }
+        state.vault = await ports.updateVault(vault.id, { networkDefaultAction: 'Deny', networkBypass: 'AzureServices' }, ctx.signal);
+        return done();
+      },
+    }, locked, true);
+    beforeCluster.push('lockFirewall');
+  }
+
+  add({
+    id: 'createIdentity',
+    dependsOn: [],
+    async run(ctx) {
+      const existing = await ports.getIdentity(identityId, ctx.signal);
+      if (existing) {
+        state.identity = existing;
+        return skipped(`${existing.name} exists`);
+      }
+      if (config.identity.kind === 'existing') {
+        throw new Error(`The identity ${identityId} does not exist.`);
+      }
+      const i = config.identity;
+      state.identity = await ports.createIdentity({ id: identityId, name: i.name, resourceGroup: i.resourceGroup, subscriptionId, location: i.location }, ctx.signal);
+      return done(`${state.identity.name} created`);
+    },
+  }, Boolean(facts.identity));
+
+  const identityPrincipal = () => ({ id: requireIdentity().principalId, type: 'ServicePrincipal' as const });
+  const identityHas = (role: RoleName) => Boolean(facts.identity && facts.vault) && hasRole(facts.identity!.principalId, role);
+  add(assignStep('assignCryptoUserToIdentity', ['createVault', 'createIdentity'], 'keyVaultCryptoUser', identityPrincipal), identityHas('keyVaultCryptoUser'));
+  add(assignStep('assignContributorToIdentity', ['createVault', 'createIdentity'], 'keyVaultContributor', identityPrincipal), identityHas('keyVaultContributor'));
+
+  // The target is computed when the cluster step runs: a new vault's URI is known only after it exists.
+  const target = (): CmkTarget => ({ keyId: keyIdFor(requireVault()), keyVaultResourceId: requireVault().id, networkAccess: config.networkAccess, identityId });
+  const expectedStatic = expectedKmsProfile({
+    keyId: facts.vault ? keyIdFor(facts.vault) : `https://${config.vault.kind === 'new' ? config.vault.name : parseArmId(vaultId)?.name}.<vault domain>/keys/${config.key.name}`,
+    keyVaultResourceId: vaultId,
+    networkAccess: config.networkAccess,
+    identityId,
+  });
+  let expectedAtRun: Plan['expected'] | undefined;
+  const expectedNow = () => (expectedAtRun ??= expectedKmsProfile(target()));
+  const clusterAlreadyDone = profileMismatches(facts.clusterJson.properties?.securityProfile, expectedStatic).length === 0;
+  const [update, verify] = clusterSteps(config.clusterId, beforeCluster, ports, expectedNow, c => applyCmk(c, target()), () => identityId);
+  add(update, clusterAlreadyDone, true);
+  add(verify, false);
+
+  return { expected: expectedStatic, steps, preview };
+}

@@ -1,0 +1,62 @@
+/**
+ * What the enable/migrate plans need from Azure, as plain-data interfaces. src/azure implements them with the real
+ * SDK clients; unit tests fake them with plain objects. Every method is a single read or a single write.
+ */
+import type { ManagedClusterJson } from '../managedCluster';
+import type { IdentityFacts, KeyFacts, VaultFacts } from './facts';
+
+export interface NewVaultSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly resourceGroup: string;
+  readonly subscriptionId: string;
+  readonly location: string;
+  readonly tenantId: string;
+}
+
+export interface NewIdentitySpec {
+  readonly id: string;
+  readonly name: string;
+  readonly resourceGroup: string;
+  readonly subscriptionId: string;
+  readonly location: string;
+}
+
+export interface RoleAssignmentSpec {
+  readonly scope: string;
+  /** Deterministic (roleAssignmentName), so a retry is a no-op. */
+  readonly name: string;
+  readonly principalId: string;
+  readonly principalType: 'User' | 'ServicePrincipal';
+  readonly roleGuid: string;
+}
+
+export interface EnablePorts {
+  getFeatureState(subscriptionId: string, signal?: AbortSignal): Promise<string>;
+  registerFeature(subscriptionId: string, signal?: AbortSignal): Promise<string>;
+  registerProvider(subscriptionId: string, signal?: AbortSignal): Promise<void>;
+
+  getVault(vaultId: string, signal?: AbortSignal): Promise<VaultFacts | undefined>;
+  /** Creates the vault (RBAC, soft delete, purge protection, public network access) and waits until it is ready. */
+  createVault(spec: NewVaultSpec, signal?: AbortSignal): Promise<VaultFacts>;
+  updateVault(vaultId: string, change: { networkDefaultAction?: 'Deny'; networkBypass?: 'AzureServices'; enablePurgeProtection?: true }, signal?: AbortSignal): Promise<VaultFacts>;
+
+  /** Reads a key through ARM (not blocked by the vault firewall). */
+  getKey(vault: VaultFacts, keyName: string, signal?: AbortSignal): Promise<KeyFacts | undefined>;
+  /** Creates an RSA 2048 key through the data plane (needs Key Vault Crypto Officer and network reach). */
+  createKey(vault: VaultFacts, keyName: string, signal?: AbortSignal): Promise<KeyFacts>;
+
+  getIdentity(identityId: string, signal?: AbortSignal): Promise<IdentityFacts | undefined>;
+  createIdentity(spec: NewIdentitySpec, signal?: AbortSignal): Promise<IdentityFacts>;
+
+  /** True when the principal already holds the role at the scope (assigned there or inherited from above). */
+  hasRoleAssignment(scope: string, principalId: string, roleGuid: string, signal?: AbortSignal): Promise<boolean>;
+  /** Creates the assignment; an existing identical one (409 RoleAssignmentExists) counts as done. */
+  createRoleAssignment(spec: RoleAssignmentSpec, signal?: AbortSignal): Promise<'created' | 'exists'>;
+
+  getCluster(clusterId: string, signal?: AbortSignal): Promise<ManagedClusterJson>;
+  /** PUTs the cluster and waits for the long-running operation, honouring Retry-After; returns the final GET. */
+  putCluster(clusterId: string, body: ManagedClusterJson, onProgress: (message: string) => void, signal?: AbortSignal): Promise<ManagedClusterJson>;
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}

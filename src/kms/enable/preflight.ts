@@ -1,0 +1,177 @@
+/**
+ * Preflight: every rule the service and the CLI enforce (AZURE.md), checked before any write. Each finding is a
+ * sentence saying what is wrong and how to fix it. Errors block the plan; warnings are shown and may be accepted.
+ */
+import { parseArmId, sameArmId } from '../armId';
+import { keyIdInCloud, parseKeyId } from '../keyId';
+import { MIN_KMS_KUBERNETES_VERSION } from '../kubernetesVersion';
+import { meetsVersionRule } from '../kmsState';
+import { identityNameProblem, keyNameProblem, resourceGroupNameProblem, vaultNameProblem } from '../names';
+import { EnableConfig, CmkConfig, identityIdOf } from './config';
+import type { EnableFacts } from './facts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  /** Stable id, e.g. `k8s-too-old` (tests and telemetry use it; the message is for people). */
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+const error = (code: string, message: string): Finding => ({ code, severity: 'error', message });
+const warning = (code: string, message: string): Finding => ({ code, severity: 'warning', message });
+const info = (code: string, message: string): Finding => ({ code, severity: 'info', message });
+
+/** Checks only the user's input (names, shapes): usable before anything is read from Azure. */
+export function validateConfig(config: EnableConfig): Finding[] {
+  const findings: Finding[] = [];
+  if (!parseArmId(config.clusterId) || parseArmId(config.clusterId)?.type.toLowerCase() !== 'managedclusters') {
+    findings.push(error('cluster-id', `"${config.clusterId}" is not an AKS cluster resource ID.`));
+  }
+  if (config.kind === 'pmk') {
+    return findings;
+  }
+  if (config.networkAccess !== 'Public' && config.networkAccess !== 'Private') {
+    findings.push(error('network-access', `Key vault network access must be Public or Private, not "${String(config.networkAccess)}".`));
+  }
+  const v = config.vault;
+  if (v.kind === 'new') {
+    const p = vaultNameProblem(v.name) ?? resourceGroupNameProblem(v.resourceGroup);
+    if (p) {
+      findings.push(error('vault-name', p));
+    }
+    if (!v.location) {
+      findings.push(error('vault-location', 'Choose a region for the new key vault.'));
+    }
+  } else if (parseArmId(v.id)?.type.toLowerCase() !== 'vaults') {
+    findings.push(error('vault-id', `"${v.id}" is not a Key Vault resource ID (…/providers/Microsoft.KeyVault/vaults/<name>).`));
+  }
+  const keyProblem = keyNameProblem(config.key.name);
+  if (keyProblem) {
+    findings.push(error('key-name', keyProblem));
+  }
+  const i = config.identity;
+  if (i.kind === 'new') {
+    const p = identityNameProblem(i.name) ?? resourceGroupNameProblem(i.resourceGroup);
+    if (p) {
+      findings.push(error('identity-name', p));
+    }
+  } else if (parseArmId(i.id)?.type.toLowerCase() !== 'userassignedidentities') {
+    findings.push(error('identity-id', `"${i.id}" is not a user-assigned identity resource ID (…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>).`));
+  }
+  return findings;
+}
+
+/** Every rule, from the user's input and the facts read from Azure. */
+export function preflight(config: EnableConfig, facts: EnableFacts): Finding[] {
+  const findings = validateConfig(config);
+  const c = facts.cluster;
+  if (!meetsVersionRule(c)) {
+    findings.push(error('k8s-too-old', `${c.name} runs Kubernetes ${c.kubernetesVersion ?? 'unknown'}; KMS with platform or customer-managed keys needs ${MIN_KMS_KUBERNETES_VERSION} or later. Upgrade the cluster first (az aks upgrade).`));
+  }
+  if (c.provisioningState && !/^succeeded$/i.test(c.provisioningState)) {
+    findings.push(error('cluster-busy', `${c.name} is ${c.provisioningState}; wait until its current operation finishes.`));
+  }
+  if (!/^registered$/i.test(facts.featureState)) {
+    findings.push(info('feature-not-registered', `The preview feature KMSPMKPreview is ${facts.featureState} in this subscription; the plan registers it and waits (this can take several minutes).`));
+  }
+  if (config.kind === 'pmk') {
+    if (c.kms.kind === 'pmk' || c.kms.kind === 'cmk') {
+      findings.push(error('already-encrypted', `${c.name} already encrypts Secrets with ${c.kms.kind === 'pmk' ? 'platform-managed keys' : 'a customer-managed key'}; nothing to do.`));
+    }
+    if (c.kms.kind === 'legacy') {
+      findings.push(warning('legacy-to-pmk', `${c.name} uses legacy KMS with key ${c.kms.keyId}; moving to platform keys turns on infrastructure encryption. Keep the old key and vault: never delete them.`));
+    }
+    findings.push(warning('irreversible', 'Once infrastructure encryption is enabled it cannot be disabled.'));
+    return findings;
+  }
+  return [...findings, ...cmkRules(config, facts)];
+}
+
+function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
+  const findings: Finding[] = [];
+  const c = facts.cluster;
+  if (c.identity === 'systemAssigned' || c.identity === 'none') {
+    findings.push(error('system-assigned-identity', `${c.name} uses a system-assigned control-plane identity, which KMS does not support. Switch it to a user-assigned identity first (az aks update --assign-identity <identity ID>).`));
+  }
+  const wantedIdentity = identityIdOf(c.subscriptionId, config.identity);
+  if (c.identity === 'userAssigned' && c.userAssignedIdentityIds.length && !c.userAssignedIdentityIds.some(id => sameArmId(id, wantedIdentity))) {
+    findings.push(warning('identity-change', `${c.name} runs as ${parseArmId(c.userAssignedIdentityIds[0])?.name ?? c.userAssignedIdentityIds[0]}; choosing ${parseArmId(wantedIdentity)?.name ?? wantedIdentity} replaces its control-plane identity.`));
+  }
+  if (config.networkAccess === 'Private' && !c.apiServerVnetIntegration) {
+    findings.push(error('private-needs-vnet-integration', `Private key vault access needs API Server VNet Integration, which ${c.name} does not have. Enable it (az aks update --enable-apiserver-vnet-integration) or choose Public.`));
+  }
+  if (c.kms.kind === 'cmk') {
+    const sameKey = c.kms.key?.name === config.key.name && sameArmId(c.kms.keyVaultResourceId, facts.vault?.id);
+    findings.push(sameKey
+      ? error('already-cmk', `${c.name} already uses key ${config.key.name} in this vault.`)
+      : warning('change-key', `${c.name} already uses key ${c.kms.keyId}; the plan switches it to the chosen key. Keep the old key and vault: never delete them.`));
+  }
+  if (c.kms.kind === 'legacy') {
+    findings.push(warning('legacy-migration', `${c.name} uses legacy KMS (versioned key ${c.kms.keyId}); the plan moves it to the new KMS experience with a versionless key ID and infrastructure encryption.`));
+  }
+
+  const vault = facts.vault;
+  if (config.vault.kind === 'new' && !vault && facts.vaultNameAvailable === false) {
+    findings.push(error('vault-name-taken', `The key vault name ${config.vault.name} is already taken (vault names are globally unique, and a deleted vault keeps its name while soft-deleted). Choose another name.`));
+  }
+  if (config.vault.kind === 'existing' && !vault) {
+    findings.push(error('vault-missing', `The key vault ${config.vault.id} does not exist or you cannot read it.`));
+  }
+  if (vault) {
+    if (!vault.enableRbacAuthorization) {
+      findings.push(error('vault-not-rbac', `The key vault ${vault.name} uses access policies; KMS setup here needs Azure RBAC authorization. Switch it (az keyvault update --enable-rbac-authorization true) or choose another vault.`));
+    }
+    if (!vault.enableSoftDelete) {
+      findings.push(warning('vault-no-soft-delete', `The key vault ${vault.name} has soft delete off: a deleted key would make the cluster's Secrets unrecoverable.`));
+    }
+    if (!vault.enablePurgeProtection && !config.enablePurgeProtection) {
+      findings.push(warning('vault-no-purge-protection', `The key vault ${vault.name} has no purge protection: a purged key makes the cluster's Secrets unrecoverable. Turn it on in the plan (recommended; it cannot be turned off).`));
+    }
+    const firewalled = /^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? '');
+    if (firewalled && !facts.key) {
+      findings.push(error('vault-firewall-blocks-key-create', `The key vault ${vault.name} blocks public network access, so the key cannot be created from here. Create the key from an allowed network, or choose an existing key.`));
+    }
+    if (firewalled && !/azureservices/i.test(vault.networkBypass ?? '')) {
+      findings.push(error('vault-no-trusted-bypass', `The key vault ${vault.name} firewall does not let trusted Azure services through, so AKS could not reach the key. Set "Allow trusted Microsoft services" (bypass AzureServices).`));
+    }
+    const keyIdHost = parseKeyId(`${vault.vaultUri.replace(/\/+$/, '')}/keys/${config.key.name}`);
+    if (keyIdHost.ok && !keyIdInCloud(keyIdHost.keyId, facts.keyVaultDnsSuffix)) {
+      findings.push(error('key-wrong-cloud', `The key vault ${vault.name} (${keyIdHost.keyId.vaultHost}) is not in this cloud's Key Vault domain (${facts.keyVaultDnsSuffix}).`));
+    }
+  }
+  if (config.key.kind === 'existing' && !facts.key) {
+    findings.push(error('key-missing', `The key ${config.key.name} does not exist in the chosen vault.`));
+  }
+  if (config.key.kind === 'new' && facts.key) {
+    findings.push(info('key-exists', `The key ${config.key.name} already exists; the plan uses it instead of creating it.`));
+  }
+  const key = facts.key;
+  if (key) {
+    if (key.kty && !/^RSA(-HSM)?$/i.test(key.kty)) {
+      findings.push(error('key-not-rsa', `The key ${key.name} is ${key.kty}; KMS needs an RSA key.`));
+    }
+    if (!key.enabled) {
+      findings.push(error('key-disabled', `The key ${key.name} is disabled; enable its current version or choose another key.`));
+    }
+    if (key.expiresOn && key.expiresOn.getTime() <= facts.now.getTime()) {
+      findings.push(error('key-expired', `The key ${key.name} expired on ${key.expiresOn.toISOString().slice(0, 10)}; rotate it or choose another key.`));
+    }
+  }
+  if (config.identity.kind === 'existing' && !facts.identity) {
+    findings.push(error('identity-missing', `The identity ${config.identity.id} does not exist or you cannot read it.`));
+  }
+  if (!facts.user.canAssignRoles) {
+    findings.push(error('no-role-assignment-permission', 'You cannot create role assignments on the key vault (Microsoft.Authorization/roleAssignments/write). Ask for Owner, User Access Administrator or Role Based Access Control Administrator on the vault, its resource group or subscription.'));
+  }
+  findings.push(warning('irreversible', 'Once the new KMS experience is enabled it cannot be disabled (you can later migrate to platform-managed keys). Deleting the key or the vault makes the cluster\'s Secrets unrecoverable.'));
+  if (config.networkAccess === 'Private') {
+    findings.push(info('firewall-lock', 'The plan locks the vault\'s firewall (deny public access, allow trusted Azure services) after the key exists.'));
+  }
+  return findings;
+}
+
+export function hasBlockingFindings(findings: readonly Finding[]): boolean {
+  return findings.some(f => f.severity === 'error');
+}
