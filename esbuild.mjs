@@ -47,8 +47,11 @@ const extensionTests = {
   external: ['vscode', 'mocha'],
 };
 
-const configs = [extension];
-if (fs.existsSync('src/webview/main.ts')) configs.push(webview);
+// Codicons for the webview come from @vscode/codicons, copied next to the bundles (localResourceRoots is dist/ + media/).
+fs.mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+
+const configs = [extension, webview];
 if (!production && extensionTestFiles.length) configs.push(extensionTests);
 
 if (watch) {

@@ -18,15 +18,7 @@ installed_version() {
     "$DEST/node_modules/code-server/package.json" 2>/dev/null || true
 }
 
-if [ "$FORCE" = 0 ] && [ -f "$ENTRY" ] && [ "$(installed_version)" = "$VER" ] \
-   && [ -f "$DEST/.install-ok" ] && command -v chromium >/dev/null; then
-  exit 0
-fi
-
-T0=$(date +%s)
-echo "[setup-code-server] installing code-server@$VER into $DEST"
-
-# --- system packages (only what is missing) --------------------------------------------------------------
+# --- system packages: only what is missing (checked before the fast exit, so chromium is ensured too) ---------
 # build-essential/python3/pkg-config: node-gyp builds node-pty, kerberos etc. against /usr/include/node;
 # libkrb5-dev: kerberos headers; ripgrep: replaces @vscode/ripgrep's GitHub download;
 # chromium: the browser that opens the workbench (no extension host without a client); fonts-noto-cjk: zh-cn screenshots.
@@ -42,8 +34,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "[setup-code-server] apt-get install ${missing[*]}"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+if [ "$FORCE" = 0 ] && [ -f "$ENTRY" ] && [ -f "$DEST/.install-ok" ] && [ "$(installed_version)" = "$VER" ]; then
+  exit 0
+fi
+
+T0=$(date +%s)
+echo "[setup-code-server] installing code-server@$VER into $DEST"
 
 mkdir -p "$DEST"
 rm -f "$DEST/.install-ok"

@@ -2,6 +2,9 @@
 import * as vscode from 'vscode';
 import { AzureAccount } from './azure/account';
 import { registerClusterInfo } from './commands/clusterInfo';
+import { registerEnableCmk } from './commands/enableCmk';
+import { registerEnablePmk } from './commands/enablePmk';
+import { registerRegisterFeature } from './commands/registerFeature';
 import type { CommandContext } from './commands/commandContext';
 import { registerRefresh } from './commands/refresh';
 import { registerSelectSubscriptions } from './commands/selectSubscriptions';
@@ -20,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
   const account = new AzureAccount();
   const tree = new FleetTreeProvider(account, log);
   const view = vscode.window.createTreeView('aksKms.fleet', { treeDataProvider: tree, showCollapseAll: true });
-  const ctx: CommandContext = { account, tree, log };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, log };
 
   context.subscriptions.push(
     log,
@@ -31,6 +34,9 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     registerRefresh(ctx),
     registerSelectSubscriptions(ctx),
     ...registerClusterInfo(ctx),
+    registerEnableCmk(ctx),
+    registerEnablePmk(ctx),
+    registerRegisterFeature(ctx),
     account.onDidChange(() => void tree.refresh()),
   );
   // Learn whether a session already exists without prompting; the welcome view shows until then.

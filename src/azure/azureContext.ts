@@ -11,3 +11,8 @@ export interface AzureContext {
 export function armClientOptions(ctx: AzureContext): { endpoint: string; credentials: { scopes: string[] } } {
   return { endpoint: ctx.cloud.resourceManagerEndpoint, credentials: { scopes: [armScope(ctx.cloud)] } };
 }
+
+/** Options understood by the classic (`@azure/core-client`) `@azure/arm-*` clients. */
+export function classicArmClientOptions(ctx: AzureContext): { endpoint: string; credentialScopes: string[] } {
+  return { endpoint: ctx.cloud.resourceManagerEndpoint, credentialScopes: [armScope(ctx.cloud)] };
+}

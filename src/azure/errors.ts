@@ -25,3 +25,7 @@ export function azureErrorCode(err: unknown): { code?: string; statusCode?: numb
   }
   return {};
 }
+
+export function isNotFound(err: unknown): boolean {
+  return azureErrorCode(err).statusCode === 404;
+}

@@ -1,24 +1,18 @@
 /**
- * Key Vault through the management plane (`@azure/arm-keyvault`): vault properties and key versions with their
- * creation times. ARM is not blocked by a vault's firewall and needs no data-plane role, so rotation ages can be
+ * Key Vault through the management plane (`@azure/arm-keyvault`): vaults, and keys with their versions and creation
+ * times. ARM is not blocked by a vault's firewall and needs no data-plane role, so key facts and rotation ages can be
  * read for private vaults too (AZURE.md, "Reading keys without tripping the firewall").
  */
-import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { KeyVaultManagementClient, type Vault } from '@azure/arm-keyvault';
 import { parseArmId } from '../kms/armId';
+import type { KeyFacts, VaultFacts } from '../kms/enable/facts';
+import type { NewVaultSpec } from '../kms/enable/ports';
 import type { KeyVersionInfo } from '../kms/rotation';
 import { AzureContext, armClientOptions } from './azureContext';
+import { isNotFound } from './errors';
 
-export interface VaultInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly vaultUri?: string;
-  readonly enableRbacAuthorization?: boolean;
-  readonly enableSoftDelete?: boolean;
-  readonly enablePurgeProtection?: boolean;
-  readonly publicNetworkAccess?: string;
-  readonly networkDefaultAction?: string;
-  readonly networkBypass?: string;
-}
+/** Body-mode LRO polling interval for vault creation (the SDK's default is 2 s). */
+const VAULT_POLL_MS = 1000;
 
 function vaultParts(vaultId: string): { subscriptionId: string; resourceGroup: string; name: string } {
   const parsed = parseArmId(vaultId);
@@ -28,30 +22,114 @@ function vaultParts(vaultId: string): { subscriptionId: string; resourceGroup: s
   return parsed;
 }
 
-export async function getVault(ctx: AzureContext, vaultId: string, signal?: AbortSignal): Promise<VaultInfo> {
-  const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  const client = new KeyVaultManagementClient(ctx.credential, subscriptionId, armClientOptions(ctx));
-  const vault = await client.vaults.get(resourceGroup, name, { abortSignal: signal });
+function client(ctx: AzureContext, subscriptionId: string): KeyVaultManagementClient {
+  return new KeyVaultManagementClient(ctx.credential, subscriptionId, armClientOptions(ctx));
+}
+
+function vaultFacts(vault: Vault, fallbackId: string): VaultFacts {
   const p = vault.properties;
   return {
-    id: vault.id ?? vaultId,
-    name: vault.name ?? name,
-    vaultUri: p.vaultUri,
-    enableRbacAuthorization: p.enableRbacAuthorization,
-    enableSoftDelete: p.enableSoftDelete,
-    enablePurgeProtection: p.enablePurgeProtection,
+    id: vault.id ?? fallbackId,
+    name: vault.name ?? parseArmId(fallbackId)?.name ?? '',
+    location: vault.location,
+    vaultUri: p.vaultUri ?? '',
+    enableRbacAuthorization: p.enableRbacAuthorization === true,
+    enableSoftDelete: p.enableSoftDelete !== false,
+    enablePurgeProtection: p.enablePurgeProtection === true,
     publicNetworkAccess: p.publicNetworkAccess,
     networkDefaultAction: p.networkAcls?.defaultAction,
     networkBypass: p.networkAcls?.bypass,
+    provisioningState: p.provisioningState,
   };
+}
+
+export async function getVault(ctx: AzureContext, vaultId: string, signal?: AbortSignal): Promise<VaultFacts> {
+  const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
+  return vaultFacts(await client(ctx, subscriptionId).vaults.get(resourceGroup, name, { abortSignal: signal }), vaultId);
+}
+
+/** The vault, or undefined when it does not exist. */
+export async function findVault(ctx: AzureContext, vaultId: string, signal?: AbortSignal): Promise<VaultFacts | undefined> {
+  try {
+    return await getVault(ctx, vaultId, signal);
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/** Vault names are global; a soft-deleted vault keeps its name too. */
+export async function isVaultNameAvailable(ctx: AzureContext, subscriptionId: string, name: string, signal?: AbortSignal): Promise<boolean> {
+  const result = await client(ctx, subscriptionId).vaults.checkNameAvailability({ name, type: 'Microsoft.KeyVault/vaults' }, { abortSignal: signal });
+  return result.nameAvailable !== false;
+}
+
+/** Creates an RBAC vault with soft delete and purge protection, open to public networks until the key exists. */
+export async function createVault(ctx: AzureContext, spec: NewVaultSpec, signal?: AbortSignal): Promise<VaultFacts> {
+  const vault = await client(ctx, spec.subscriptionId).vaults.createOrUpdate(
+    spec.resourceGroup,
+    spec.name,
+    {
+      location: spec.location,
+      properties: {
+        tenantId: spec.tenantId,
+        sku: { family: 'A', name: 'standard' },
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        enablePurgeProtection: true,
+        publicNetworkAccess: 'Enabled',
+      },
+    },
+    { abortSignal: signal, updateIntervalInMs: VAULT_POLL_MS },
+  );
+  return vaultFacts(vault, spec.id);
+}
+
+export async function updateVault(
+  ctx: AzureContext,
+  vaultId: string,
+  change: { networkDefaultAction?: 'Deny'; networkBypass?: 'AzureServices'; enablePurgeProtection?: true },
+  signal?: AbortSignal,
+): Promise<VaultFacts> {
+  const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
+  const properties: Record<string, unknown> = {};
+  if (change.networkDefaultAction || change.networkBypass) {
+    properties.networkAcls = { defaultAction: change.networkDefaultAction, bypass: change.networkBypass };
+  }
+  if (change.enablePurgeProtection) {
+    properties.enablePurgeProtection = true;
+  }
+  return vaultFacts(await client(ctx, subscriptionId).vaults.update(resourceGroup, name, { properties }, { abortSignal: signal }), vaultId);
+}
+
+/** A key's current facts through ARM, or undefined when it does not exist. */
+export async function findKey(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyFacts | undefined> {
+  const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
+  try {
+    const key = await client(ctx, subscriptionId).keys.get(resourceGroup, name, keyName, { abortSignal: signal });
+    const expires = key.attributes?.expires;
+    return {
+      name: key.name ?? keyName,
+      kty: key.kty,
+      enabled: key.attributes?.enabled !== false,
+      expiresOn: expires !== undefined ? new Date(expires * 1000) : undefined,
+      keyIdWithVersion: key.keyUriWithVersion,
+    };
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 /** Every version of a key with its creation time (ARM `attributes.created` is Unix seconds). */
 export async function listKeyVersions(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyVersionInfo[]> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  const client = new KeyVaultManagementClient(ctx.credential, subscriptionId, armClientOptions(ctx));
   const versions: KeyVersionInfo[] = [];
-  for await (const key of client.keys.listVersions(resourceGroup, name, keyName, { abortSignal: signal })) {
+  for await (const key of client(ctx, subscriptionId).keys.listVersions(resourceGroup, name, keyName, { abortSignal: signal })) {
     const created = key.attributes?.created;
     const version = key.keyUriWithVersion?.split('/').pop();
     if (created === undefined || !version) {
@@ -65,4 +143,13 @@ export async function listKeyVersions(ctx: AzureContext, vaultId: string, keyNam
     });
   }
   return versions;
+}
+
+/** Vaults in a subscription, for the wizard's "existing vault" choice. */
+export async function listVaults(ctx: AzureContext, subscriptionId: string, signal?: AbortSignal): Promise<VaultFacts[]> {
+  const result: VaultFacts[] = [];
+  for await (const v of client(ctx, subscriptionId).vaults.listBySubscription({ abortSignal: signal })) {
+    result.push(vaultFacts(v, v.id ?? ''));
+  }
+  return result.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -3,6 +3,7 @@
  * security profile names a key but not its vault's resource ID. Needs network reach and a data-plane role.
  */
 import { KeyClient } from '@azure/keyvault-keys';
+import type { KeyFacts } from '../kms/enable/facts';
 import type { KeyVersionInfo } from '../kms/rotation';
 import type { AzureContext } from './azureContext';
 
@@ -21,4 +22,10 @@ export async function listKeyVersionsFromDataPlane(ctx: AzureContext, vaultUrl: 
     }
   }
   return versions;
+}
+
+/** Creates an RSA 2048 key (what KMS needs) through the data plane. */
+export async function createRsaKey(ctx: AzureContext, vaultUrl: string, keyName: string, signal?: AbortSignal): Promise<KeyFacts> {
+  const key = await keyClient(ctx, vaultUrl).createRsaKey(keyName, { keySize: 2048, abortSignal: signal });
+  return { name: key.name, kty: key.keyType, enabled: key.properties.enabled !== false, expiresOn: key.properties.expiresOn, keyIdWithVersion: key.id };
 }

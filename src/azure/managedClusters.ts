@@ -5,26 +5,83 @@
  */
 import { getClient, type Client } from '@azure-rest/core-client';
 import type { ManagedClusterJson } from '../kms/managedCluster';
+import { abortableSleep } from '../kms/plan/retry';
 import { AzureContext, armClientOptions } from './azureContext';
 import { AzureRequestError } from './errors';
 
 export const DEFAULT_MANAGED_CLUSTERS_API_VERSION = '2026-10-02-preview';
 
+/** ARM's documented fallback when an async operation gives no Retry-After. */
+const DEFAULT_POLL_MS = 2000;
+/** A cluster update takes minutes; give up on polling (not on the operation) after an hour. */
+const MAX_LRO_MS = 60 * 60_000;
+
+export interface LroOptions {
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+function retryAfterMs(headers: Record<string, string | undefined>): number {
+  const value = headers['retry-after'];
+  const seconds = value !== undefined ? Number(value) : NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_POLL_MS;
+}
+
 export class ManagedClustersAdapter {
   private readonly client: Client;
 
-  constructor(ctx: AzureContext, private readonly apiVersion: string = DEFAULT_MANAGED_CLUSTERS_API_VERSION) {
+  constructor(ctx: AzureContext, private readonly apiVersion: string = DEFAULT_MANAGED_CLUSTERS_API_VERSION, private readonly lro: LroOptions = {}) {
     const options = armClientOptions(ctx);
     this.client = getClient(options.endpoint, ctx.credential, { credentials: options.credentials });
   }
 
   async get(clusterId: string, signal?: AbortSignal): Promise<ManagedClusterJson> {
-    const response = await this.client
-      .pathUnchecked(clusterId)
-      .get({ queryParameters: { 'api-version': this.apiVersion }, abortSignal: signal });
+    const response = await this.client.pathUnchecked(clusterId).get({ queryParameters: { 'api-version': this.apiVersion }, abortSignal: signal });
     if (response.status !== '200') {
       throw AzureRequestError.fromResponse(response.status, response.body, `GET ${clusterId}`);
     }
     return response.body as ManagedClusterJson;
+  }
+
+  /**
+   * PUTs the whole cluster and follows the async operation (`Azure-AsyncOperation`, honouring `Retry-After`) to its
+   * end; returns the cluster as a GET then shows it.
+   */
+  async put(clusterId: string, body: ManagedClusterJson, onProgress: (message: string) => void, signal?: AbortSignal): Promise<ManagedClusterJson> {
+    const response = await this.client.pathUnchecked(clusterId).put({ queryParameters: { 'api-version': this.apiVersion }, body, abortSignal: signal });
+    if (response.status !== '200' && response.status !== '201') {
+      throw AzureRequestError.fromResponse(response.status, response.body, `PUT ${clusterId}`);
+    }
+    const headers = response.headers as Record<string, string | undefined>;
+    const statusUrl = headers['azure-asyncoperation'];
+    if (statusUrl) {
+      await this.waitForOperation(statusUrl, retryAfterMs(headers), onProgress, signal);
+    }
+    return this.get(clusterId, signal);
+  }
+
+  private async waitForOperation(statusUrl: string, firstDelayMs: number, onProgress: (message: string) => void, signal?: AbortSignal): Promise<void> {
+    const sleep = this.lro.sleep ?? abortableSleep;
+    const deadline = Date.now() + MAX_LRO_MS;
+    let delay = firstDelayMs;
+    for (;;) {
+      await sleep(delay, signal);
+      const poll = await this.client.pathUnchecked(statusUrl).get({ abortSignal: signal });
+      if (poll.status !== '200') {
+        throw AzureRequestError.fromResponse(poll.status, poll.body, 'polling the cluster operation');
+      }
+      const op = poll.body as { status?: string; error?: { code?: string; message?: string } };
+      const status = op.status ?? 'InProgress';
+      if (/^succeeded$/i.test(status)) {
+        return;
+      }
+      if (/^(failed|canceled|cancelled)$/i.test(status)) {
+        throw new AzureRequestError(op.error?.message ?? `The cluster operation ended ${status}.`, op.error?.code ?? status, undefined);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`The cluster operation is still ${status} after an hour; check it in the portal and run the plan again to resume.`);
+      }
+      onProgress(status);
+      delay = retryAfterMs(poll.headers as Record<string, string | undefined>);
+    }
   }
 }

@@ -4,6 +4,7 @@ import type { FleetTreeProvider } from '../views/fleetTree';
 import type { Log } from '../views/log';
 
 export interface CommandContext {
+  readonly extensionUri: import('vscode').Uri;
   readonly account: AzureAccount;
   readonly tree: FleetTreeProvider;
   readonly log: Log;

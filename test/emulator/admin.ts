@@ -1,11 +1,14 @@
 // Admin API on the ARM listener (docs/CONTRACTS.md): no auth, loopback only, JSON bodies.
-//   POST /_emulator/reset · POST /_emulator/config · GET|DELETE /_emulator/requests · GET /_emulator/health
+//   POST /_emulator/reset · GET|POST /_emulator/config · POST /_emulator/clock · GET|DELETE /_emulator/requests
+//   GET /_emulator/health
 import type { IncomingMessage } from 'node:http';
+import { isControllable } from './clock';
 import { HttpError } from './errors';
 import { isLoopback, json, readJsonBody, type ParsedRequest, type Reply } from './http';
 import { isJsonObject } from './json';
+import { settle } from './lifecycle';
 import type { RequestLog } from './requestLog';
-import type { EmulatorConfig, EmulatorStore } from './state';
+import { DEFAULT_CLUSTER_FAULT, type EmulatorConfig, type EmulatorStore } from './state';
 
 export const ADMIN_PREFIX = '/_emulator';
 
@@ -14,22 +17,47 @@ export function isAdminPath(path: string): boolean {
   return p === ADMIN_PREFIX || p.startsWith(`${ADMIN_PREFIX}/`);
 }
 
-/** Validates a config patch: only known switches, each with its type. */
-function parseConfigPatch(body: unknown): Partial<EmulatorConfig> {
-  if (body === undefined) return {};
-  if (!isJsonObject(body)) throw new HttpError(400, 'InvalidConfig', 'The config body must be a JSON object.');
-  const patch: Partial<EmulatorConfig> = {};
+const DURATION_SWITCHES = ['featureRegistrationDelayMs', 'clusterUpdateDurationMs', 'vaultCreateDurationMs', 'rolePropagationDelayMs'] as const;
+
+function invalid(message: string): HttpError {
+  return new HttpError(400, 'InvalidConfig', message);
+}
+
+function nonNegativeInteger(k: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw invalid(`'${k}' must be an integer ≥ 0.`);
+  return v;
+}
+
+/** Validates a config patch against the current config: only known switches, each with its type. */
+function applyConfigPatch(body: unknown, current: EmulatorConfig): EmulatorConfig {
+  if (body === undefined) return current;
+  if (!isJsonObject(body)) throw invalid('The config body must be a JSON object.');
+  const next: EmulatorConfig = { ...current };
   for (const [k, v] of Object.entries(body)) {
-    switch (k) {
-      case 'resourceGraphOmitsPreviewFields':
-        if (typeof v !== 'boolean') throw new HttpError(400, 'InvalidConfig', `'${k}' must be a boolean.`);
-        patch.resourceGraphOmitsPreviewFields = v;
-        break;
-      default:
-        throw new HttpError(400, 'InvalidConfig', `Unknown config switch '${k}'.`);
+    if (k === 'resourceGraphOmitsPreviewFields') {
+      if (typeof v !== 'boolean') throw invalid(`'${k}' must be a boolean.`);
+      next.resourceGraphOmitsPreviewFields = v;
+    } else if ((DURATION_SWITCHES as readonly string[]).includes(k)) {
+      next[k as (typeof DURATION_SWITCHES)[number]] = nonNegativeInteger(k, v);
+    } else if (k === 'failNextClusterOperations') {
+      if (!isJsonObject(v)) throw invalid(`'${k}' must be an object {count, code?, message?}.`);
+      const count = nonNegativeInteger(`${k}.count`, v.count);
+      if (v.code !== undefined && (typeof v.code !== 'string' || v.code === '')) throw invalid(`'${k}.code' must be a non-empty string.`);
+      if (v.message !== undefined && typeof v.message !== 'string') throw invalid(`'${k}.message' must be a string.`);
+      next.failNextClusterOperations = {
+        count,
+        code: (v.code as string | undefined) ?? DEFAULT_CLUSTER_FAULT.code,
+        message: (v.message as string | undefined) ?? DEFAULT_CLUSTER_FAULT.message,
+      };
+    } else {
+      throw invalid(`Unknown config switch '${k}'.`);
     }
   }
-  return patch;
+  return next;
+}
+
+function configReply(store: EmulatorStore): Reply {
+  return json(200, { ...store.config, failNextClusterOperations: { ...store.config.failNextClusterOperations } });
 }
 
 export async function handleAdmin(req: IncomingMessage, parsed: ParsedRequest, store: EmulatorStore, log: RequestLog): Promise<Reply> {
@@ -41,15 +69,30 @@ export async function handleAdmin(req: IncomingMessage, parsed: ParsedRequest, s
     case `POST ${ADMIN_PREFIX}/reset`:
       store.reset();
       return json(200, { ok: true });
-    case `POST ${ADMIN_PREFIX}/config`: {
-      const patch = parseConfigPatch(await readJsonBody(req));
-      Object.assign(store.config, patch);
-      return json(200, { ...store.config });
-    }
+    case `POST ${ADMIN_PREFIX}/config`:
+      store.config = applyConfigPatch(await readJsonBody(req), store.config);
+      return configReply(store);
     case `GET ${ADMIN_PREFIX}/config`:
-      return json(200, { ...store.config });
-    case `GET ${ADMIN_PREFIX}/requests`:
-      return json(200, log.list());
+      return configReply(store);
+    case `POST ${ADMIN_PREFIX}/clock`: {
+      const body = await readJsonBody(req);
+      if (!isJsonObject(body)) throw invalid("The clock body must be a JSON object {advanceMs}.");
+      const advanceMs = nonNegativeInteger('advanceMs', body.advanceMs);
+      if (!isControllable(store.clock)) throw invalid('This emulator runs with a clock that cannot be moved.');
+      store.clock.advance(advanceMs);
+      // Whatever became due (LROs, registrations, automatic key rotation) happens now.
+      settle(store);
+      return json(200, { offsetMs: store.clock.offset, now: new Date(store.clock.now()).toISOString() });
+    }
+    case `GET ${ADMIN_PREFIX}/clock`: {
+      const offsetMs = isControllable(store.clock) ? store.clock.offset : 0;
+      return json(200, { offsetMs, now: new Date(store.clock.now()).toISOString() });
+    }
+    case `GET ${ADMIN_PREFIX}/requests`: {
+      // `?write=true` keeps only the calls that may have changed something (RequestLogEntry.write).
+      const all = log.list();
+      return json(200, parsed.query.get('write') === 'true' ? all.filter((e) => e.write) : all);
+    }
     case `DELETE ${ADMIN_PREFIX}/requests`:
       log.clear();
       return { status: 204 };

@@ -52,3 +52,15 @@ export function isAccepted(accepted: readonly string[], apiVersion: string): boo
   const v = apiVersion.toLowerCase();
   return accepted.some((a) => a.toLowerCase() === v);
 }
+
+/** Microsoft.Features (`@azure/arm-features` 3.1.0 and the saved spec: 2021-07-01). */
+export const FEATURES_API_VERSIONS = ['2015-12-01', '2021-07-01'] as const;
+
+/** Microsoft.Resources providers (`@azure/arm-resources` 8.0.0 and the saved resources.json: 2025-04-01). */
+export const PROVIDERS_API_VERSIONS = ['2021-04-01', '2022-09-01', '2022-12-01', '2024-03-01', '2024-11-01', '2025-03-01', '2025-04-01'] as const;
+
+/** Microsoft.Authorization role definitions and assignments (`@azure/arm-authorization` 9.0.0 and the spec: 2022-04-01). */
+export const AUTHORIZATION_API_VERSIONS = ['2022-04-01'] as const;
+
+/** Microsoft.ManagedIdentity (`@azure/arm-msi` 2.2.0 and the saved spec: 2024-11-30; 2023-01-31 has the same shape). */
+export const MSI_API_VERSIONS = ['2023-01-31', '2024-11-30'] as const;

@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { resolve } from 'node:path';
 import { EMULATOR_INFO_ENV, parseEmulatorInfo, readEmulatorInfoFile, READY_PREFIX, type EmulatorInfo } from './info';
 import type { RequestLogEntry } from './requestLog';
-import type { EmulatorConfig } from './state';
+import type { EmulatorConfig, EmulatorConfigPatch } from './state';
 
 /** The repository root, whatever the caller's cwd. */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -174,8 +174,13 @@ export function emulatorRequest(info: EmulatorInfo, r: EmulatorRequest): Promise
 
 export interface EmulatorAdmin {
   reset(): Promise<void>;
-  config(c: Partial<EmulatorConfig>): Promise<EmulatorConfig>;
-  requests(): Promise<RequestLogEntry[]>;
+  config(c: EmulatorConfigPatch): Promise<EmulatorConfig>;
+  /** The current switches. */
+  getConfig(): Promise<EmulatorConfig>;
+  /** Moves the emulator clock forward; resources age and due operations complete. */
+  advanceClock(ms: number): Promise<{ offsetMs: number; now: string }>;
+  /** The request log; `{write: true}` keeps only non-GET/HEAD calls. */
+  requests(filter?: { write?: boolean }): Promise<RequestLogEntry[]>;
   clearRequests(): Promise<void>;
   health(): Promise<boolean>;
 }
@@ -189,7 +194,9 @@ export function emulatorAdmin(info: EmulatorInfo): EmulatorAdmin {
   return {
     reset: async () => void (await call('POST', '/reset', {})),
     config: async (c) => (await call('POST', '/config', c)) as EmulatorConfig,
-    requests: async () => (await call('GET', '/requests')) as RequestLogEntry[],
+    getConfig: async () => (await call('GET', '/config')) as EmulatorConfig,
+    advanceClock: async (ms) => (await call('POST', '/clock', { advanceMs: ms })) as { offsetMs: number; now: string },
+    requests: async (filter) => (await call('GET', `/requests${filter?.write ? '?write=true' : ''}`)) as RequestLogEntry[],
     clearRequests: async () => void (await call('DELETE', '/requests')),
     health: async () => ((await call('GET', '/health')) as { ok?: boolean }).ok === true,
   };

@@ -1,27 +1,40 @@
-// Who may reach a vault's data plane: the network rules (firewall / public access) and, as a seam for
-// the role-based slice, an authorizer. Today every authenticated caller may read keys of a reachable vault.
+// Who may reach a vault's data plane: the network rules (firewall / public access) and an authorizer
+// (rbac.ts: role assignments with propagation delay, or access policies for non-RBAC vaults).
 import type { Principal } from './auth';
 import { HttpError } from './errors';
 import type { VaultRecord } from './state';
 
 /** Azure RBAC data actions the data plane checks (names as in Key Vault's built-in role definitions). */
-export type KeyVaultDataAction = 'Microsoft.KeyVault/vaults/keys/read';
+export type KeyVaultDataAction =
+  | 'Microsoft.KeyVault/vaults/keys/read'
+  | 'Microsoft.KeyVault/vaults/keys/create/action'
+  | 'Microsoft.KeyVault/vaults/keys/update/action'
+  | 'Microsoft.KeyVault/vaults/keys/rotate/action'
+  | 'Microsoft.KeyVault/vaults/keys/encrypt/action'
+  | 'Microsoft.KeyVault/vaults/keys/decrypt/action'
+  | 'Microsoft.KeyVault/vaults/keys/wrap/action'
+  | 'Microsoft.KeyVault/vaults/keys/unwrap/action'
+  | 'Microsoft.KeyVault/vaults/keyrotationpolicies/read'
+  | 'Microsoft.KeyVault/vaults/keyrotationpolicies/write';
 
 export type AccessDecision = { allowed: true } | { allowed: false; error: HttpError };
 
-/** The RBAC seam: a later slice plugs in role assignments (with propagation delay) here. */
+/** Decides whether `principal` may perform `action` on the vault (on `keyName` when the call names one). */
 export interface DataPlaneAuthorizer {
-  authorize(principal: Principal, vault: VaultRecord, action: KeyVaultDataAction): AccessDecision;
+  authorize(principal: Principal, vault: VaultRecord, action: KeyVaultDataAction, keyName?: string): AccessDecision;
 }
 
+/** For in-process experiments that want the data plane without RBAC (startEmulator({authorizer})). */
 export const allowAllAuthorizer: DataPlaneAuthorizer = {
   authorize: () => ({ allowed: true }),
 };
 
-/** Trusted Azure services (the cluster's KMS plugin) pass a Deny firewall when bypass is AzureServices. */
-export function isTrustedAzureService(_principal: Principal): boolean {
-  // Seam for the slice that lets the cluster identity call the vault; the signed-in user never is one.
-  return false;
+export interface NetworkCheckOptions {
+  /**
+   * The caller is a trusted Azure service (AKS's KMS plugin, checked by the cluster PUT rules). Callers
+   * with a token never are: the signed-in user and test tokens reach the vault over the public network.
+   */
+  readonly trustedService?: boolean;
 }
 
 function ipv4ToInt(ip: string): number | undefined {
@@ -44,14 +57,15 @@ function ipRuleMatches(value: string, clientIp: string): boolean {
   return (a & mask) === (b & mask);
 }
 
-function callerText(p: Principal): string {
+export function callerText(p: Principal): string {
   const appid = typeof p.claims.appid === 'string' ? p.claims.appid : '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
   return `appid=${appid};oid=${p.oid};iss=https://sts.windows.net/${p.tid}/`;
 }
 
 /** The vault firewall: 403 ForbiddenByConnection / ForbiddenByFirewall, or undefined when the call may pass. */
-export function checkNetwork(vault: VaultRecord, principal: Principal, clientIp: string): HttpError | undefined {
-  const trusted = isTrustedAzureService(principal);
+export function checkNetwork(vault: VaultRecord, principal: Principal, clientIp: string, opts: NetworkCheckOptions = {}): HttpError | undefined {
+  // A trusted service passes only where the vault lets trusted services bypass its network rules.
+  const trusted = opts.trustedService === true && vault.networkAcls.bypass === 'AzureServices';
   const where = `Vault: ${vault.name};location=${vault.location}`;
   if (vault.publicNetworkAccess === 'Disabled' && !trusted) {
     return new HttpError(
@@ -63,7 +77,7 @@ export function checkNetwork(vault: VaultRecord, principal: Principal, clientIp:
   }
   const acls = vault.networkAcls;
   if (acls.defaultAction !== 'Deny') return undefined;
-  if (trusted && acls.bypass === 'AzureServices') return undefined;
+  if (trusted) return undefined;
   if (acls.ipRules.some((r) => ipRuleMatches(r.value, clientIp))) return undefined;
   return new HttpError(
     403,

@@ -2,15 +2,16 @@
 // the ARM listener. main.ts runs it as a process; tests may also run it in-process.
 import type { Server } from 'node:https';
 import { AdjustableClock, type Clock } from './clock';
-import { allowAllAuthorizer, type DataPlaneAuthorizer } from './dataPlaneAccess';
+import type { DataPlaneAuthorizer } from './dataPlaneAccess';
 import type { EmulatorInfo } from './info';
+import { KeyMaterial } from './keyMaterial';
+import { createRbacAuthorizer } from './rbac';
 import { RequestLog } from './requestLog';
-import { RsaKeyStore } from './rsa';
 import { createDataPlaneHandler, KEYVAULT_RESOURCE } from './routes/keyVaultData';
 import { SEED } from './seed';
 import { listen } from './http';
 import { createArmServer } from './server';
-import { EmulatorStore } from './state';
+import { DEFAULT_CONFIG, EmulatorStore } from './state';
 import { loadOrCreateTls } from './tls';
 import { VaultListeners } from './vaultListener';
 
@@ -29,6 +30,7 @@ export interface EmulatorOptions {
   /** Items per page of Key Vault data-plane lists (default 2). */
   readonly keyVaultPageSize?: number;
   readonly clock?: Clock;
+  /** Data-plane authorization; default: role assignments and access policies (rbac.ts). */
   readonly authorizer?: DataPlaneAuthorizer;
 }
 
@@ -37,7 +39,7 @@ export interface RunningEmulator {
   readonly store: EmulatorStore;
   readonly log: RequestLog;
   readonly vaults: VaultListeners;
-  /** Resource ages are relative to it; a later slice advances it through the admin API. */
+  /** Resource ages are relative to it; POST /_emulator/clock advances it. */
   readonly clock: Clock;
   close(): Promise<void>;
 }
@@ -65,13 +67,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new EmulatorStore({
     clock,
     endpoints: vaults,
-    initialConfig: { resourceGraphOmitsPreviewFields: options.omitPreviewFields ?? false },
+    initialConfig: { ...DEFAULT_CONFIG, resourceGraphOmitsPreviewFields: options.omitPreviewFields ?? false },
   });
   vaults.setHandler(
     createDataPlaneHandler({
       store,
-      rsa: new RsaKeyStore(),
-      authorizer: options.authorizer ?? allowAllAuthorizer,
+      material: new KeyMaterial(),
+      authorizer: options.authorizer ?? createRbacAuthorizer(store),
       pageSize: options.keyVaultPageSize ?? DEFAULT_KEYVAULT_PAGE_SIZE,
     }),
   );

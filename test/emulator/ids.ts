@@ -38,3 +38,30 @@ export function vaultResourceId(subscriptionId: string, resourceGroup: string, n
 export function userAssignedIdentityId(subscriptionId: string, resourceGroup: string, name: string): string {
   return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
 }
+
+/**
+ * The service principal object id of a user-assigned identity, derived from its resource id parts, so a
+ * seeded identity and one created later under the same name get the same ids (as tests expect).
+ */
+export function identityPrincipalId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return stableGuid(`principal:${subscriptionId}/${resourceGroup}/${name}`.toLowerCase());
+}
+
+export function identityClientId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return stableGuid(`client:${subscriptionId}/${resourceGroup}/${name}`.toLowerCase());
+}
+
+export function featureId(subscriptionId: string, namespace: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Features/providers/${namespace}/features/${name}`;
+}
+
+/** Built-in role definition ids are subscription-relative (or tenant-level `/providers/…` outside one). */
+export function roleDefinitionResourceId(subscriptionId: string | undefined, guid: string): string {
+  return `${subscriptionId ? `/subscriptions/${subscriptionId}` : ''}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+}
+
+export function roleAssignmentResourceId(scope: string, name: string): string {
+  return `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+}
+
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -8,15 +8,35 @@ export interface RequestLogEntry {
   readonly at: string;
   /** `127.0.0.1:<port>`: which listener (ARM or a vault) served it. */
   readonly host: string;
+  /**
+   * The call may have changed state: any method but GET/HEAD/OPTIONS, except POSTs that only read
+   * (Resource Graph queries, checkNameAvailability, Key Vault crypto operations). Lets tests assert
+   * "wrote nothing" without listing the read-only POSTs themselves.
+   */
+  readonly write: boolean;
 }
 
 const MAX_ENTRIES = 10_000;
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** POST endpoints that query or compute and change nothing. */
+const READ_ONLY_POST = /(\/providers\/Microsoft\.ResourceGraph\/resources|\/checkNameAvailability|\/(encrypt|decrypt|wrapkey|unwrapkey|sign|verify))(\?|$)/i;
+
+export function isWriteMethod(method: string): boolean {
+  return !READ_METHODS.has(method.toUpperCase());
+}
+
+/** Whether a request (method + path, query allowed) may have changed state. */
+export function isWriteRequest(method: string, path: string): boolean {
+  if (!isWriteMethod(method)) return false;
+  return !(method.toUpperCase() === 'POST' && READ_ONLY_POST.test(path));
+}
 
 export class RequestLog {
   private entries: RequestLogEntry[] = [];
 
-  add(entry: RequestLogEntry): void {
-    this.entries.push(entry);
+  add(entry: Omit<RequestLogEntry, 'write'>): void {
+    this.entries.push({ ...entry, write: isWriteRequest(entry.method, entry.path) });
     // Bound memory in long `npm start` sessions; tests clear the log long before this.
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
   }

@@ -32,6 +32,19 @@ export const SPEC_FILES = {
   keyVaultData: 'specification/keyvault/data-plane/Keys/stable/2026-04-01/keys.json',
   armCommonV6: 'specification/common-types/resource-management/v6/types.json',
   armCommonV1: 'specification/common-types/resource-management/v1/types.json',
+  /** Microsoft.Authorization and ManagedIdentity errors. */
+  armCommonV2: 'specification/common-types/resource-management/v2/types.json',
+  armCommonV4: 'specification/common-types/resource-management/v4/types.json',
+  /** FeatureResult, FeatureOperationsListResult, ErrorResponse. */
+  features: 'specification/resources/resource-manager/Microsoft.Features/stable/2021-07-01/features.json',
+  /** Provider, CloudError. */
+  resources: 'specification/resources/resource-manager/Microsoft.Resources/stable/2025-04-01/resources.json',
+  /** RoleAssignment, RoleAssignmentListResult. */
+  roleAssignments: 'specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json',
+  /** RoleDefinition, RoleDefinitionListResult, PermissionGetResult. */
+  roleDefinitions: 'specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json',
+  /** Identity, IdentityListResult. */
+  managedIdentity: 'specification/msi/resource-manager/Microsoft.ManagedIdentity/stable/2024-11-30/ManagedIdentity.json',
 } as const;
 
 export type SpecFile = keyof typeof SPEC_FILES;
@@ -59,6 +72,16 @@ export const SPEC_OVERRIDES: readonly SpecOverride[] = [
       "subscriptions.json marks nextLink required, but the service omits it on the last page (a string there would make every pager loop) and the SDK's deserializer treats it as optional.",
     apply: (s) => {
       s.required = (s.required as string[]).filter((r) => r !== 'nextLink');
+    },
+  },
+  {
+    file: 'managedIdentity',
+    definition: 'Resource',
+    why:
+      "ManagedIdentity.json refs v4/types.json#/definitions/systemData, but the v4 types.json defines 'SystemData' (azure-specs/INDEX.md); the pointer is fixed so the file loads.",
+    apply: (s) => {
+      const sd = (s.properties as Record<string, Schema> | undefined)?.systemData;
+      if (sd && typeof sd.$ref === 'string') sd.$ref = sd.$ref.replace('#/definitions/systemData', '#/definitions/SystemData');
     },
   },
 ];

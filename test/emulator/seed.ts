@@ -1,7 +1,8 @@
 // The seeded fleet of docs/CONTRACTS.md ("The seeded fleet"), as plain data.
 // Why data and not code: tests import SEED to know names, ids and key ages without talking to the
 // emulator, and state.ts turns the same data into live resources at the emulator clock's "now".
-import { stableGuid, stableHex, userAssignedIdentityId } from './ids';
+import { identityClientId, identityPrincipalId, stableGuid, stableHex, userAssignedIdentityId, vaultResourceId } from './ids';
+import { KEY_VAULT_CONTRIBUTOR, KEY_VAULT_CRYPTO_OFFICER, KEY_VAULT_CRYPTO_USER, OWNER } from './roles';
 
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -133,8 +134,8 @@ function cluster(row: ClusterRow): SeedCluster {
       ? {
           type: 'UserAssigned',
           resourceId: userAssignedIdentityId(row.sub, row.rg, `id-${row.name}`),
-          principalId: stableGuid(`principal:${row.sub}/${row.rg}/id-${row.name}`),
-          clientId: stableGuid(`client:${row.sub}/${row.rg}/id-${row.name}`),
+          principalId: identityPrincipalId(row.sub, row.rg, `id-${row.name}`),
+          clientId: identityClientId(row.sub, row.rg, `id-${row.name}`),
         }
       : { type: 'SystemAssigned', principalId: stableGuid(`system-principal:${row.sub}/${row.rg}/${row.name}`) };
   return {
@@ -168,6 +169,82 @@ const CLUSTERS: readonly SeedCluster[] = [
   cluster({ name: 'aks-fab-cmk-private', sub: SUB3, rg: 'rg-fab', k8s: '1.34.1', identity: UA, vnet: true, kms: 'cmk-private', vault: 'kvfabprivate', key: 'kms-key' }),
 ];
 
+/** A preview feature's registration state in one subscription (Microsoft.Features). */
+export interface SeedFeature {
+  readonly subscriptionId: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly state: 'Registered' | 'NotRegistered';
+}
+
+/** A user-assigned managed identity resource (Microsoft.ManagedIdentity/userAssignedIdentities). */
+export interface SeedIdentityResource {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  readonly location: string;
+  readonly principalId: string;
+  readonly clientId: string;
+}
+
+export interface SeedRoleAssignment {
+  /** The assignment's GUID name. */
+  readonly name: string;
+  readonly scope: string;
+  readonly roleDefinitionGuid: string;
+  readonly principalId: string;
+  readonly principalType: 'User' | 'ServicePrincipal';
+}
+
+/** The preview feature the new KMS experience (PMK and versionless CMK) needs (AZURE.md flows). */
+export const KMS_PREVIEW_FEATURE = { namespace: 'Microsoft.ContainerService', name: 'KMSPMKPreview' } as const;
+
+/** Registered in subscriptions 1 and 3 (which run PMK/CMK clusters), not in 2 and 4. */
+const FEATURES: readonly SeedFeature[] = SUBSCRIPTIONS.map((s) => ({
+  subscriptionId: s.subscriptionId,
+  ...KMS_PREVIEW_FEATURE,
+  state: s.subscriptionId === SUB1 || s.subscriptionId === SUB3 ? 'Registered' : 'NotRegistered',
+}));
+
+/** Resource providers registered in every seeded subscription. */
+export const REGISTERED_PROVIDERS = ['Microsoft.ContainerService', 'Microsoft.KeyVault', 'Microsoft.ManagedIdentity', 'Microsoft.Authorization'] as const;
+
+/** The `id-<cluster>` identity each UserAssigned cluster references. */
+const IDENTITIES: readonly SeedIdentityResource[] = CLUSTERS.filter((c) => c.identity.type === 'UserAssigned').map((c) => ({
+  subscriptionId: c.subscriptionId,
+  resourceGroup: c.resourceGroup,
+  name: `id-${c.name}`,
+  location: c.location,
+  principalId: c.identity.principalId,
+  clientId: c.identity.clientId!,
+}));
+
+function assignment(scope: string, roleDefinitionGuid: string, principalId: string, principalType: SeedRoleAssignment['principalType']): SeedRoleAssignment {
+  return { name: stableGuid(`roleassignment:${scope}/${roleDefinitionGuid}/${principalId}`.toLowerCase()), scope, roleDefinitionGuid, principalId, principalType };
+}
+
+/**
+ * So the seeded flows work: the signed-in user is Owner of every subscription (management plane: it may
+ * create vaults and assign roles; Owner grants nothing on the Key Vault data plane) and Crypto Officer
+ * on every seeded vault except kvfabkeys (a vault the user can manage through ARM but not read on the
+ * data plane); each CMK/legacy cluster's identity is Crypto User on its vault, and the private ones
+ * also Key Vault Contributor (AZURE.md: approving the private endpoint connection needs it).
+ */
+const ROLE_ASSIGNMENTS: readonly SeedRoleAssignment[] = [
+  ...SUBSCRIPTIONS.map((s) => assignment(`/subscriptions/${s.subscriptionId}`, OWNER, USER_OBJECT_ID, 'User')),
+  ...VAULTS.filter((v) => v.name !== 'kvfabkeys').map((v) =>
+    assignment(vaultResourceId(v.subscriptionId, v.resourceGroup, v.name), KEY_VAULT_CRYPTO_OFFICER, USER_OBJECT_ID, 'User'),
+  ),
+  ...CLUSTERS.filter((c) => c.vault !== undefined).flatMap((c) => {
+    const v = VAULTS.find((x) => x.name === c.vault)!;
+    const scope = vaultResourceId(v.subscriptionId, v.resourceGroup, v.name);
+    return [
+      assignment(scope, KEY_VAULT_CRYPTO_USER, c.identity.principalId, 'ServicePrincipal'),
+      ...(c.kms === 'cmk-private' ? [assignment(scope, KEY_VAULT_CONTRIBUTOR, c.identity.principalId, 'ServicePrincipal')] : []),
+    ];
+  }),
+];
+
 export interface Seed {
   readonly tenantId: string;
   readonly userObjectId: string;
@@ -176,6 +253,9 @@ export interface Seed {
   readonly subscriptions: readonly SeedSubscription[];
   readonly vaults: readonly SeedVault[];
   readonly clusters: readonly SeedCluster[];
+  readonly features: readonly SeedFeature[];
+  readonly identities: readonly SeedIdentityResource[];
+  readonly roleAssignments: readonly SeedRoleAssignment[];
 }
 
 export const SEED: Seed = {
@@ -186,12 +266,15 @@ export const SEED: Seed = {
   subscriptions: SUBSCRIPTIONS,
   vaults: VAULTS,
   clusters: CLUSTERS,
+  features: FEATURES,
+  identities: IDENTITIES,
+  roleAssignments: ROLE_ASSIGNMENTS,
 };
 
 /** Resource groups that exist in the seeded fleet (every group a seeded resource lives in). */
 export function seedResourceGroups(seed: Seed = SEED): { subscriptionId: string; name: string; location: string }[] {
   const seen = new Map<string, { subscriptionId: string; name: string; location: string }>();
-  for (const r of [...seed.clusters, ...seed.vaults]) {
+  for (const r of [...seed.clusters, ...seed.vaults, ...seed.identities]) {
     seen.set(`${r.subscriptionId}/${r.resourceGroup}`.toLowerCase(), { subscriptionId: r.subscriptionId, name: r.resourceGroup, location: r.location });
   }
   return [...seen.values()];

@@ -8,14 +8,22 @@ import { armAuthError, checkBearer } from './auth';
 import { HttpError } from './errors';
 import { armHeaders, errorReply, parseRequest, queryParam, writeReply, type ParsedRequest, type Reply } from './http';
 import type { RequestLog } from './requestLog';
+import { settle } from './lifecycle';
 import { Router } from './router';
+import { registerFeatureRoutes } from './routes/features';
+import { registerIdentityRoutes } from './routes/identities';
 import { registerManagedClusterRoutes } from './routes/managedClusters';
+import { registerPermissionRoutes } from './routes/permissions';
 import { portalReply, isPortalPath } from './routes/portal';
+import { registerProviderRoutes } from './routes/providers';
 import { registerResourceGraphRoutes } from './routes/resourceGraph';
+import { registerRoleAssignmentRoutes } from './routes/roleAssignments';
+import { registerRoleDefinitionRoutes } from './routes/roleDefinitions';
 import { registerSubscriptionRoutes } from './routes/subscriptions';
 import type { ArmDeps, ArmHandler } from './routes/types';
 import { registerVaultKeyRoutes } from './routes/vaultKeys';
 import { registerVaultRoutes } from './routes/vaults';
+import type { EmulatorStore } from './state';
 import type { TlsMaterial } from './tls';
 
 export interface ArmServerOptions extends ArmDeps {
@@ -30,13 +38,22 @@ export function buildArmRouter(deps: ArmDeps): Router<ArmHandler> {
   registerResourceGraphRoutes(router, deps);
   registerVaultRoutes(router, deps);
   registerVaultKeyRoutes(router, deps);
+  registerFeatureRoutes(router, deps);
+  registerProviderRoutes(router, deps);
+  registerIdentityRoutes(router, deps);
+  // Scope-based routes (`/{*scope}/providers/Microsoft.Authorization/…`) last: fixed routes win.
+  registerRoleDefinitionRoutes(router, deps);
+  registerRoleAssignmentRoutes(router, deps);
+  registerPermissionRoutes(router, deps);
   return router;
 }
 
-async function handleArm(req: IncomingMessage, parsed: ParsedRequest, router: Router<ArmHandler>): Promise<Reply> {
+async function handleArm(req: IncomingMessage, parsed: ParsedRequest, router: Router<ArmHandler>, store: EmulatorStore): Promise<Reply> {
   // ARM authenticates before anything else.
   const auth = checkBearer(req.headers.authorization);
   if (!auth.ok) throw armAuthError(auth);
+  // Time-driven state (registrations, LROs, propagation) is brought up to "now" before any answer.
+  settle(store);
 
   const apiVersion = queryParam(parsed.query, 'api-version');
   if (apiVersion === undefined || apiVersion === '') {
@@ -77,7 +94,7 @@ export function createArmServer(opts: ArmServerOptions): Server {
       ? handleAdmin(req, parsed, opts.store, opts.log)
       : isPortalPath(parsed.path)
         ? Promise.resolve(portalReply(parsed))
-        : handleArm(req, parsed, router);
+        : handleArm(req, parsed, router, opts.store);
     work
       .catch((e: unknown): Reply => {
         if (e instanceof HttpError) return errorReply(e);

@@ -1,11 +1,12 @@
 // In-memory state of the emulator: the fleet (built from SEED at the clock's "now") plus the runtime
 // switches of POST /_emulator/config. Reset replaces the fleet wholesale; vault listeners live outside
 // it (vaultListener.ts), so a vault keeps its host:port across resets.
-import type { Clock } from './clock';
+// Every `…Ms` field of a record is an instant in emulator time (clock.ts); renderers convert to wall time.
+import { isControllable, type Clock } from './clock';
 import { vaultResourceId } from './ids';
 import type { JsonObject } from './json';
 import { buildManagedClusterJson } from './model/managedCluster';
-import { SEED, seedResourceGroups, type Seed } from './seed';
+import { REGISTERED_PROVIDERS, SEED, seedResourceGroups, type Seed } from './seed';
 
 export interface SubscriptionRecord {
   readonly subscriptionId: string;
@@ -27,6 +28,9 @@ export interface ClusterRecord {
   body: JsonObject;
 }
 
+/** Key types Key Vault creates in vaults (not managed HSM): RSA and EC, software or HSM-protected. */
+export type KeyType = 'RSA' | 'RSA-HSM' | 'EC' | 'EC-HSM';
+
 export interface KeyVersionRecord {
   readonly version: string;
   readonly createdMs: number;
@@ -34,14 +38,26 @@ export interface KeyVersionRecord {
   enabled: boolean;
   expiresMs?: number;
   notBeforeMs?: number;
-  readonly kty: 'RSA';
-  readonly keySize: number;
-  readonly keyOps: readonly string[];
+  readonly kty: KeyType;
+  /** RSA only: modulus bits. */
+  readonly keySize?: number;
+  /** EC only: P-256, P-384, P-521 or P-256K. */
+  readonly curve?: string;
+  keyOps: readonly string[];
+}
+
+export interface LifetimeActionRecord {
+  action: 'Rotate' | 'Notify';
+  /** ISO 8601 duration; Rotate only. */
+  timeAfterCreate?: string;
+  /** ISO 8601 duration. */
+  timeBeforeExpiry?: string;
 }
 
 export interface RotationPolicyRecord {
-  timeAfterCreate: string;
-  expiryTime: string;
+  lifetimeActions: LifetimeActionRecord[];
+  /** ISO 8601 duration stamped on each new version as its expiry. */
+  expiryTime?: string;
   createdMs: number;
   updatedMs: number;
 }
@@ -52,6 +68,14 @@ export interface KeyRecord {
   versions: KeyVersionRecord[];
   rotationPolicy?: RotationPolicyRecord;
   tags: Record<string, string>;
+}
+
+/** An access policy entry (vaults with enableRbacAuthorization false). */
+export interface AccessPolicyRecord {
+  tenantId: string;
+  objectId: string;
+  applicationId?: string;
+  permissions: { keys?: string[]; secrets?: string[]; certificates?: string[]; storage?: string[] };
 }
 
 export interface NetworkAclsRecord {
@@ -77,7 +101,86 @@ export interface VaultRecord {
   enablePurgeProtection?: true;
   publicNetworkAccess: 'Enabled' | 'Disabled';
   networkAcls: NetworkAclsRecord;
+  accessPolicies: AccessPolicyRecord[];
+  enabledForDeployment: boolean;
+  enabledForDiskEncryption: boolean;
+  enabledForTemplateDeployment: boolean;
+  /** RegisteringDns right after a create, until `readyAtMs` (body-mode LRO). */
+  provisioningState: 'Succeeded' | 'RegisteringDns';
+  readyAtMs?: number;
+  /** Who created it (systemData). */
+  createdBy: string;
   keys: KeyRecord[];
+}
+
+export type FeatureState = 'NotRegistered' | 'Registering' | 'Registered' | 'Unregistering' | 'Unregistered';
+
+export interface FeatureRecord {
+  readonly subscriptionId: string;
+  readonly namespace: string;
+  readonly name: string;
+  state: FeatureState;
+  /** When Registering/Unregistering completes. */
+  settlesAtMs?: number;
+}
+
+export interface ProviderRecord {
+  readonly subscriptionId: string;
+  readonly namespace: string;
+  registrationState: 'NotRegistered' | 'Registering' | 'Registered';
+  settlesAtMs?: number;
+}
+
+export interface IdentityRecord {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  readonly location: string;
+  tags: Record<string, string>;
+  readonly principalId: string;
+  readonly clientId: string;
+}
+
+export type PrincipalType = 'User' | 'Group' | 'ServicePrincipal' | 'ForeignGroup';
+
+export interface RoleAssignmentRecord {
+  /** The GUID in the assignment's id. */
+  readonly name: string;
+  /** `/subscriptions/…[/resourceGroups/…[/providers/…]]`, as the creator wrote it (compared case-insensitively). */
+  readonly scope: string;
+  readonly roleDefinitionGuid: string;
+  readonly principalId: string;
+  readonly principalType: PrincipalType;
+  description?: string;
+  condition?: string;
+  conditionVersion?: string;
+  readonly createdMs: number;
+  updatedMs: number;
+  readonly createdBy: string;
+}
+
+export interface OperationError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** An async managed-cluster operation (PUT): Azure-AsyncOperation status until `endsAtMs`. */
+export interface ClusterOperationRecord {
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly clusterName: string;
+  readonly location: string;
+  readonly kind: 'Create' | 'Update';
+  readonly startMs: number;
+  readonly endsAtMs: number;
+  status: 'InProgress' | 'Succeeded' | 'Failed';
+  /** Decided when the operation is accepted (fault injection): how it will end. */
+  readonly failWith?: OperationError;
+  /** Update only: the cluster before the PUT, restored (as Failed) when the operation fails. */
+  readonly previousBody?: JsonObject;
+  endMs?: number;
+  error?: OperationError;
 }
 
 export interface FleetState {
@@ -89,12 +192,53 @@ export interface FleetState {
   resourceGroups: ResourceGroupRecord[];
   clusters: ClusterRecord[];
   vaults: VaultRecord[];
+  features: FeatureRecord[];
+  providers: ProviderRecord[];
+  identities: IdentityRecord[];
+  roleAssignments: RoleAssignmentRecord[];
+  clusterOperations: ClusterOperationRecord[];
+}
+
+/** Fault injection: the next `count` accepted cluster operations end `Failed` with this error. */
+export interface ClusterFaultConfig {
+  count: number;
+  code: string;
+  message: string;
 }
 
 export interface EmulatorConfig {
   /** Resource Graph rows omit preview-only fields (`kubernetesResourceObjectEncryptionProfile`). */
   resourceGraphOmitsPreviewFields: boolean;
+  /** Feature register/unregister: Registering → Registered after this long (also provider registration). */
+  featureRegistrationDelayMs: number;
+  /** Managed-cluster PUT: the LRO reports InProgress for this long. */
+  clusterUpdateDurationMs: number;
+  /** Vault PUT (create): provisioningState RegisteringDns for this long. */
+  vaultCreateDurationMs: number;
+  /** A new role assignment takes effect on the data plane (and for AKS's KMS check) only after this long. */
+  rolePropagationDelayMs: number;
+  failNextClusterOperations: ClusterFaultConfig;
 }
+
+export const DEFAULT_CLUSTER_FAULT: ClusterFaultConfig = {
+  count: 0,
+  code: 'InternalOperationError',
+  message: 'The emulator failed this operation because failNextClusterOperations asked it to.',
+};
+
+export const DEFAULT_CONFIG: EmulatorConfig = {
+  resourceGraphOmitsPreviewFields: false,
+  featureRegistrationDelayMs: 3000,
+  clusterUpdateDurationMs: 2000,
+  vaultCreateDurationMs: 1000,
+  rolePropagationDelayMs: 0,
+  failNextClusterOperations: DEFAULT_CLUSTER_FAULT,
+};
+
+/** What POST /_emulator/config accepts: any subset; the fault's code and message are optional. */
+export type EmulatorConfigPatch = Partial<Omit<EmulatorConfig, 'failNextClusterOperations'>> & {
+  failNextClusterOperations?: { count: number; code?: string; message?: string };
+};
 
 /** Where each vault's data plane listens; owned by vaultListener.ts. */
 export interface VaultEndpoints {
@@ -102,7 +246,16 @@ export interface VaultEndpoints {
   baseUrl(vaultName: string): string;
 }
 
-const RSA_KEY_OPS = ['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey'] as const;
+/** Vault endpoints that can also open a listener for a vault created at run time. */
+export interface VaultProvisioner extends VaultEndpoints {
+  /** Opens the vault's listener if it has none yet; resolves with its port. */
+  open(vaultName: string): Promise<number>;
+}
+
+export const RSA_KEY_OPS = ['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey'] as const;
+export const EC_KEY_OPS = ['sign', 'verify'] as const;
+/** Seeded role assignments and identities are this old, so propagation never matters for them. */
+const SEEDED_ASSIGNMENT_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
 export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints): FleetState {
@@ -122,6 +275,12 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
     ...(v.purgeProtection ? { enablePurgeProtection: true as const } : {}),
     publicNetworkAccess: 'Enabled',
     networkAcls: { defaultAction: v.firewall ? 'Deny' : 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] },
+    accessPolicies: [],
+    enabledForDeployment: false,
+    enabledForDiskEncryption: false,
+    enabledForTemplateDeployment: false,
+    provisioningState: 'Succeeded' as const,
+    createdBy: seed.userPrincipalName,
     keys: v.keys.map((k) => ({
       name: k.name,
       tags: {},
@@ -142,7 +301,7 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
       ...(k.rotationPolicy
         ? {
             rotationPolicy: {
-              timeAfterCreate: k.rotationPolicy.timeAfterCreate,
+              lifetimeActions: [{ action: 'Rotate' as const, timeAfterCreate: k.rotationPolicy.timeAfterCreate }],
               expiryTime: k.rotationPolicy.expiryTime,
               createdMs: nowMs - k.versions[0].ageMs,
               updatedMs: nowMs - k.versions[0].ageMs,
@@ -181,6 +340,18 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
       body: buildManagedClusterJson(c, ctx),
     })),
     vaults,
+    features: seed.features.map((f) => ({ subscriptionId: f.subscriptionId, namespace: f.namespace, name: f.name, state: f.state })),
+    providers: seed.subscriptions.flatMap((s) =>
+      REGISTERED_PROVIDERS.map((namespace) => ({ subscriptionId: s.subscriptionId, namespace, registrationState: 'Registered' as const })),
+    ),
+    identities: seed.identities.map((i) => ({ ...i, tags: {} })),
+    roleAssignments: seed.roleAssignments.map((a) => ({
+      ...a,
+      createdMs: nowMs - SEEDED_ASSIGNMENT_AGE_MS,
+      updatedMs: nowMs - SEEDED_ASSIGNMENT_AGE_MS,
+      createdBy: seed.userObjectId,
+    })),
+    clusterOperations: [],
   };
 }
 
@@ -201,6 +372,14 @@ export const lookup = {
   /** Vault names are globally unique, so the data plane finds its vault by name alone. */
   vaultByName: (s: FleetState, name: string) => s.vaults.find((x) => eq(x.name, name)),
   key: (v: VaultRecord, name: string) => v.keys.find((x) => eq(x.name, name)),
+  feature: (s: FleetState, sub: string, namespace: string, name: string) =>
+    s.features.find((x) => eq(x.subscriptionId, sub) && eq(x.namespace, namespace) && eq(x.name, name)),
+  provider: (s: FleetState, sub: string, namespace: string) => s.providers.find((x) => eq(x.subscriptionId, sub) && eq(x.namespace, namespace)),
+  identities: (s: FleetState, sub: string, rg?: string) =>
+    s.identities.filter((x) => eq(x.subscriptionId, sub) && (rg === undefined || eq(x.resourceGroup, rg))),
+  identity: (s: FleetState, sub: string, rg: string, name: string) =>
+    s.identities.find((x) => eq(x.subscriptionId, sub) && eq(x.resourceGroup, rg) && eq(x.name, name)),
+  clusterOperation: (s: FleetState, id: string) => s.clusterOperations.find((x) => eq(x.id, id)),
 };
 
 export interface StoreOptions {
@@ -225,6 +404,8 @@ export class EmulatorStore {
   }
 
   reset(): void {
+    // A reset is a fresh start: wall-clock time again, then the seed at that "now".
+    if (isControllable(this.clock)) this.clock.reset();
     this.fleet = buildFleet(this.seed, this.clock.now(), this.options.endpoints);
     this.config = { ...this.options.initialConfig };
   }

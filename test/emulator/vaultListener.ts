@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpError } from './errors';
 import { errorReply, listen, parseRequest, writeReply, type ParsedRequest, type Reply } from './http';
 import type { RequestLog } from './requestLog';
-import type { VaultEndpoints } from './state';
+import type { VaultProvisioner } from './state';
 import type { TlsMaterial } from './tls';
 
 export type VaultRequestHandler = (req: IncomingMessage, parsed: ParsedRequest, vaultName: string, baseUrl: string) => Promise<Reply>;
@@ -25,8 +25,10 @@ export interface VaultListenersOptions {
   readonly log: RequestLog;
 }
 
-export class VaultListeners implements VaultEndpoints {
+export class VaultListeners implements VaultProvisioner {
   private readonly listeners = new Map<string, Listener>();
+  /** Opens in flight, so two creates of one vault never bind two ports. */
+  private readonly opening = new Map<string, Promise<number>>();
   private handler: VaultRequestHandler | undefined;
 
   constructor(private readonly opts: VaultListenersOptions) {}
@@ -41,10 +43,17 @@ export class VaultListeners implements VaultEndpoints {
     const key = vaultName.toLowerCase();
     const existing = this.listeners.get(key);
     if (existing) return existing.port;
-    const server = createServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, (req, res) => this.serve(vaultName, req, res));
-    const port = await listen(server, this.opts.host, 0);
-    this.listeners.set(key, { name: vaultName, server, port });
-    return port;
+    let pending = this.opening.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const server = createServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, (req, res) => this.serve(vaultName, req, res));
+        const port = await listen(server, this.opts.host, 0);
+        this.listeners.set(key, { name: vaultName, server, port });
+        return port;
+      })().finally(() => this.opening.delete(key));
+      this.opening.set(key, pending);
+    }
+    return pending;
   }
 
   baseUrl(vaultName: string): string {

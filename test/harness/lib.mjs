@@ -38,6 +38,10 @@ export const BASE_SETTINGS = Object.freeze({
   'window.restoreWindows': 'none',
   'chat.commandCenter.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // The extension host's proxy support adds the system CA store to every TLS context (addCACert), and Node then
+  // builds that context's store without NODE_EXTRA_CA_CERTS: the emulator's self-signed certificate would be
+  // rejected. Off, Node's default store (with NODE_EXTRA_CA_CERTS) is used, as in any Node process.
+  'http.systemCertificates': false,
 });
 
 export function codeServerInstalled() {
@@ -132,11 +136,12 @@ export function emulatorSettings(info) {
   };
 }
 
-let tsxApi;
-/** Imports a TypeScript module of the repo (the emulator's client) through tsx, without `--import tsx`. */
-export async function importTs(rel) {
-  tsxApi ??= await import('tsx/esm/api');
-  return tsxApi.tsImport(path.join(ROOT, rel), import.meta.url);
+/**
+ * Loads a TypeScript module of the repo (the emulator's client) through tsx's CommonJS loader, without
+ * `--import tsx`. (CommonJS, because the repo's .ts files are CommonJS and use __dirname.)
+ */
+export function requireTs(rel) {
+  return require('tsx/cjs/api').require(path.join(ROOT, rel), import.meta.url);
 }
 
 /**
@@ -144,20 +149,27 @@ export async function importTs(rel) {
  * Returns {info, infoFile, env, stop()} where env = {NODE_EXTRA_CA_CERTS, AKS_KMS_EMULATOR_INFO}.
  */
 export async function startEmulator({ infoFile, tlsDir, port, ...rest } = {}) {
-  const client = await importTs('test/emulator/client.ts');
-  const startEmulatorProcess = client.startEmulatorProcess ?? client.default?.startEmulatorProcess;
+  const { startEmulatorProcess } = requireTs('test/emulator/client.ts');
+  let ownDir;
   if (!infoFile) {
     fs.mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
-    infoFile = path.join(fs.mkdtempSync(path.join(ROOT, 'tmp', 'emulator-')), 'emulator-info.json');
+    ownDir = fs.mkdtempSync(path.join(ROOT, 'tmp', 'emulator-'));
+    infoFile = path.join(ownDir, 'emulator-info.json');
   }
-  const dir = path.dirname(infoFile);
-  const emu = await startEmulatorProcess({ infoFile, tlsDir: tlsDir ?? path.join(dir, 'tls'), port, ...rest });
+  const removeOwnDir = () => { if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true }); };
+  let emu;
+  try {
+    emu = await startEmulatorProcess({ infoFile, tlsDir: tlsDir ?? path.join(path.dirname(infoFile), 'tls'), port, ...rest });
+  } catch (e) {
+    removeOwnDir();
+    throw e;
+  }
   return {
     info: emu.info,
     infoFile,
     env: { NODE_EXTRA_CA_CERTS: emu.info.caCertPath, AKS_KMS_EMULATOR_INFO: infoFile },
     child: emu.child,
-    stop: () => emu.stop(),
+    stop: async () => { await emu.stop(); removeOwnDir(); },
   };
 }
 
@@ -187,9 +199,10 @@ export async function listExtensions(profile) {
 }
 
 /**
- * Makes an unpacked extension folder available in the profile: a symlink (or copy) named
- * `<publisher>.<name>-<version>` in the extensions dir plus its entry in the dir's extensions.json, which is
- * what `--install-extension` writes. (code-server reads extensions.json; a folder without an entry is ignored.)
+ * Makes an unpacked extension folder available in the profile without packaging it: a symlink (or copy) named
+ * `<publisher>.<name>-<version>` in the extensions dir plus its entry in the dir's extensions.json, as
+ * `--install-extension` writes it. (code-server 4.100.3 scans the folders only while extensions.json does not
+ * exist yet; once it does — e.g. after a VSIX install — a folder without an entry there is ignored.)
  */
 export function linkExtension(profile, sourceDir, { copy = false } = {}) {
   const pkg = JSON.parse(fs.readFileSync(path.join(sourceDir, 'package.json'), 'utf8'));
@@ -303,21 +316,23 @@ export async function launchChromium(profile, { viewport = { width: 1400, height
  * Lets the given extensions use the emulator's sign-in without VS Code's consent dialog, by adding them to the
  * page's product configuration (`trustedExtensionAuthAccess`, as product.json does for built-in extensions).
  * Needed for extension-host tests: there the workbench refuses to show any dialog ("refused to show dialog in
- * tests"), so an untrusted extension could never read a session. The HTML is rewritten in the test browser only.
+ * tests"), so an untrusted extension could never read a session. Only the test browser's copy of the workbench
+ * configuration changes: an init script wraps the one getAttribute call that reads it (rewriting the HTML with
+ * page.route instead makes Chromium treat the page as non-local and block its loopback WebSocket).
  */
 export async function trustAuthAccess(page, extensionIds = [EXTENSION_ID, COMPANION_ID], providerId = AUTH_PROVIDER_ID) {
-  await page.route(url => url.pathname === '/' || url.pathname === '', async route => {
-    const response = await route.fetch();
-    const html = await response.text();
-    const re = /(id="vscode-workbench-web-configuration" data-settings=")([^"]*)(")/;
-    const patched = html.replace(re, (_m, pre, encoded, post) => {
-      const config = JSON.parse(encoded.replace(/&quot;/g, '"')); // the server escapes only '"' (asJSON)
-      config.productConfiguration = { ...config.productConfiguration, trustedExtensionAuthAccess: { [providerId]: extensionIds } };
-      return pre + JSON.stringify(config).replace(/"/g, '&quot;') + post;
-    });
-    if (patched === html) throw new Error('trustAuthAccess: workbench configuration not found in the page');
-    await route.fulfill({ response, body: patched });
-  });
+  await page.addInitScript(({ providerId, extensionIds }) => {
+    const proto = globalThis.Element.prototype; // runs in the page
+    const original = proto.getAttribute;
+    proto.getAttribute = function getAttribute(name) {
+      const value = original.call(this, name);
+      if (name !== 'data-settings' || this.id !== 'vscode-workbench-web-configuration' || !value) return value;
+      const config = JSON.parse(value);
+      const trusted = { ...(config.productConfiguration?.trustedExtensionAuthAccess ?? {}), [providerId]: extensionIds };
+      config.productConfiguration = { ...config.productConfiguration, trustedExtensionAuthAccess: trusted };
+      return JSON.stringify(config);
+    };
+  }, { providerId, extensionIds });
 }
 
 /** Extension-host log lines the harness does not need to show (offline gallery lookups and the like). */

@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { emulatorRequest, readEmulatorInfo, REPO_ROOT, type EmulatorResponse } from '../emulator/client';
+import { emulatorAdmin, emulatorRequest, readEmulatorInfo, REPO_ROOT, type EmulatorResponse } from '../emulator/client';
 import type { EmulatorInfo } from '../emulator/info';
 import { SPEC_FILES, SPECS_DIR_ENV, SpecValidator, specsDir, type SpecFile } from '../emulator/schemas';
-import { SEED } from '../emulator/seed';
+import { KEY_VAULT_CRYPTO_OFFICER, KEY_VAULT_CRYPTO_USER } from '../emulator/roles';
+import { SEED, seedCluster } from '../emulator/seed';
 import { mintTestToken } from '../emulator/token';
 
 const SPECS = specsDir();
@@ -54,6 +56,8 @@ function expectStatus(res: EmulatorResponse, status: number, what: string): void
 const describeWithSpecs: (name: string, fn: () => void) => void = specsPresent ? describe : () => undefined;
 // The management-plane keys.json may be missing from the specs dir; then its responses are listed as not validated.
 const itWithKeysSpec: (name: string, fn: () => Promise<void>) => void = validator.has('keyVaultKeys') ? it : () => undefined;
+/** A test registered only when every spec file it validates against is present (else listed as missing). */
+const itWithSpecFiles = (files: readonly SpecFile[]): ((name: string, fn: () => Promise<void>) => void) => (files.every((f) => validator.has(f)) ? it : () => undefined);
 
 describeWithSpecs('emulator responses match the official OpenAPI schemas', () => {
   let info: EmulatorInfo;
@@ -273,6 +277,238 @@ describeWithSpecs('emulator responses match the official OpenAPI schemas', () =>
     });
   });
 
+  describe('write paths (features, providers, vaults, identities, authorization, keys, cluster LROs)', () => {
+    const admin = () => emulatorAdmin(info);
+    const send = (method: string, url: string, body?: unknown, oid?: string) =>
+      emulatorRequest(info, { method, url, body, token: oid ? mintTestToken({ tid: info.tenantId, oid }) : token });
+    const [SUB1, SUB2] = SEED.subscriptions.map((x) => x.subscriptionId);
+    const FEATURE = `/subscriptions/${SUB2}/providers/Microsoft.Features/providers/Microsoft.ContainerService/features`;
+    const vaultArmId = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
+    const roleDefId = (sub: string, guid: string) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+
+    before(async () => {
+      await admin().reset();
+      await admin().config({ featureRegistrationDelayMs: 0, vaultCreateDurationMs: 0, clusterUpdateDurationMs: 100 });
+    });
+    after(async () => {
+      await admin().reset();
+    });
+
+    itWithSpecFiles(['features'])('features: get, list, register, unregister are FeatureResult(s); an unknown feature is an ErrorResponse', async () => {
+      const got = await get(`${FEATURE}/KMSPMKPreview?api-version=2021-07-01`);
+      expectStatus(got, 200, 'feature get');
+      check('features', 'FeatureResult', got.body, 'feature get');
+      await checkPages(`${FEATURE}?api-version=2021-07-01`, 'features', 'FeatureOperationsListResult', 'provider features');
+      await checkPages(`/subscriptions/${SUB2}/providers/Microsoft.Features/features?api-version=2021-07-01`, 'features', 'FeatureOperationsListResult', 'all features');
+      for (const verb of ['register', 'unregister']) {
+        const res = await send('POST', `${FEATURE}/KMSPMKPreview/${verb}?api-version=2021-07-01`);
+        expectStatus(res, 200, verb);
+        check('features', 'FeatureResult', res.body, verb);
+      }
+      const missing = await get(`${FEATURE}/Nope?api-version=2021-07-01`);
+      expectStatus(missing, 404, 'unknown feature');
+      check('features', 'ErrorResponse', missing.body, 'unknown feature');
+    });
+
+    itWithSpecFiles(['resources'])('providers: get and register are Providers; an unknown namespace is a CloudError', async () => {
+      for (const [method, url] of [['GET', `/subscriptions/${SUB2}/providers/Microsoft.ContainerService`], ['POST', `/subscriptions/${SUB2}/providers/Microsoft.ContainerService/register`]]) {
+        const res = await send(method, `${url}?api-version=2025-04-01`);
+        expectStatus(res, 200, `${method} provider`);
+        check('resources', 'Provider', res.body, `${method} provider`);
+      }
+      const missing = await get(`/subscriptions/${SUB2}/providers/Microsoft.Nope?api-version=2025-04-01`);
+      expectStatus(missing, 404, 'unknown namespace');
+      check('resources', 'CloudError', missing.body, 'unknown namespace');
+    });
+
+    it('vaults: create (RegisteringDns), update and patch are Vaults; checkNameAvailability; name, uniqueness and patch errors are CloudErrors', async () => {
+      const url = `${vaultArmId(SUB2, 'rg-stg', 'kvschema01')}?api-version=${KV_MGMT_API}`;
+      const body = { location: 'eastus', properties: { tenantId: info.tenantId, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: true } };
+      await admin().config({ vaultCreateDurationMs: 60_000 });
+      const created = await send('PUT', url, body);
+      expectStatus(created, 201, 'vault create');
+      assert.equal((created.body as { properties: { provisioningState: string } }).properties.provisioningState, 'RegisteringDns');
+      check('keyVault', 'Vault', created.body, 'vault create (RegisteringDns)');
+      await admin().config({ vaultCreateDurationMs: 0 });
+      const updated = await send('PUT', url, body);
+      expectStatus(updated, 200, 'vault update');
+      check('keyVault', 'Vault', updated.body, 'vault update');
+      const patched = await send('PATCH', url, { tags: { a: 'b' }, properties: { enablePurgeProtection: true, networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [{ value: '10.0.0.0/24' }] }, publicNetworkAccess: 'Enabled' } });
+      expectStatus(patched, 200, 'vault patch');
+      check('keyVault', 'Vault', patched.body, 'vault patch');
+      for (const name of ['kvprodpublic', 'kv--bad']) {
+        const res = await send('POST', `/subscriptions/${SUB2}/providers/Microsoft.KeyVault/checkNameAvailability?api-version=${KV_MGMT_API}`, { name, type: 'Microsoft.KeyVault/vaults' });
+        expectStatus(res, 200, `checkNameAvailability ${name}`);
+        check('keyVault', 'CheckNameAvailabilityResult', res.body, `checkNameAvailability ${name}`);
+      }
+      const cases: [string, string, unknown, number][] = [
+        ['PUT', `${vaultArmId(SUB2, 'rg-stg', 'kvprodpublic')}?api-version=${KV_MGMT_API}`, body, 409],
+        ['PUT', `${vaultArmId(SUB2, 'rg-stg', 'kv--bad')}?api-version=${KV_MGMT_API}`, body, 400],
+        ['PATCH', url, { properties: { enablePurgeProtection: false } }, 400],
+      ];
+      for (const [method, u, b, status] of cases) {
+        const res = await send(method, u, b);
+        expectStatus(res, status, `${method} ${u}`);
+        check('keyVaultCommon', 'CloudError', res.body, `${method} vault error ${status}`);
+      }
+    });
+
+    itWithSpecFiles(['managedIdentity', 'armCommonV4'])('identities: create, get are Identities, lists IdentityListResults; errors are v4 ErrorResponses', async () => {
+      const base = `/subscriptions/${SUB1}/resourceGroups/rg-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
+      const created = await send('PUT', `${base}/id-schema?api-version=2024-11-30`, { location: 'eastus', tags: { a: 'b' } });
+      expectStatus(created, 201, 'identity create');
+      check('managedIdentity', 'Identity', created.body, 'identity create');
+      const one = await get(`${base}/id-schema?api-version=2024-11-30`);
+      check('managedIdentity', 'Identity', one.body, 'identity get');
+      await checkPages(`${base}?api-version=2024-11-30`, 'managedIdentity', 'IdentityListResult', 'identities of rg-prod');
+      await checkPages(`/subscriptions/${SUB1}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2024-11-30`, 'managedIdentity', 'IdentityListResult', 'identities of sub 1');
+      for (const [method, url, status] of [['PUT', `${base}/-bad?api-version=2024-11-30`, 400], ['GET', `${base}/id-nope?api-version=2024-11-30`, 404]] as const) {
+        const res = await send(method, url, method === 'PUT' ? { location: 'eastus' } : undefined);
+        expectStatus(res, status, `${method} identity error`);
+        check('armCommonV4', 'ErrorResponse', res.body, `identity error ${status}`);
+      }
+    });
+
+    itWithSpecFiles(['roleDefinitions', 'roleAssignments', 'armCommonV2'])('authorization: RoleDefinition(ListResult), RoleAssignment(ListResult), PermissionGetResult; errors are v2 ErrorResponses', async () => {
+      const vault = vaultArmId(SUB1, 'rg-prod', 'kvprodpublic');
+      await checkPages(`${vault}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01&$filter=${encodeURIComponent("roleName eq 'Key Vault Crypto User'")}`, 'roleDefinitions', 'RoleDefinitionListResult', 'role definitions by name');
+      await checkPages(`/subscriptions/${SUB1}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01`, 'roleDefinitions', 'RoleDefinitionListResult', 'all role definitions');
+      const def = await get(`/${vault}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_CRYPTO_OFFICER}?api-version=2022-04-01`);
+      expectStatus(def, 200, 'role definition by id (//subscriptions)');
+      check('roleDefinitions', 'RoleDefinition', def.body, 'role definition get');
+
+      const name = randomUUID();
+      const assignmentUrl = `${vault}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`;
+      const props = { roleDefinitionId: roleDefId(SUB1, KEY_VAULT_CRYPTO_USER), principalId: seedCluster('aks-prod-pmk').identity.principalId, principalType: 'ServicePrincipal' };
+      const created = await send('PUT', assignmentUrl, { properties: props });
+      expectStatus(created, 201, 'role assignment create');
+      check('roleAssignments', 'RoleAssignment', created.body, 'role assignment create');
+      const again = await send('PUT', assignmentUrl, { properties: props });
+      expectStatus(again, 200, 'role assignment re-PUT');
+      check('roleAssignments', 'RoleAssignment', again.body, 'role assignment re-PUT');
+      check('roleAssignments', 'RoleAssignment', (await get(assignmentUrl)).body, 'role assignment get');
+      await checkPages(`${vault}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=atScope()`, 'roleAssignments', 'RoleAssignmentListResult', 'assignments atScope()');
+      await checkPages(`/subscriptions/${SUB1}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`, 'roleAssignments', 'RoleAssignmentListResult', 'assignments of sub 1');
+      await checkPages(`/subscriptions/${SUB1}/resourcegroups/rg-prod/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`, 'roleDefinitions', 'PermissionGetResult', 'permissions of rg-prod');
+      await checkPages(`/subscriptions/${SUB1}/resourcegroups/rg-prod/providers/Microsoft.KeyVault/vaults/kvprodpublic/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`, 'roleDefinitions', 'PermissionGetResult', 'permissions of a vault');
+
+      const errors: [string, string, unknown, number][] = [
+        ['PUT', `${vault}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, { properties: props }, 409],
+        ['PUT', `${vault}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, { properties: { ...props, principalId: randomUUID() } }, 400],
+        ['PUT', `${vault}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, { properties: { ...props, roleDefinitionId: roleDefId(SUB1, randomUUID()) } }, 400],
+        ['PUT', `${vault}/providers/Microsoft.Authorization/roleAssignments/not-a-guid?api-version=2022-04-01`, { properties: props }, 400],
+        ['GET', `${vault}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}?api-version=2022-04-01`, undefined, 404],
+        ['GET', `${vault}/providers/Microsoft.Authorization/roleDefinitions/${randomUUID()}?api-version=2022-04-01`, undefined, 404],
+      ];
+      for (const [method, url, body, status] of errors) {
+        const res = await send(method, url, body);
+        expectStatus(res, status, `${method} ${url}`);
+        check('armCommonV2', 'ErrorResponse', res.body, `authorization error ${status}`);
+      }
+      const deleted = await send('DELETE', assignmentUrl);
+      expectStatus(deleted, 200, 'role assignment delete');
+      check('roleAssignments', 'RoleAssignment', deleted.body, 'role assignment delete');
+    });
+
+    it('keys on the data plane: create, rotate, update are KeyBundles; rotation policies; crypto results; RBAC, access and parameter errors are KeyVaultErrors', async () => {
+      const vaultUri = ((await get(`${vaultArmId(SUB1, 'rg-prod', 'kvprodpublic')}?api-version=${KV_MGMT_API}`)).body as { properties: { vaultUri: string } }).properties.vaultUri;
+      const kv = (p: string) => `${vaultUri}${p}${p.includes('?') ? '&' : '?'}api-version=${KV_DATA_API}`;
+      const created = await send('POST', kv('keys/schema-key/create'), { kty: 'RSA', key_size: 2048, attributes: { enabled: true }, tags: { a: 'b' } });
+      expectStatus(created, 200, 'key create');
+      check('keyVaultData', 'KeyBundle', created.body, 'key create');
+      const ec = await send('POST', kv('keys/schema-ec/create'), { kty: 'EC', crv: 'P-256' });
+      check('keyVaultData', 'KeyBundle', ec.body, 'EC key create');
+      const rotated = await send('POST', kv('keys/schema-key/rotate'));
+      expectStatus(rotated, 200, 'key rotate');
+      check('keyVaultData', 'KeyBundle', rotated.body, 'key rotate');
+      const kid = (rotated.body as { key: { kid: string } }).key.kid;
+      const updated = await send('PATCH', `${kid}?api-version=${KV_DATA_API}`, { attributes: { enabled: true, exp: Math.floor(Date.now() / 1000) + 86400 * 400 } });
+      expectStatus(updated, 200, 'key update');
+      check('keyVaultData', 'KeyBundle', updated.body, 'key update');
+      const dflt = await get(kv('keys/schema-key/rotationpolicy'));
+      expectStatus(dflt, 200, 'default rotation policy');
+      check('keyVaultData', 'KeyRotationPolicy', dflt.body, 'default rotation policy');
+      const set = await send('PUT', kv('keys/schema-key/rotationpolicy'), { lifetimeActions: [{ trigger: { timeAfterCreate: 'P90D' }, action: { type: 'Rotate' } }, { trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } }], attributes: { expiryTime: 'P1Y' } });
+      expectStatus(set, 200, 'set rotation policy');
+      check('keyVaultData', 'KeyRotationPolicy', set.body, 'set rotation policy');
+      const encrypted = await send('POST', `${kid}/encrypt?api-version=${KV_DATA_API}`, { alg: 'RSA-OAEP', value: Buffer.from('dek').toString('base64url') });
+      expectStatus(encrypted, 200, 'encrypt');
+      check('keyVaultData', 'KeyOperationResult', encrypted.body, 'encrypt');
+
+      const fabVault = ((await get(`${vaultArmId(SEED.subscriptions[2].subscriptionId, 'rg-fab', 'kvfabkeys')}?api-version=${KV_MGMT_API}`)).body as { properties: { vaultUri: string } }).properties.vaultUri;
+      const errors: [string, string, unknown, number][] = [
+        ['GET', `${fabVault}keys/kms-key?api-version=${KV_DATA_API}`, undefined, 403],
+        ['POST', kv('keys/schema-bad/create'), { kty: 'RSA', key_size: 1000 }, 400],
+        ['PUT', kv('keys/schema-key/rotationpolicy'), { lifetimeActions: [{ trigger: { timeAfterCreate: 'P1D' }, action: { type: 'Rotate' } }] }, 400],
+        ['POST', kv('keys/nope/rotate'), undefined, 404],
+      ];
+      for (const [method, url, body, status] of errors) {
+        const res = await send(method, url, body);
+        expectStatus(res, status, `${method} ${url}`);
+        check('keyVaultData', 'KeyVaultError', res.body, `data-plane error ${status}`);
+      }
+    });
+
+    it('cluster PUT: the Updating body is a ManagedCluster, the status monitor an OperationStatusResult (InProgress, Succeeded, Failed); rule errors are v6 ErrorResponses', async () => {
+      const c = seedCluster('aks-prod-plain');
+      const url = `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}?api-version=${MC_PREVIEW}`;
+      const cluster = (await get(url)).body as { properties: Record<string, unknown> };
+      cluster.properties.securityProfile = { kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } };
+      await admin().config({ clusterUpdateDurationMs: 100, failNextClusterOperations: { count: 1, code: 'QuotaExceeded', message: 'Injected.' } });
+      const waitFor = async (statusUrl: string): Promise<void> => {
+        for (;;) {
+          const res = await get(statusUrl);
+          expectStatus(res, 200, 'operation status');
+          check('managedClusters', 'OperationStatusResult', res.body, `operation status ${(res.body as { status: string }).status}`);
+          if ((res.body as { status: string }).status !== 'InProgress') return;
+          await new Promise((r) => setTimeout(r, 40));
+        }
+      };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const res = await send('PUT', url, cluster);
+        expectStatus(res, 200, 'cluster PUT');
+        check('managedClusters', 'ManagedCluster', res.body, `cluster PUT (attempt ${attempt + 1})`);
+        await waitFor(String(res.headers['azure-asyncoperation']));
+      }
+      const old = seedCluster('aks-stg-old');
+      const oldUrl = `/subscriptions/${old.subscriptionId}/resourceGroups/${old.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${old.name}?api-version=${MC_PREVIEW}`;
+      const oldBody = (await get(oldUrl)).body as { properties: Record<string, unknown> };
+      oldBody.properties.securityProfile = { kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } };
+      const rejected = await send('PUT', oldUrl, oldBody);
+      expectStatus(rejected, 400, 'rule rejection');
+      check('armCommonV6', 'ErrorResponse', rejected.body, 'cluster rule rejection');
+      const pmkBody = (await get(url)).body as { properties: { securityProfile: Record<string, unknown> } };
+      pmkBody.properties.securityProfile = {};
+      const downgrade = await send('PUT', url, pmkBody);
+      expectStatus(downgrade, 400, 'downgrade');
+      check('armCommonV6', 'ErrorResponse', downgrade.body, 'downgrade rejection');
+      const cmk = structuredClone(pmkBody);
+      cmk.properties.securityProfile = { azureKeyVaultKms: { enabled: true, keyId: 'https://127.0.0.1:1/keys/x', keyVaultNetworkAccess: 'Public' }, kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } };
+      const denied = await send('PUT', url, cmk);
+      expectStatus(denied, 400, 'identity permission');
+      check('armCommonV6', 'ErrorResponse', denied.body, 'identity permission rejection');
+
+      // Subscription 2 has KMSPMKPreview unregistered (the features test above unregistered it).
+      const novnet = seedCluster('aks-stg-novnet');
+      const novnetUrl = `/subscriptions/${novnet.subscriptionId}/resourceGroups/${novnet.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${novnet.name}?api-version=${MC_PREVIEW}`;
+      const gated = (await get(novnetUrl)).body as { properties: Record<string, unknown> };
+      gated.properties.securityProfile = { kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } };
+      const featureGate = await send('PUT', novnetUrl, gated);
+      expectStatus(featureGate, 400, 'feature gate');
+      check('armCommonV6', 'ErrorResponse', featureGate.body, 'feature gate rejection');
+
+      await admin().config({ clusterUpdateDurationMs: 60_000 });
+      const running = (await get(url)).body as { properties: Record<string, unknown> };
+      expectStatus(await send('PUT', url, running), 200, 'long update');
+      const busy = await send('PUT', url, running);
+      expectStatus(busy, 409, 'operation in progress');
+      check('armCommonV6', 'ErrorResponse', busy.body, 'OperationNotAllowed');
+      const noOp = await get(`/subscriptions/${c.subscriptionId}/providers/Microsoft.ContainerService/locations/eastus/operations/${randomUUID()}?api-version=2016-03-30`);
+      expectStatus(noOp, 404, 'unknown operation');
+      check('armCommonV6', 'ErrorResponse', noOp.body, 'unknown operation');
+    });
+  });
+
   describe('ARM front-door errors', () => {
     it('auth, api-version and routing errors are ErrorResponses (common types v6 and v1)', async () => {
       const cluster = SEED.clusters[0];
@@ -324,6 +560,13 @@ describeWithSpecs('the schema validator itself', () => {
     assert.ok(!validator.validate('resourceGraph', 'QueryResponse', { count: 0, resultTruncated: 'false', data: [] }).ok, 'QueryResponse without totalRecords fails');
     assert.ok(!validator.validate('keyVaultData', 'KeyBundle', { key: { kid: 'x' }, attributes: { created: '2026-01-01' } }).ok, 'KeyBundle with a string timestamp fails');
     assert.ok(!validator.validate('subscriptions', 'Subscription', { subscriptionId: 'x', state: 'Active' }).ok, 'Subscription state outside the enum fails');
+    if (validator.has('features')) assert.ok(!validator.validate('features', 'FeatureResult', { name: 'x', properties: { state: 'Registered', extra: 1 } }).ok, 'FeatureResult with an invented property fails');
+    if (validator.has('roleAssignments')) assert.ok(!validator.validate('roleAssignments', 'RoleAssignment', { properties: { principalId: 'x' } }).ok, 'RoleAssignment without roleDefinitionId fails');
+    if (validator.has('managedIdentity')) {
+      assert.ok(!validator.validate('managedIdentity', 'Identity', { location: 'eastus', properties: { principalId: 'not-a-guid' } }).ok, 'Identity with a non-GUID principalId fails');
+      assert.ok(validator.validate('managedIdentity', 'IdentityUpdate', { location: 'eastus', systemData: { createdBy: 'me' } }).ok, 'the systemData override lets ManagedIdentity.json load');
+    }
+    assert.ok(!validator.validate('managedClusters', 'OperationStatusResult', { name: 'x' }).ok, 'an operation status without status fails');
   });
 });
 

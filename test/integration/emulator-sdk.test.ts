@@ -165,22 +165,32 @@ describe('the real Azure SDK clients against the emulator', () => {
   });
 
   it('KeyClient reads a public vault through the challenge: getKey and listPropertiesOfKeyVersions', async () => {
-    const v = seedVault('kvfabkeys');
+    const v = seedVault('kvprodpublic');
     const vault = await new KeyVaultManagementClient(credential, v.subscriptionId, armOptions).vaults.get(v.resourceGroup, v.name);
     const vaultUrl = vault.properties.vaultUri!;
     // disableChallengeResourceVerification: only ever for the local emulator (its host is 127.0.0.1).
     const client = new KeyClient(vaultUrl, credential, { disableChallengeResourceVerification: true });
-    const key = await client.getKey('kms-key');
+    const key = await client.getKey('aks-kms');
     const latest = v.keys[0].versions[v.keys[0].versions.length - 1].version;
-    assert.equal(key.id, `${vaultUrl}keys/kms-key/${latest}`);
+    assert.equal(key.id, `${vaultUrl}keys/aks-kms/${latest}`);
     assert.equal(key.keyType, 'RSA');
     assert.equal(Buffer.from(key.key!.n!).length, 256, '2048-bit modulus');
     const ageMs = Date.now() - key.properties.createdOn!.getTime();
-    assert.ok(Math.abs(ageMs - 95 * DAY_MS) < AGE_TOLERANCE_MS);
+    assert.ok(Math.abs(ageMs - 12 * DAY_MS) < AGE_TOLERANCE_MS);
 
     const versions = [];
-    for await (const p of client.listPropertiesOfKeyVersions('kms-key')) versions.push(p.version);
+    for await (const p of client.listPropertiesOfKeyVersions('aks-kms')) versions.push(p.version);
     assert.deepEqual(versions, v.keys[0].versions.map((x) => x.version));
+  });
+
+  it('KeyClient on a vault where the user holds no data-plane role (kvfabkeys) gets 403 ForbiddenByRbac', async () => {
+    const v = seedVault('kvfabkeys');
+    const vault = await new KeyVaultManagementClient(credential, v.subscriptionId, armOptions).vaults.get(v.resourceGroup, v.name);
+    const client = new KeyClient(vault.properties.vaultUri!, credential, { disableChallengeResourceVerification: true });
+    const err = await rejection(client.getKey('kms-key'));
+    assert.equal(err.statusCode, 403);
+    assert.equal(err.code, 'Forbidden');
+    assert.equal(err.details?.error?.innerError?.code, 'ForbiddenByRbac');
   });
 
   it('KeyClient on a firewalled vault gets 403 ForbiddenByFirewall', async () => {

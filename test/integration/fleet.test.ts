@@ -1,31 +1,13 @@
 /** src/azure + src/kms against the emulator through the real Azure SDK clients: what the tree relies on. */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { resolveCloud } from '../../src/azure/cloud';
-import type { AzureContext } from '../../src/azure/azureContext';
 import { FleetService } from '../../src/azure/fleetService';
 import { listKeyVersionsFromDataPlane } from '../../src/azure/keyVaultData';
 import { getVault } from '../../src/azure/keyVault';
 import { summarizeRotation } from '../../src/kms/rotation';
 import { ageInUnits } from '../../src/kms/rotation';
 import type { ClusterFacts } from '../../src/kms/kmsState';
-import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
-import { testCredential } from '../emulator/token';
-
-const info = readEmulatorInfo();
-const admin = emulatorAdmin(info);
-
-function azureContext(): AzureContext {
-  const resolved = resolveCloud('Custom', {
-    resourceManagerEndpointUrl: info.armEndpoint,
-    keyVaultDnsSuffix: info.keyVaultDnsSuffix,
-    keyVaultResource: info.keyVaultResource,
-    authenticationProviderId: info.authProviderId,
-    portalUrl: info.portalUrl,
-  });
-  assert.ok(resolved.ok);
-  return { cloud: resolved.cloud, credential: testCredential(info) };
-}
+import { admin, azureContext } from './support/azure';
 
 const EXPECTED_STATES: Record<string, string> = {
   'aks-prod-plain': 'notEncrypted', 'aks-prod-pmk': 'pmk', 'aks-prod-cmk-public': 'cmk', 'aks-prod-cmk-private': 'cmk',

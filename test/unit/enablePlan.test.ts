@@ -170,7 +170,7 @@ describe('preflight rejects before any write', () => {
       w.vaults.set(VAULT_ID.toLowerCase(), { id: VAULT_ID, name: 'kvnew01', vaultUri: 'https://kvnew01.vault.azure.net/', enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true });
       w.keys.set('kvnew01/aks-kms', { name: 'aks-kms', kty: 'EC', enabled: true });
     }, cmkNew(), 'key-not-rsa'],
-    ['PMK on a PMK cluster', w => w.clusters.set(CLUSTER_ID, clusterJson({ securityProfile: { kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } } })), { kind: 'pmk', clusterId: CLUSTER_ID }, 'already-encrypted'],
+    ['PMK on a CMK cluster', w => w.clusters.set(CLUSTER_ID, clusterJson({ securityProfile: { kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' }, azureKeyVaultKms: { enabled: true, keyId: 'https://kv.vault.azure.net/keys/k', keyVaultNetworkAccess: 'Public' } } })), { kind: 'pmk', clusterId: CLUSTER_ID }, 'cmk-use-migration'],
   ];
   for (const [name, arrange, config, code] of cases) {
     it(name, async () => {

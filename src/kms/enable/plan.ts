@@ -41,7 +41,7 @@ export interface StepPreview {
 }
 
 export interface PlanOptions {
-  /** How often to poll the feature registration state. */
+  /** First wait before re-reading the feature state; doubles up to 30 s (registration takes minutes in Azure). */
   readonly featurePollMs: number;
   /** Give up waiting for the feature after this long. */
   readonly featureTimeoutMs: number;
@@ -49,7 +49,8 @@ export interface PlanOptions {
   readonly rolePropagation?: typeof ROLE_PROPAGATION_RETRY;
 }
 
-export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, 'tenantId'> = { featurePollMs: 15_000, featureTimeoutMs: 30 * 60_000 };
+export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, 'tenantId'> = { featurePollMs: 2_000, featureTimeoutMs: 30 * 60_000 };
+const MAX_FEATURE_POLL_MS = 30_000;
 
 export interface Plan {
   readonly preview: readonly StepPreview[];
@@ -91,12 +92,14 @@ function featureSteps(facts: EnableFacts, ports: EnablePorts, options: PlanOptio
           state = await ports.registerFeature(subscriptionId, ctx.signal);
         }
         const deadline = Date.now() + options.featureTimeoutMs;
+        let delay = options.featurePollMs;
         while (!/^registered$/i.test(state)) {
           if (Date.now() > deadline) {
             throw new Error(`${KMS_FEATURE.name} is still ${state} after ${Math.round(options.featureTimeoutMs / 60_000)} minutes; run the plan again later to resume.`);
           }
           ctx.progress(`${KMS_FEATURE.name}: ${state}`);
-          await ports.sleep(options.featurePollMs, ctx.signal);
+          await ports.sleep(delay, ctx.signal);
+          delay = Math.min(MAX_FEATURE_POLL_MS, delay * 2);
           state = await ports.getFeatureState(subscriptionId, ctx.signal);
         }
         return done(`${KMS_FEATURE.name} is Registered`);

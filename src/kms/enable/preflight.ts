@@ -77,8 +77,12 @@ export function preflight(config: EnableConfig, facts: EnableFacts): Finding[] {
     findings.push(info('feature-not-registered', `The preview feature KMSPMKPreview is ${facts.featureState} in this subscription; the plan registers it and waits (this can take several minutes).`));
   }
   if (config.kind === 'pmk') {
-    if (c.kms.kind === 'pmk' || c.kms.kind === 'cmk') {
-      findings.push(error('already-encrypted', `${c.name} already encrypts Secrets with ${c.kms.kind === 'pmk' ? 'platform-managed keys' : 'a customer-managed key'}; nothing to do.`));
+    if (c.kms.kind === 'pmk') {
+      // Not an error: re-running a finished plan converges (it only verifies).
+      findings.push(info('already-pmk', `${c.name} already encrypts Secrets with platform-managed keys; the plan only verifies that.`));
+    }
+    if (c.kms.kind === 'cmk') {
+      findings.push(error('cmk-use-migration', `${c.name} encrypts Secrets with a customer-managed key; to move it to platform-managed keys use "Migrate to Platform Keys".`));
     }
     if (c.kms.kind === 'legacy') {
       findings.push(warning('legacy-to-pmk', `${c.name} uses legacy KMS with key ${c.kms.keyId}; moving to platform keys turns on infrastructure encryption. Keep the old key and vault: never delete them.`));
@@ -105,7 +109,7 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
   if (c.kms.kind === 'cmk') {
     const sameKey = c.kms.key?.name === config.key.name && sameArmId(c.kms.keyVaultResourceId, facts.vault?.id);
     findings.push(sameKey
-      ? error('already-cmk', `${c.name} already uses key ${config.key.name} in this vault.`)
+      ? info('already-cmk', `${c.name} already uses key ${config.key.name} in this vault; the plan only completes what is missing and verifies.`)
       : warning('change-key', `${c.name} already uses key ${c.kms.keyId}; the plan switches it to the chosen key. Keep the old key and vault: never delete them.`));
   }
   if (c.kms.kind === 'legacy') {

@@ -5,25 +5,29 @@ import type { VaultRecord } from '../state';
 
 export interface VaultRenderContext {
   readonly tenantId: string;
-  /** Who "created" the seeded resources (systemData). */
-  readonly createdBy: string;
   /** `https://127.0.0.1:<port>/` — the vault's own data-plane listener. */
   readonly vaultUri: string;
+  /** Emulator instant → wall-clock instant (clock.toWall). */
+  readonly wall: (emulatorMs: number) => number;
 }
 
 export function renderVault(v: VaultRecord, ctx: VaultRenderContext): JsonObject {
   const properties: JsonObject = {
     sku: { family: 'A', name: v.skuName },
     tenantId: ctx.tenantId,
-    accessPolicies: [],
-    enabledForDeployment: false,
-    enabledForDiskEncryption: false,
-    enabledForTemplateDeployment: false,
+    accessPolicies: v.accessPolicies.map((p) => {
+      const entry: JsonObject = { tenantId: p.tenantId, objectId: p.objectId, permissions: structuredClone(p.permissions) as JsonObject };
+      if (p.applicationId !== undefined) entry.applicationId = p.applicationId;
+      return entry;
+    }),
+    enabledForDeployment: v.enabledForDeployment,
+    enabledForDiskEncryption: v.enabledForDiskEncryption,
+    enabledForTemplateDeployment: v.enabledForTemplateDeployment,
     enableSoftDelete: v.enableSoftDelete,
     softDeleteRetentionInDays: v.softDeleteRetentionInDays,
     enableRbacAuthorization: v.enableRbacAuthorization,
     vaultUri: ctx.vaultUri,
-    provisioningState: 'Succeeded',
+    provisioningState: v.provisioningState,
     publicNetworkAccess: v.publicNetworkAccess,
     networkAcls: {
       bypass: v.networkAcls.bypass,
@@ -41,12 +45,12 @@ export function renderVault(v: VaultRecord, ctx: VaultRenderContext): JsonObject
     location: v.location,
     tags: { ...v.tags },
     systemData: {
-      createdBy: ctx.createdBy,
+      createdBy: v.createdBy,
       createdByType: 'User',
-      createdAt: new Date(v.createdMs).toISOString(),
-      lastModifiedBy: ctx.createdBy,
+      createdAt: new Date(ctx.wall(v.createdMs)).toISOString(),
+      lastModifiedBy: v.createdBy,
       lastModifiedByType: 'User',
-      lastModifiedAt: new Date(v.updatedMs).toISOString(),
+      lastModifiedAt: new Date(ctx.wall(v.updatedMs)).toISOString(),
     },
     properties,
   };

@@ -1,9 +1,14 @@
-// Microsoft.ContainerService managedClusters as raw JSON: get, list by subscription, list by group.
-// Each response is projected to what the caller's api-version defines (apiVersions.ts).
+// Microsoft.ContainerService managedClusters as raw JSON: get, list by subscription, list by group, and
+// PUT (create or update) as AKS's async LRO: 201/200 with the body in Creating/Updating, an absolute
+// Azure-AsyncOperation status URL and Retry-After; the rules of clusterRules.ts run before anything is
+// stored. Each response is projected to what the caller's api-version defines (apiVersions.ts).
+import { AKS_OPERATION_API_VERSION, inProgressOperation, operationStatusUrl, renderOperationStatus, startClusterOperation } from '../clusterOperations';
+import { mergeClusterPut } from '../clusterMerge';
+import { validateClusterPut } from '../clusterRules';
 import { clusterApiVersionHasInfraEncryptionProfile, MANAGED_CLUSTER_API_VERSIONS } from '../apiVersions';
-import { resourceNotFound } from '../errors';
-import { json } from '../http';
-import { cloneJson, deletePath, type JsonObject } from '../json';
+import { HttpError, resourceNotFound } from '../errors';
+import { json, readJsonBody } from '../http';
+import { cloneJson, deletePath, isJsonObject, type JsonObject } from '../json';
 import { pageOf } from '../paging';
 import type { Router } from '../router';
 import { lookup, type ClusterRecord } from '../state';
@@ -44,4 +49,66 @@ export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: A
     if (!c) throw resourceNotFound('Microsoft.ContainerService/managedClusters', resourceName, resourceGroupName);
     return json(200, renderClusterForApiVersion(c, r.apiVersion));
   });
+
+  router.add('PUT', `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${PROVIDER}/{resourceName}`, MANAGED_CLUSTER_API_VERSIONS, async (r) => {
+    const store = deps.store;
+    const fleet = store.fleet;
+    const { subscriptionId, resourceGroupName, resourceName } = r.params;
+    requireResourceGroup(fleet, subscriptionId, resourceGroupName);
+    const put = await readJsonBody(r.raw);
+    if (!isJsonObject(put)) throw new HttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: the body must be a JSON object.');
+    const existing = lookup.cluster(fleet, subscriptionId, resourceGroupName, resourceName);
+    if (existing) {
+      const running = inProgressOperation(store, existing);
+      if (running) {
+        throw new HttpError(
+          409,
+          'OperationNotAllowed',
+          `Operation is not allowed because there's an in progress ${running.kind === 'Create' ? 'create' : 'update'} managed cluster operation with ID '${running.id}' on the managed cluster. Please wait for the operation to complete and try again.`,
+        );
+      }
+    } else if (typeof put.location !== 'string' || put.location === '') {
+      throw new HttpError(400, 'LocationRequired', 'The location property is required for this definition.');
+    }
+
+    const after = mergeClusterPut({ fleet, subscriptionId, resourceGroup: resourceGroupName, name: resourceName, apiVersion: r.apiVersion, existing: existing?.body, put });
+    validateClusterPut({ store, vaults: deps.vaults, subscriptionId, before: existing?.body, after });
+
+    let record: ClusterRecord;
+    let previous: JsonObject | undefined;
+    if (existing) {
+      previous = existing.body;
+      existing.body = after;
+      record = existing;
+    } else {
+      const group = lookup.resourceGroup(fleet, subscriptionId, resourceGroupName)!;
+      record = { subscriptionId: group.subscriptionId, resourceGroup: group.name, name: resourceName, body: after };
+      fleet.clusters.push(record);
+    }
+    const op = startClusterOperation(store, record, existing ? 'Update' : 'Create', previous);
+    const retryAfterSeconds = Math.max(1, Math.ceil(store.config.clusterUpdateDurationMs / 1000));
+    return json(existing ? 200 : 201, renderClusterForApiVersion(record, r.apiVersion), {
+      'azure-asyncoperation': operationStatusUrl(r.http.origin, op),
+      'retry-after': String(retryAfterSeconds),
+    });
+  });
+
+  // The status monitor of Azure-AsyncOperation (AKS answers it at its own api-version, 2016-03-30).
+  router.add(
+    'GET',
+    '/subscriptions/{subscriptionId}/providers/Microsoft.ContainerService/locations/{location}/operations/{operationId}',
+    [AKS_OPERATION_API_VERSION, ...MANAGED_CLUSTER_API_VERSIONS],
+    (r) => {
+      const fleet = deps.store.fleet;
+      requireSubscription(fleet, r.params.subscriptionId);
+      const op = lookup.clusterOperation(fleet, r.params.operationId);
+      if (!op || op.subscriptionId.toLowerCase() !== r.params.subscriptionId.toLowerCase()) {
+        throw new HttpError(404, 'NotFound', `Operation '${r.params.operationId}' was not found.`);
+      }
+      // While it runs, say when to look again (at least 1 s: Retry-After has whole seconds).
+      const headers: Record<string, string> | undefined =
+        op.status === 'InProgress' ? { 'retry-after': String(Math.max(1, Math.ceil((op.endsAtMs - deps.store.clock.now()) / 1000))) } : undefined;
+      return json(200, renderOperationStatus(op, deps.store.clock), headers);
+    },
+  );
 }

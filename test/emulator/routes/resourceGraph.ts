@@ -67,7 +67,7 @@ export function resourcesTable(store: EmulatorStore, vaults: VaultEndpoints): Ro
     rows.push(toRow(body, c.subscriptionId, c.resourceGroup, fleet.tenantId));
   }
   for (const v of fleet.vaults) {
-    const body = renderVault(v, { tenantId: fleet.tenantId, createdBy: fleet.userPrincipalName, vaultUri: `${vaults.baseUrl(v.name)}/` });
+    const body = renderVault(v, { tenantId: fleet.tenantId, vaultUri: `${vaults.baseUrl(v.name)}/`, wall: (ms) => store.clock.toWall(ms) });
     rows.push(toRow(body, v.subscriptionId, v.resourceGroup, fleet.tenantId));
   }
   return rows;

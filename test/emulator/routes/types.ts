@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../auth';
 import type { ParsedRequest, Reply } from '../http';
-import type { EmulatorStore, VaultEndpoints } from '../state';
+import type { EmulatorStore, VaultProvisioner } from '../state';
 
 export interface ArmRequest {
   readonly http: ParsedRequest;
@@ -18,5 +18,6 @@ export interface ArmDeps {
   readonly store: EmulatorStore;
   /** Items per page of every ARM list. */
   readonly pageSize: number;
-  readonly vaults: VaultEndpoints;
+  /** Vault data-plane listeners: their URLs, and a new listener for a vault created at run time. */
+  readonly vaults: VaultProvisioner;
 }

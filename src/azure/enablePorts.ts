@@ -1,0 +1,82 @@
+/**
+ * The real-Azure implementation of the enable plan's ports, and the fact-gathering that precedes preflight. Only
+ * translation happens here; every decision is in src/kms/enable.
+ */
+import { parseArmId } from '../kms/armId';
+import { EnableConfig, identityIdOf, vaultIdOf } from '../kms/enable/config';
+import type { EnableFacts } from '../kms/enable/facts';
+import type { EnablePorts } from '../kms/enable/ports';
+import { clusterFactsOf } from '../kms/kmsState';
+import { abortableSleep } from '../kms/plan/retry';
+import type { AzureContext } from './azureContext';
+import { getKmsFeatureState, registerContainerServiceProvider, registerKmsFeature } from './features';
+import { createIdentity, getIdentity } from './identities';
+import { createRsaKey } from './keyVaultData';
+import { createVault, findKey, findVault, isVaultNameAvailable, updateVault } from './keyVault';
+import { ManagedClustersAdapter } from './managedClusters';
+import { canAssignRoles, createRoleAssignment, hasRoleAssignment, listRoleAssignmentsFor } from './roleAssignments';
+
+export function azureEnablePorts(ctx: AzureContext, clusters: ManagedClustersAdapter): EnablePorts {
+  return {
+    getFeatureState: (s, signal) => getKmsFeatureState(ctx, s, signal),
+    registerFeature: (s, signal) => registerKmsFeature(ctx, s, signal),
+    registerProvider: (s, signal) => registerContainerServiceProvider(ctx, s, signal),
+    getVault: (id, signal) => findVault(ctx, id, signal),
+    createVault: (spec, signal) => createVault(ctx, spec, signal),
+    updateVault: (id, change, signal) => updateVault(ctx, id, change, signal),
+    getKey: (vault, name, signal) => findKey(ctx, vault.id, name, signal),
+    createKey: (vault, name, signal) => createRsaKey(ctx, vault.vaultUri, name, signal),
+    getIdentity: (id, signal) => getIdentity(ctx, id, signal),
+    createIdentity: (spec, signal) => createIdentity(ctx, spec, signal),
+    hasRoleAssignment: (scope, principalId, roleGuid, signal) => hasRoleAssignment(ctx, scope, principalId, roleGuid, signal),
+    createRoleAssignment: (spec, signal) => createRoleAssignment(ctx, spec, signal),
+    getCluster: (id, signal) => clusters.get(id, signal),
+    putCluster: (id, body, onProgress, signal) => clusters.put(id, body, onProgress, signal),
+    sleep: abortableSleep,
+  };
+}
+
+/** The signed-in user's object id: the `oid` claim of the ARM access token (AZURE.md). */
+export async function signedInObjectId(ctx: AzureContext): Promise<string> {
+  const token = await ctx.credential.getToken(`${ctx.cloud.resourceManagerEndpoint}/.default`);
+  const payload = token?.token.split('.')[1];
+  const oid = payload ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { oid?: string }).oid : undefined;
+  if (!oid) {
+    throw new Error('The access token has no object id (oid) claim; sign in with a user account.');
+  }
+  return oid;
+}
+
+/** Reads everything preflight and the plan decide from: independent reads run in parallel. */
+export async function readEnableFacts(ctx: AzureContext, clusters: ManagedClustersAdapter, config: EnableConfig, signal?: AbortSignal): Promise<EnableFacts> {
+  const clusterJson = await clusters.get(config.clusterId, signal);
+  const cluster = clusterFactsOf(clusterJson);
+  const sub = cluster.subscriptionId;
+  const vaultId = config.kind === 'cmk' ? vaultIdOf(sub, config.vault) : undefined;
+  const [featureState, objectId, vault, identity] = await Promise.all([
+    getKmsFeatureState(ctx, sub, signal),
+    signedInObjectId(ctx),
+    vaultId ? findVault(ctx, vaultId, signal) : Promise.resolve(undefined),
+    config.kind === 'cmk' ? getIdentity(ctx, identityIdOf(sub, config.identity), signal) : Promise.resolve(undefined),
+  ]);
+  const vaultName = vaultId ? parseArmId(vaultId)?.name : undefined;
+  const [vaultNameAvailable, key, roleAssignments, mayAssign] = await Promise.all([
+    vaultId && !vault && vaultName ? isVaultNameAvailable(ctx, sub, vaultName, signal) : Promise.resolve(undefined),
+    vault && config.kind === 'cmk' ? findKey(ctx, vault.id, config.key.name, signal) : Promise.resolve(undefined),
+    vault ? listRoleAssignmentsFor(ctx, vault.id, signal) : Promise.resolve([]),
+    vaultId ? canAssignRoles(ctx, vaultId, Boolean(vault), signal) : Promise.resolve(true),
+  ]);
+  return {
+    cluster,
+    clusterJson,
+    featureState,
+    vault,
+    vaultNameAvailable,
+    key,
+    identity,
+    user: { objectId, canAssignRoles: mayAssign },
+    roleAssignments,
+    keyVaultDnsSuffix: ctx.cloud.keyVaultDnsSuffix,
+    now: new Date(),
+  };
+}

@@ -1,0 +1,77 @@
+/** Role assignments and the caller's permissions (`@azure/arm-authorization`). */
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { parseArmId } from '../kms/armId';
+import type { RoleAssignmentFact } from '../kms/enable/facts';
+import type { RoleAssignmentSpec } from '../kms/enable/ports';
+import { permits, ROLE_ASSIGNMENT_WRITE } from '../kms/permissions';
+import { AzureContext, classicArmClientOptions } from './azureContext';
+import { azureErrorCode, isNotFound } from './errors';
+
+function client(ctx: AzureContext, scope: string): AuthorizationManagementClient {
+  const subscriptionId = /\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? '';
+  return new AuthorizationManagementClient(ctx.credential, subscriptionId, classicArmClientOptions(ctx));
+}
+
+const roleGuidOf = (roleDefinitionId: string | undefined) => (roleDefinitionId ?? '').split('/').pop()?.toLowerCase() ?? '';
+
+/** Assignments that apply at `scope` (assigned there or inherited from above). */
+export async function listRoleAssignmentsFor(ctx: AzureContext, scope: string, signal?: AbortSignal): Promise<RoleAssignmentFact[]> {
+  const result: RoleAssignmentFact[] = [];
+  try {
+    for await (const a of client(ctx, scope).roleAssignments.listForScope(scope, { abortSignal: signal })) {
+      if (a.principalId) {
+        result.push({ scope: a.scope ?? scope, principalId: a.principalId, roleGuid: roleGuidOf(a.roleDefinitionId) });
+      }
+    }
+  } catch (err) {
+    if (!isNotFound(err)) {
+      throw err;
+    }
+  }
+  return result;
+}
+
+export async function hasRoleAssignment(ctx: AzureContext, scope: string, principalId: string, roleGuid: string, signal?: AbortSignal): Promise<boolean> {
+  const assignments = await listRoleAssignmentsFor(ctx, scope, signal);
+  return assignments.some(a => a.principalId.toLowerCase() === principalId.toLowerCase() && a.roleGuid === roleGuid.toLowerCase());
+}
+
+export async function createRoleAssignment(ctx: AzureContext, spec: RoleAssignmentSpec, signal?: AbortSignal): Promise<'created' | 'exists'> {
+  const subscriptionId = /\/subscriptions\/([^/]+)/i.exec(spec.scope)?.[1] ?? '';
+  try {
+    await client(ctx, spec.scope).roleAssignments.create(
+      spec.scope,
+      spec.name,
+      {
+        roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${spec.roleGuid}`,
+        principalId: spec.principalId,
+        principalType: spec.principalType,
+      },
+      { abortSignal: signal },
+    );
+    return 'created';
+  } catch (err) {
+    // An identical assignment under another name: the effect already holds (AZURE.md).
+    if (azureErrorCode(err).code === 'RoleAssignmentExists') {
+      return 'exists';
+    }
+    throw err;
+  }
+}
+
+/** Whether the signed-in caller may create role assignments at the resource (or its resource group when it does not exist yet). */
+export async function canAssignRoles(ctx: AzureContext, resourceId: string, exists: boolean, signal?: AbortSignal): Promise<boolean> {
+  const id = parseArmId(resourceId);
+  if (!id) {
+    return false;
+  }
+  const auth = client(ctx, resourceId);
+  const sets = [];
+  const pages = exists
+    ? auth.permissions.listForResource(id.resourceGroup, id.provider, '', id.type, id.name, { abortSignal: signal })
+    : auth.permissions.listForResourceGroup(id.resourceGroup, { abortSignal: signal });
+  for await (const p of pages) {
+    sets.push({ actions: p.actions, notActions: p.notActions });
+  }
+  return permits(sets, ROLE_ASSIGNMENT_WRITE);
+}

@@ -1,0 +1,59 @@
+/** "Register KMS preview feature": registers KMSPMKPreview in a subscription and waits until it is Registered. */
+import * as vscode from 'vscode';
+import { getKmsFeatureState, registerContainerServiceProvider, registerKmsFeature } from '../azure/features';
+import { FleetService } from '../azure/fleetService';
+import { abortableSleep } from '../kms/plan/retry';
+import { errorMessage } from '../views/fleetTree';
+import type { CommandContext } from './commandContext';
+
+const MAX_POLL_MS = 30_000;
+
+export function registerRegisterFeature(ctx: CommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('aksKms.registerFeature', async (subscriptionId?: unknown): Promise<string | undefined> => {
+    const azure = ctx.account.context;
+    if (!azure) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Sign in to Azure first.'));
+      return undefined;
+    }
+    let sub = typeof subscriptionId === 'string' ? subscriptionId : (subscriptionId as { subscription?: { subscriptionId?: string } } | undefined)?.subscription?.subscriptionId;
+    if (!sub) {
+      const subs = await new FleetService(azure).listSubscriptions();
+      const pick = await vscode.window.showQuickPick(subs.map(s => ({ label: s.displayName, description: s.subscriptionId, id: s.subscriptionId })), { placeHolder: vscode.l10n.t('Register KMSPMKPreview in which subscription?') });
+      sub = pick?.id;
+    }
+    if (!sub) {
+      return undefined;
+    }
+    try {
+      const state = await getKmsFeatureState(azure, sub);
+      if (/^registered$/i.test(state)) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('KMSPMKPreview is already Registered in {0}.', sub));
+        return state;
+      }
+      const register = vscode.l10n.t('Register');
+      const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Register the KMSPMKPreview preview feature in {0}?', sub), { modal: true, detail: vscode.l10n.t('Registration takes several minutes; Microsoft.ContainerService is re-registered afterwards.') }, register);
+      if (answer !== register) {
+        return state;
+      }
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Registering KMSPMKPreview'), cancellable: true }, async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let current = await registerKmsFeature(azure, sub!, abort.signal);
+        let delay = 2000;
+        while (!/^registered$/i.test(current)) {
+          progress.report({ message: current });
+          await abortableSleep(delay, abort.signal);
+          delay = Math.min(MAX_POLL_MS, delay * 2);
+          current = await getKmsFeatureState(azure, sub!, abort.signal);
+        }
+        await registerContainerServiceProvider(azure, sub!, abort.signal);
+        ctx.log.info(`KMSPMKPreview registered in ${sub}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('KMSPMKPreview is Registered in {0}.', sub));
+        return current;
+      });
+    } catch (err) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Registering KMSPMKPreview failed: {0}', errorMessage(err)));
+      return undefined;
+    }
+  });
+}

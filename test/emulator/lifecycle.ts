@@ -1,0 +1,29 @@
+// Everything that changes with time alone: feature and provider registration, vault DNS registration,
+// cluster operations and policy-driven key rotation. Evaluated lazily, before each request is served,
+// against the emulator clock — no timers, so advancing the clock (POST /_emulator/clock) completes them too.
+import { settleClusterOperations } from './clusterOperations';
+import { applyAutomaticRotation } from './keyOps';
+import type { EmulatorStore } from './state';
+
+export function settle(store: EmulatorStore): void {
+  const now = store.clock.now();
+  const fleet = store.fleet;
+  for (const f of fleet.features) {
+    if (f.settlesAtMs === undefined || f.settlesAtMs > now) continue;
+    f.state = f.state === 'Unregistering' ? 'Unregistered' : 'Registered';
+    delete f.settlesAtMs;
+  }
+  for (const p of fleet.providers) {
+    if (p.settlesAtMs === undefined || p.settlesAtMs > now) continue;
+    p.registrationState = 'Registered';
+    delete p.settlesAtMs;
+  }
+  for (const v of fleet.vaults) {
+    if (v.provisioningState === 'RegisteringDns' && (v.readyAtMs ?? 0) <= now) {
+      v.provisioningState = 'Succeeded';
+      delete v.readyAtMs;
+    }
+    for (const k of v.keys) applyAutomaticRotation(k, now);
+  }
+  settleClusterOperations(store, now);
+}

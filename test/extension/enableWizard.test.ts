@@ -1,0 +1,109 @@
+/**
+ * The CMK wizard in the real extension host: the command opens the webview panel for the cluster, and the wizard's
+ * messages (what the webview posts) drive preflight, the plan and the run against the emulator.
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { HostToWebview, WizardForm } from '../../src/webview/protocol';
+import type { EnableWizardPanel } from '../../src/views/wizard/enableWizardPanel';
+import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
+import { clusterByName, signedInApi } from './helpers';
+
+function nextMessage(panel: EnableWizardPanel, type: HostToWebview['type'], timeoutMs = 30_000): Promise<HostToWebview> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = panel.onDidPost(m => {
+      if (m.type === type) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(m);
+      }
+    });
+  });
+}
+
+suite('CMK wizard', () => {
+  const admin = emulatorAdmin(readEmulatorInfo());
+  suiteSetup(async () => {
+    await admin.reset();
+    await admin.config({ featureRegistrationDelayMs: 300, clusterUpdateDurationMs: 300, vaultCreateDurationMs: 200 });
+    await (await signedInApi()).tree.refresh();
+  });
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Enable KMS (CMK)… runs a private-vault plan end to end and the tree shows CMK · private', async () => {
+    const api = await signedInApi();
+    const node = await clusterByName(api, 'aks-prod-plain');
+    const panel = await vscode.commands.executeCommand<EnableWizardPanel>('aksKms.enableCmk', node);
+    assert.ok(panel, 'the command returns the wizard');
+    assert.strictEqual(panel.panel.title, 'Enable KMS (CMK): aks-prod-plain');
+
+    const init = nextMessage(panel, 'init');
+    await panel.receive({ type: 'ready' });
+    const initMessage = (await init) as Extract<HostToWebview, { type: 'init' }>;
+    assert.strictEqual(initMessage.cluster.name, 'aks-prod-plain');
+    assert.strictEqual(initMessage.defaults.identity.kind, 'existing', 'defaults to the cluster\'s own identity');
+    assert.ok(initMessage.vaults.some(v => v.label === 'kvprodpublic'), 'existing vaults offered');
+
+    const form: WizardForm = {
+      ...initMessage.defaults,
+      networkAccess: 'Private',
+      vault: { kind: 'new', name: 'kvwizard01', resourceGroup: 'rg-prod', location: 'eastus' },
+    };
+    const checked = nextMessage(panel, 'checked');
+    await panel.receive({ type: 'check', form });
+    const plan = (await checked) as Extract<HostToWebview, { type: 'checked' }>;
+    assert.strictEqual(plan.blocked, false, JSON.stringify(plan.findings));
+    assert.ok(plan.steps.some(s => s.id === 'lockFirewall' && s.irreversible));
+    assert.match(plan.script, /az keyvault update --name kvwizard01 .*--default-action Deny --bypass AzureServices/);
+
+    const steps: string[] = [];
+    const sub = panel.onDidPost(m => m.type === 'step' && steps.push(`${m.stepId}:${m.status}`));
+    const finished = nextMessage(panel, 'finished', 60_000);
+    await panel.receive({ type: 'run', form, confirmedIrreversible: true });
+    const result = (await finished) as Extract<HostToWebview, { type: 'finished' }>;
+    sub.dispose();
+    assert.strictEqual(result.status, 'succeeded', result.message);
+    const profile = JSON.parse(result.securityProfile!);
+    assert.strictEqual(profile.azureKeyVaultKms.keyVaultNetworkAccess, 'Private');
+    assert.match(profile.azureKeyVaultKms.keyId, /\/keys\/aks-kms$/);
+    assert.ok(steps.includes('lockFirewall:done') && steps.includes('updateCluster:done') && steps.includes('verify:done'), steps.join(' '));
+
+    await api.tree.ensureLoaded();
+    const after = await clusterByName(api, 'aks-prod-plain');
+    assert.strictEqual(api.tree.getTreeItem(after).description, 'CMK · private');
+  });
+
+  test('a blocked plan shows its findings and runs nothing', async () => {
+    const api = await signedInApi();
+    await admin.clearRequests();
+    const panel = await vscode.commands.executeCommand<EnableWizardPanel>('aksKms.enableCmk', await clusterByName(api, 'aks-stg-novnet'));
+    const checked = nextMessage(panel, 'checked');
+    await panel.receive({
+      type: 'check',
+      form: { networkAccess: 'Private', vault: { kind: 'new', name: 'kvblocked01', resourceGroup: 'rg-stg', location: 'eastus' }, key: { kind: 'new', name: 'aks-kms' }, identity: { kind: 'new', name: 'id-x', resourceGroup: 'rg-stg', location: 'eastus' }, enablePurgeProtection: true },
+    });
+    const plan = (await checked) as Extract<HostToWebview, { type: 'checked' }>;
+    assert.strictEqual(plan.blocked, true);
+    assert.ok(plan.findings.some(f => f.code === 'private-needs-vnet-integration'));
+    const writes = (await admin.requests()).filter(r => r.write && !r.path.startsWith('/_emulator'));
+    assert.deepStrictEqual(writes, []);
+  });
+
+  test('malformed or unknown webview messages are rejected and change nothing', async () => {
+    const api = await signedInApi();
+    const panel = await vscode.commands.executeCommand<EnableWizardPanel>('aksKms.enableCmk', await clusterByName(api, 'aks-fab-plain'));
+    const posted: HostToWebview[] = [];
+    const sub = panel.onDidPost(m => posted.push(m));
+    for (const bad of [null, 'run', { type: 'rm -rf' }, { type: 'run', form: {} }, { type: 'run', form: { networkAccess: 'Public' }, confirmedIrreversible: false }, { type: 'check', form: { networkAccess: 'Everywhere' } }, { type: 'ready', extra: 1 }]) {
+      await panel.receive(bad);
+    }
+    sub.dispose();
+    assert.deepStrictEqual(posted, [], 'no reply, no action');
+  });
+});

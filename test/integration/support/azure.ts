@@ -1,0 +1,37 @@
+/** Shared set-up for integration tests: the emulator as a custom cloud, with the real SDK clients. */
+import assert from 'node:assert/strict';
+import type { AzureContext } from '../../../src/azure/azureContext';
+import { resolveCloud } from '../../../src/azure/cloud';
+import { emulatorAdmin, readEmulatorInfo } from '../../emulator/client';
+import { testCredential } from '../../emulator/token';
+
+export const info = readEmulatorInfo();
+export const admin = emulatorAdmin(info);
+
+export function azureContext(credential = testCredential(info)): AzureContext {
+  const resolved = resolveCloud('Custom', {
+    resourceManagerEndpointUrl: info.armEndpoint,
+    keyVaultDnsSuffix: info.keyVaultDnsSuffix,
+    keyVaultResource: info.keyVaultResource,
+    authenticationProviderId: info.authProviderId,
+    portalUrl: info.portalUrl,
+    tenantId: info.tenantId,
+  });
+  assert.ok(resolved.ok, JSON.stringify(resolved));
+  return { cloud: resolved.cloud, credential };
+}
+
+/** Requests that changed state (the emulator's write log), excluding the admin API. */
+export async function writes(): Promise<string[]> {
+  return (await admin.requests())
+    .filter(r => r.write && !r.path.startsWith('/_emulator'))
+    .map(r => `${r.method} ${r.path.split('?')[0]}`);
+}
+
+export const SUB1 = '11111111-1111-4111-8111-111111111111';
+export const SUB2 = '22222222-2222-4222-8222-222222222222';
+export const SUB3 = '33333333-3333-4333-8333-333333333333';
+
+export function clusterId(sub: string, rg: string, name: string): string {
+  return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+}

@@ -1,0 +1,86 @@
+// The fleet tree as a user sees it: sign in, every state in the tree, a cluster's hover with its rotation age,
+// the detail rows, the context menu and "Show Security Profile", and the subscription filter. Screenshots are kept in
+// test-results/screenshots/tree-*.png.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { acceptSignInConsent, activityBarEntry, runCommand, startWorkbench, treeRow } from '../harness/ui.mjs';
+
+let wb;
+before(async () => {
+  wb = await startWorkbench({ viewport: { width: 1500, height: 950 } });
+  await activityBarEntry(wb.page, 'AKS KMS').first().click();
+  await wb.page.locator('.part.sidebar .monaco-button', { hasText: 'Sign in to Azure' }).click();
+  await acceptSignInConsent(wb.page);
+  await treeRow(wb.page, 'aks-prod-cmk-public').waitFor({ timeout: 60_000 });
+});
+after(async () => {
+  await wb?.close();
+});
+
+test('the tree shows every subscription and each cluster\'s encryption state', async () => {
+  const { page } = wb;
+  for (const sub of ['Contoso Production', 'Contoso Staging', 'Fabrikam Platform']) {
+    await treeRow(page, sub).waitFor();
+  }
+  const expectations = { 'aks-prod-pmk': 'PMK', 'aks-prod-cmk-public': 'CMK · public', 'aks-prod-cmk-private': 'CMK · private', 'aks-stg-legacy': 'legacy KMS', 'aks-stg-old': 'not encrypted' };
+  for (const [cluster, state] of Object.entries(expectations)) {
+    const row = treeRow(page, cluster);
+    await row.waitFor();
+    assert.equal((await row.locator('.label-description').textContent())?.trim(), state, cluster);
+  }
+  await wb.shot('tree-01-fleet');
+});
+
+test('hovering a CMK cluster shows key ID, vault, network access, identity, version and rotation age', async () => {
+  const { page } = wb;
+  await treeRow(page, 'aks-prod-cmk-public').locator('.label-name').hover();
+  const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current version created 12 days ago' });
+  await hover.first().waitFor({ timeout: 20_000 });
+  const text = await hover.first().innerText();
+  for (const part of ['/keys/aks-kms', 'kvprodpublic', 'Public', 'id-aks-prod-cmk-public', '1.34.1']) {
+    assert.ok(text.includes(part), `hover has ${part}:\n${text}`);
+  }
+  await wb.shot('tree-02-hover');
+  await page.mouse.move(5, 900);
+});
+
+test('expanding a cluster shows its detail rows', async () => {
+  const { page } = wb;
+  await treeRow(page, 'aks-prod-cmk-private').click();
+  await page.keyboard.press('ArrowRight');
+  await treeRow(page, 'current version created 30 days ago').waitFor({ timeout: 20_000 });
+  await treeRow(page, 'kvprodprivate').waitFor();
+  await wb.shot('tree-03-details');
+  await page.keyboard.press('ArrowLeft');
+});
+
+test('the context menu offers what the state allows, and Show Security Profile opens the JSON', async () => {
+  const { page } = wb;
+  await treeRow(page, 'aks-prod-cmk-private').click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.getByRole('menuitem', { name: 'Show Security Profile' }).waitFor({ timeout: 10_000 });
+  assert.equal(await menu.getByRole('menuitem', { name: 'Copy Key ID' }).count(), 1);
+  assert.equal(await menu.getByRole('menuitem', { name: 'Enable Platform Keys' }).count(), 0, 'no PMK action on a CMK cluster');
+  await wb.shot('tree-04-context-menu');
+  await menu.getByRole('menuitem', { name: 'Show Security Profile' }).click();
+  await page.locator('.editor-instance .view-lines', { hasText: 'keyVaultNetworkAccess' }).waitFor({ timeout: 20_000 });
+  await wb.shot('tree-05-security-profile');
+  await page.keyboard.press('Control+W');
+});
+
+test('Select Subscriptions… filters the tree', async () => {
+  const { page } = wb;
+  await runCommand(page, 'AKS KMS: Select Subscriptions…');
+  const quick = page.locator('.quick-input-widget');
+  await quick.locator('.monaco-list-row', { hasText: 'Contoso Staging' }).waitFor({ timeout: 20_000 });
+  // Uncheck everything but Fabrikam Platform.
+  for (const name of ['Contoso Production', 'Contoso Sandbox', 'Contoso Staging']) {
+    await quick.locator('.monaco-list-row', { hasText: name }).locator('.monaco-checkbox, input[type=checkbox]').first().click();
+  }
+  await wb.shot('tree-06-select-subscriptions');
+  await page.keyboard.press('Enter');
+  await treeRow(page, 'Contoso Production').waitFor({ state: 'detached', timeout: 20_000 });
+  await treeRow(page, 'aks-fab-cmk-private').waitFor();
+  await wb.shot('tree-07-filtered');
+  assert.equal(await treeRow(page, 'Contoso Staging').count(), 0);
+});
