@@ -7,6 +7,7 @@ import { clusterFactsFromRow, FleetRow, indexCarriesPreviewFields } from '../kms
 import { ClusterFacts, clusterFactsOf } from '../kms/kmsState';
 import type { KeyVersionInfo } from '../kms/rotation';
 import type { AzureContext } from './azureContext';
+import { ClusterKeyHealth, KeyHealthOptions, loadKeyHealth } from './keyHealthService';
 import { listKeyVersions } from './keyVault';
 import { listKeyVersionsFromDataPlane } from './keyVaultData';
 import { ManagedClustersAdapter } from './managedClusters';
@@ -76,5 +77,10 @@ export class FleetService {
       return listKeyVersions(this.ctx, facts.kms.keyVaultResourceId, key.name, signal);
     }
     return listKeyVersionsFromDataPlane(this.ctx, key.vaultUrl, key.name, signal);
+  }
+
+  /** Versions, rotation policy, vault facts and the warnings about them (keyHealthService); undefined without a customer-managed key. */
+  keyHealth(facts: ClusterFacts, options?: KeyHealthOptions, signal?: AbortSignal): Promise<ClusterKeyHealth | undefined> {
+    return loadKeyHealth(this.ctx, facts, options, signal);
   }
 }

@@ -7,7 +7,9 @@ import { KeyVaultManagementClient, type Vault } from '@azure/arm-keyvault';
 import { parseArmId } from '../kms/armId';
 import type { KeyFacts, VaultFacts } from '../kms/enable/facts';
 import type { NewVaultSpec } from '../kms/enable/ports';
+import { vaultForKeyOrigin } from '../kms/enable/legacyMigration';
 import type { KeyVersionInfo } from '../kms/rotation';
+import { fromArmPolicy, RotationPolicy } from '../kms/rotationPolicy';
 import { AzureContext, armClientOptions } from './azureContext';
 import { isNotFound } from './errors';
 
@@ -152,4 +154,24 @@ export async function listVaults(ctx: AzureContext, subscriptionId: string, sign
     result.push(vaultFacts(v, v.id ?? ''));
   }
   return result.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The vault whose data-plane URL is `vaultUri` (e.g. a legacy cluster's key ID, whose profile lacks the vault's
+ * resource ID), among the vaults of one subscription; undefined when it is not there.
+ */
+export async function findVaultByUri(ctx: AzureContext, subscriptionId: string, vaultUri: string, signal?: AbortSignal): Promise<VaultFacts | undefined> {
+  return vaultForKeyOrigin(await listVaults(ctx, subscriptionId, signal), vaultUri);
+}
+
+/**
+ * A key's rotation policy through ARM (`keys.get` returns `rotationPolicy`): not blocked by the vault firewall and
+ * needs no data-plane role. Undefined when the key has no policy set (ARM does not show Key Vault's default).
+ */
+export async function getRotationPolicyFromArm(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<RotationPolicy | undefined> {
+  const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
+  const key = await client(ctx, subscriptionId).keys.get(resourceGroup, name, keyName, { abortSignal: signal });
+  const policy = key.rotationPolicy;
+  const set = policy && (policy.lifetimeActions?.length || policy.attributes?.expiryTime || policy.attributes?.created !== undefined);
+  return set ? fromArmPolicy(policy) : undefined;
 }

@@ -5,9 +5,12 @@ import { ManagedClustersAdapter } from '../azure/managedClusters';
 import type { CommandContext } from './commandContext';
 import { clusterArgument } from './pickCluster';
 import { errorMessage } from '../views/fleetTree';
+import { ReadOnlyDocuments } from '../views/readOnlyDocuments';
 
 export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
+  const documents = new ReadOnlyDocuments();
   return [
+    documents,
     vscode.commands.registerCommand('aksKms.copyKeyId', async (arg?: unknown) => {
       const node = await clusterArgument(ctx, arg);
       const keyId = node?.facts.kms.keyId;
@@ -43,8 +46,7 @@ export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
         const cluster = await new ManagedClustersAdapter(azure, apiVersion).get(node.facts.id);
         // The same shape `az aks show --query securityProfile` prints.
         const content = JSON.stringify(cluster.properties?.securityProfile ?? null, null, 2);
-        const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
-        await vscode.window.showTextDocument(doc, { preview: true });
+        await documents.show(`/${node.facts.name}/securityProfile.json`, content, 'json');
         return content;
       } catch (err) {
         void vscode.window.showErrorMessage(vscode.l10n.t('Could not read {0}: {1}', node.facts.name, errorMessage(err)));

@@ -162,6 +162,8 @@ suite('Cluster commands', () => {
     assert.strictEqual(profile.kubernetesResourceObjectEncryptionProfile.infrastructureEncryption, 'Enabled');
     const editor = vscode.window.activeTextEditor;
     assert.strictEqual(editor?.document.languageId, 'json');
+    assert.strictEqual(editor?.document.uri.scheme, 'aks-kms', 'a read-only document, never "save changes?"');
+    assert.strictEqual(editor?.document.uri.path, '/aks-prod-cmk-private/securityProfile.json');
     assert.strictEqual(editor?.document.getText(), content);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });

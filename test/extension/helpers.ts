@@ -14,13 +14,29 @@ export async function extensionApi(): Promise<AksKmsApi> {
   return ext.activate();
 }
 
-export async function signOutEverywhere(): Promise<void> {
-  const companion = vscode.extensions.getExtension<{ removeAllSessions(): Promise<void> }>(COMPANION_ID);
-  if (!companion) {
+interface CompanionApi {
+  removeAllSessions(): Promise<void>;
+  signIn(scopes?: string[]): Promise<vscode.AuthenticationSession>;
+}
+
+async function companion(): Promise<CompanionApi> {
+  const ext = vscode.extensions.getExtension<CompanionApi>(COMPANION_ID);
+  if (!ext) {
     throw new Error(`${COMPANION_ID} (the emulator's sign-in provider) is not installed`);
   }
-  const api = await companion.activate();
-  await api.removeAllSessions();
+  return ext.activate();
+}
+
+export async function signOutEverywhere(): Promise<void> {
+  await (await companion()).removeAllSessions();
+}
+
+/**
+ * Signs the account in at the provider, as a user does from the Accounts menu. The workbench refuses every dialog
+ * in test mode, including VS Code's "wants to sign in" consent, so the session must exist before the extension asks.
+ */
+export async function signInAtProvider(): Promise<void> {
+  await (await companion()).signIn();
 }
 
 /** Polls until `check` returns a value (not undefined) or the time runs out. */
@@ -41,6 +57,7 @@ export async function waitFor<T>(what: string, check: () => T | undefined | Prom
 export async function signedInApi(): Promise<AksKmsApi> {
   const api = await extensionApi();
   if (!api.account.status.signedIn) {
+    await signInAtProvider();
     await vscode.commands.executeCommand('aksKms.signIn');
   }
   await api.tree.ensureLoaded();

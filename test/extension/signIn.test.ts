@@ -1,7 +1,7 @@
 /** Sign-in through the real vscode.authentication API, against the emulator cloud's authentication provider. */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { extensionApi, signOutEverywhere, waitFor } from './helpers';
+import { extensionApi, signInAtProvider, signOutEverywhere, waitFor } from './helpers';
 
 suite('Sign-in', () => {
   test('signed out: the tree is empty so the welcome view shows, then "Sign in to Azure" signs in', async () => {
@@ -10,6 +10,7 @@ suite('Sign-in', () => {
     await waitFor('signed-out status', async () => ((await api.account.refreshStatus()).signedIn ? undefined : true));
     assert.deepStrictEqual(await api.tree.getChildren(), [], 'no root items while signed out (welcome view)');
 
+    await signInAtProvider();
     const result = await vscode.commands.executeCommand<boolean>('aksKms.signIn');
     assert.strictEqual(result, true);
     assert.strictEqual(api.account.status.signedIn, true);

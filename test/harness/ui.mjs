@@ -136,3 +136,17 @@ export function activityBarEntry(page, title) {
 export function treeRow(page, text) {
   return page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: text });
 }
+
+/**
+ * Right-clicks `target` (a locator, e.g. treeRow(page, 'aks-prod-plain')) and runs the context-menu entry `item`.
+ * VS Code's menu ignores mouse-ups during its first 100 ms (so the right-click that opened it cannot pick an
+ * entry); a click right after the menu appears is silently lost, hence the pause before clicking.
+ */
+export async function runContextMenu(page, target, item) {
+  await target.click({ button: 'right' });
+  const entry = page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: item });
+  await entry.waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(250);
+  await entry.click();
+  await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 10_000 });
+}

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { requireTs } from '../harness/lib.mjs';
-import { acceptSignInConsent, activityBarEntry, startWorkbench, treeRow } from '../harness/ui.mjs';
+import { acceptSignInConsent, activityBarEntry, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
 
 const { emulatorAdmin } = requireTs('test/emulator/client.ts');
 
@@ -24,8 +24,7 @@ after(async () => {
 
 test('right-click → Enable KMS (CMK)… opens the wizard on the configuration page', async () => {
   const { page } = wb;
-  await treeRow(page, 'aks-prod-plain').click({ button: 'right' });
-  await page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: 'Enable KMS (CMK)…' }).click();
+  await runContextMenu(page, treeRow(page, 'aks-prod-plain'), 'Enable KMS (CMK)…');
   wizard = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   await wizard.locator('#configure').waitFor({ timeout: 30_000 });
   await wizard.locator('#vaultName').waitFor();

@@ -3,7 +3,7 @@
 // test-results/screenshots/tree-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { acceptSignInConsent, activityBarEntry, runCommand, startWorkbench, treeRow } from '../harness/ui.mjs';
+import { acceptSignInConsent, activityBarEntry, runCommand, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 before(async () => {
@@ -62,7 +62,8 @@ test('the context menu offers what the state allows, and Show Security Profile o
   assert.equal(await menu.getByRole('menuitem', { name: 'Copy Key ID' }).count(), 1);
   assert.equal(await menu.getByRole('menuitem', { name: 'Enable Platform Keys' }).count(), 0, 'no PMK action on a CMK cluster');
   await wb.shot('tree-04-context-menu');
-  await menu.getByRole('menuitem', { name: 'Show Security Profile' }).click();
+  await page.keyboard.press('Escape');
+  await runContextMenu(page, treeRow(page, 'aks-prod-cmk-private'), 'Show Security Profile');
   await page.locator('.editor-instance .view-lines', { hasText: 'keyVaultNetworkAccess' }).waitFor({ timeout: 20_000 });
   await wb.shot('tree-05-security-profile');
   await page.keyboard.press('Control+W');

@@ -12,11 +12,17 @@ function sh(value: string): string {
   return /^[A-Za-z0-9_./:@=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+const SCRIPT_TITLES: Record<EnableConfig['kind'], string> = {
+  pmk: 'Platform-managed keys',
+  cmk: 'Customer-managed key',
+  migrateToPmk: 'Migrate from a customer-managed key to platform-managed keys',
+};
+
 export function renderAzScript(config: EnableConfig, facts: EnableFacts, preview: readonly StepPreview[]): string {
   const c = facts.cluster;
   const lines: string[] = [
     '#!/usr/bin/env bash',
-    `# ${config.kind === 'pmk' ? 'Platform-managed keys' : 'Customer-managed key'} for AKS cluster ${c.name}`,
+    `# ${SCRIPT_TITLES[config.kind]} for AKS cluster ${c.name}`,
     'set -euo pipefail',
     `az account set --subscription ${sh(c.subscriptionId)}`,
     '',
@@ -41,6 +47,9 @@ export function renderAzScript(config: EnableConfig, facts: EnableFacts, preview
   const name = sh(c.name);
   if (config.kind === 'pmk') {
     block('updateCluster', [`az aks update --resource-group ${rg} --name ${name} --kms-infrastructure-encryption Enabled`]);
+  } else if (config.kind === 'migrateToPmk') {
+    // The key and vault stay: nothing here deletes them, and nothing should.
+    block('updateCluster', [`az aks update --resource-group ${rg} --name ${name} --kms-infrastructure-encryption Enabled --disable-azure-keyvault-kms`]);
   } else {
     cmkBlocks(config, facts, block, rg, name);
   }

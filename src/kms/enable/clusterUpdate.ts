@@ -13,11 +13,17 @@ export interface CmkTarget {
   readonly identityId: string;
 }
 
-/** The security profile the cluster must report after the update (what `az aks show --query securityProfile` shows). */
-export function expectedKmsProfile(target: CmkTarget | 'pmk'): Pick<SecurityProfileJson, 'azureKeyVaultKms' | 'kubernetesResourceObjectEncryptionProfile'> {
+/**
+ * The security profile the cluster must report after the update (what `az aks show --query securityProfile` shows).
+ * `pmk` says nothing about Key Vault KMS (the PMK plan never touches it); `migrateToPmk` expects it off.
+ */
+export function expectedKmsProfile(target: CmkTarget | 'pmk' | 'migrateToPmk'): Pick<SecurityProfileJson, 'azureKeyVaultKms' | 'kubernetesResourceObjectEncryptionProfile'> {
   const infrastructure = { infrastructureEncryption: 'Enabled' };
   if (target === 'pmk') {
     return { kubernetesResourceObjectEncryptionProfile: infrastructure };
+  }
+  if (target === 'migrateToPmk') {
+    return { azureKeyVaultKms: { enabled: false }, kubernetesResourceObjectEncryptionProfile: infrastructure };
   }
   const kms: AzureKeyVaultKmsJson = {
     enabled: true,
@@ -73,7 +79,12 @@ export function profileMismatches(actual: SecurityProfileJson | undefined, expec
   }
   const e = expected.azureKeyVaultKms;
   const a = actual?.azureKeyVaultKms;
-  if (e) {
+  if (e?.enabled === false) {
+    // KMS off: only `enabled` matters (AKS may echo the old key ID, or drop the block altogether).
+    if (a?.enabled === true) {
+      problems.push(`azureKeyVaultKms.enabled is true, expected false (the cluster still uses key ${a.keyId ?? 'unknown'})`);
+    }
+  } else if (e) {
     for (const field of ['enabled', 'keyId', 'keyVaultNetworkAccess', 'keyVaultResourceId'] as const) {
       const same = field === 'keyVaultResourceId' || field === 'keyId'
         ? (a?.[field] ?? '').toString().toLowerCase() === (e[field] ?? '').toString().toLowerCase()

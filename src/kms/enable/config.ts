@@ -1,4 +1,7 @@
-/** What the user asks for: platform keys, or a customer-managed key with its vault, key, identity and network access. */
+/**
+ * What the user asks for: platform keys, a customer-managed key with its vault, key, identity and network access,
+ * or the move from a customer-managed (or legacy) key back to platform keys.
+ */
 
 export type NetworkAccess = 'Public' | 'Private';
 
@@ -29,7 +32,21 @@ export interface CmkConfig {
   readonly enablePurgeProtection?: boolean;
 }
 
-export type EnableConfig = PmkConfig | CmkConfig;
+/**
+ * CMK (or legacy KMS) → platform-managed keys: Key Vault KMS off, infrastructure encryption Enabled (AZURE.md,
+ * "migrate CMK → PMK"). Nothing is deleted: the old key and vault stay, and must.
+ */
+export interface MigrateToPmkConfig {
+  readonly kind: 'migrateToPmk';
+  readonly clusterId: string;
+}
+
+export type EnableConfig = PmkConfig | CmkConfig | MigrateToPmkConfig;
+
+/** The configurations that only touch the cluster (no vault, key or identity). */
+export function isPlatformKeyConfig(config: EnableConfig): config is PmkConfig | MigrateToPmkConfig {
+  return config.kind === 'pmk' || config.kind === 'migrateToPmk';
+}
 
 export const KMS_FEATURE = { namespace: 'Microsoft.ContainerService', name: 'KMSPMKPreview' } as const;
 

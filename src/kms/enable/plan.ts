@@ -1,6 +1,7 @@
 /**
- * The enable plans as step graphs (DESIGN.md: idempotent steps, independent ones in parallel). Every step reads the
- * world first and writes only what is missing, so re-running a failed or cancelled plan resumes where it stopped.
+ * The enable and migrate plans as step graphs (DESIGN.md: idempotent steps, independent ones in parallel). Every step
+ * reads the world first and writes only what is missing, so re-running a failed or cancelled plan resumes where it
+ * stopped. PMK and "migrate to platform keys" use only the feature steps and the cluster steps; CMK uses them all:
  *
  *   registerFeature ─► registerProvider ───────────────────────────────────────────┐
  *   createVault ─► [enablePurgeProtection] ─► assignCryptoOfficerToUser ─► createKey ─► [lockFirewall] ─┤
@@ -12,8 +13,8 @@ import { versionlessKeyId } from '../keyId';
 import { parseKeyId } from '../keyId';
 import { isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../plan/retry';
 import type { PlanStep, StepContext, StepOutcome } from '../plan/runner';
-import { applyCmk, applyPmk, CmkTarget, expectedKmsProfile, profileMismatches } from './clusterUpdate';
-import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
+import { applyCmk, applyMigrateToPmk, applyPmk, CmkTarget, expectedKmsProfile, profileMismatches } from './clusterUpdate';
+import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, MigrateToPmkConfig, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
 import type { EnableFacts, IdentityFacts, KeyFacts, VaultFacts } from './facts';
 import type { EnablePorts } from './ports';
 import { roleAssignmentName } from './roleAssignmentName';
@@ -70,7 +71,14 @@ interface RunState {
 }
 
 export function buildPlan(config: EnableConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
-  return config.kind === 'pmk' ? buildPmkPlan(config, facts, ports, options) : buildCmkPlan(config, facts, ports, options);
+  switch (config.kind) {
+    case 'pmk':
+      return buildPmkPlan(config, facts, ports, options);
+    case 'migrateToPmk':
+      return buildMigrateToPmkPlan(config, facts, ports, options);
+    case 'cmk':
+      return buildCmkPlan(config, facts, ports, options);
+  }
 }
 
 function featureSteps(facts: EnableFacts, ports: EnablePorts, options: PlanOptions): { steps: PlanStep<StepId>[]; preview: StepPreview[] } {
@@ -178,6 +186,26 @@ function buildPmkPlan(config: PmkConfig, facts: EnableFacts, ports: EnablePorts,
     preview: [
       ...feature.preview,
       { id: 'updateCluster', dependsOn: ['registerProvider'], alreadyDone: alreadyPmk, irreversible: true },
+      { id: 'verify', dependsOn: ['updateCluster'], alreadyDone: false, irreversible: false },
+    ],
+  };
+}
+
+/**
+ * CMK or legacy KMS → platform keys: the same feature steps as PMK, then one cluster update that turns Key Vault KMS
+ * off and keeps (or turns on) infrastructure encryption. No step touches the vault or the key: they must be kept.
+ */
+function buildMigrateToPmkPlan(config: MigrateToPmkConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
+  const feature = featureSteps(facts, ports, options);
+  const expected = expectedKmsProfile('migrateToPmk');
+  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, applyMigrateToPmk)];
+  const alreadyDone = profileMismatches(facts.clusterJson.properties?.securityProfile, expected).length === 0;
+  return {
+    expected,
+    steps,
+    preview: [
+      ...feature.preview,
+      { id: 'updateCluster', dependsOn: ['registerProvider'], alreadyDone, irreversible: true },
       { id: 'verify', dependsOn: ['updateCluster'], alreadyDone: false, irreversible: false },
     ],
   };

@@ -7,7 +7,7 @@ import { keyIdInCloud, parseKeyId } from '../keyId';
 import { MIN_KMS_KUBERNETES_VERSION } from '../kubernetesVersion';
 import { meetsVersionRule } from '../kmsState';
 import { identityNameProblem, keyNameProblem, resourceGroupNameProblem, vaultNameProblem } from '../names';
-import { EnableConfig, CmkConfig, identityIdOf } from './config';
+import { EnableConfig, CmkConfig, identityIdOf, isPlatformKeyConfig } from './config';
 import type { EnableFacts } from './facts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -29,7 +29,7 @@ export function validateConfig(config: EnableConfig): Finding[] {
   if (!parseArmId(config.clusterId) || parseArmId(config.clusterId)?.type.toLowerCase() !== 'managedclusters') {
     findings.push(error('cluster-id', `"${config.clusterId}" is not an AKS cluster resource ID.`));
   }
-  if (config.kind === 'pmk') {
+  if (isPlatformKeyConfig(config)) {
     return findings;
   }
   if (config.networkAccess !== 'Public' && config.networkAccess !== 'Private') {
@@ -85,12 +85,38 @@ export function preflight(config: EnableConfig, facts: EnableFacts): Finding[] {
       findings.push(error('cmk-use-migration', `${c.name} encrypts Secrets with a customer-managed key; to move it to platform-managed keys use "Migrate to Platform Keys".`));
     }
     if (c.kms.kind === 'legacy') {
-      findings.push(warning('legacy-to-pmk', `${c.name} uses legacy KMS with key ${c.kms.keyId}; moving to platform keys turns on infrastructure encryption. Keep the old key and vault: never delete them.`));
+      // Turning on infrastructure encryption alone would leave legacy KMS on beside it; the migration turns KMS off.
+      findings.push(error('legacy-use-migration', `${c.name} encrypts Secrets with legacy KMS (key ${c.kms.keyId}); to move it to platform-managed keys use "Migrate to Platform Keys", which also turns Key Vault KMS off.`));
     }
     findings.push(warning('irreversible', 'Once infrastructure encryption is enabled it cannot be disabled.'));
     return findings;
   }
+  if (config.kind === 'migrateToPmk') {
+    return [...findings, ...migrateToPmkRules(facts)];
+  }
   return [...findings, ...cmkRules(config, facts)];
+}
+
+function migrateToPmkRules(facts: EnableFacts): Finding[] {
+  const findings: Finding[] = [];
+  const c = facts.cluster;
+  const kms = c.kms;
+  if (kms.kind === 'pmk') {
+    // Not an error: re-running a finished migration converges (it only verifies).
+    findings.push(info('already-pmk', `${c.name} already encrypts Secrets with platform-managed keys and Key Vault KMS is off; the plan only verifies that.`));
+    return findings;
+  }
+  if (kms.kind !== 'cmk' && kms.kind !== 'legacy') {
+    findings.push(error('migrate-needs-cmk', `${c.name} does not encrypt Secrets with a customer-managed key, so there is nothing to migrate; use "Enable Platform Keys" instead.`));
+    return findings;
+  }
+  const vault = parseArmId(kms.keyVaultResourceId ?? '')?.name ?? kms.key?.vaultHost ?? 'its key vault';
+  const key = kms.key?.name ?? kms.keyId ?? 'the key';
+  findings.push(warning('keep-old-key', `Keep key ${key} and vault ${vault} after the migration: never delete, purge or disable them. Secrets encrypted before the migration may still need that key while AKS moves them to platform-managed keys, and without it they are unrecoverable.`));
+  findings.push(warning('irreversible', kms.kind === 'legacy'
+    ? `The migration turns on infrastructure encryption, which cannot be disabled, and ${c.name} cannot return to legacy KMS. You can later move to customer-managed keys again with "Enable KMS (CMK)".`
+    : `Infrastructure encryption stays enabled and cannot be disabled. You can later move ${c.name} back to customer-managed keys with "Enable KMS (CMK)".`));
+  return findings;
 }
 
 function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {

@@ -28,6 +28,13 @@ export async function writes(): Promise<string[]> {
     .map(r => `${r.method} ${r.path.split('?')[0]}`);
 }
 
+/** Writes the emulator accepted (the Key Vault client's first, token-less request is answered 401 and retried). */
+export async function acceptedWrites(): Promise<string[]> {
+  return (await admin.requests())
+    .filter(r => r.write && r.status < 400 && !r.path.startsWith('/_emulator'))
+    .map(r => `${r.method} ${r.path.split('?')[0]}`);
+}
+
 export const SUB1 = '11111111-1111-4111-8111-111111111111';
 export const SUB2 = '22222222-2222-4222-8222-222222222222';
 export const SUB3 = '33333333-3333-4333-8333-333333333333';

@@ -1,0 +1,71 @@
+/**
+ * ISO 8601 durations as Key Vault rotation policies use them (`P90D`, `P3M`, `P1Y`, `P1Y10D`, `PT48H`).
+ * Key Vault documents months and years without calendar rules, so a month counts as 30 days and a year as 365
+ * (the same approximation the service's minimums — 7 and 28 days — are checked with).
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface IsoDuration {
+  readonly years: number;
+  readonly months: number;
+  readonly weeks: number;
+  readonly days: number;
+  readonly hours: number;
+  readonly minutes: number;
+  readonly seconds: number;
+}
+
+const PATTERN = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/** Parses a duration; undefined when `text` is not one (including the empty `P` and a dangling `T`). */
+export function parseIsoDuration(text: string): IsoDuration | undefined {
+  const t = text.trim().toUpperCase();
+  const m = PATTERN.exec(t);
+  if (!m || t === 'P' || t.endsWith('T')) {
+    return undefined;
+  }
+  const n = (i: number) => Number(m[i] ?? 0);
+  return { years: n(1), months: n(2), weeks: n(3), days: n(4), hours: n(5), minutes: n(6), seconds: n(7) };
+}
+
+export function durationMs(d: IsoDuration): number {
+  const days = d.years * 365 + d.months * 30 + d.weeks * 7 + d.days;
+  return days * DAY_MS + ((d.hours * 60 + d.minutes) * 60 + d.seconds) * 1000;
+}
+
+/** Milliseconds of a duration string, or undefined when it is not one. */
+export function isoDurationMs(text: string): number | undefined {
+  const d = parseIsoDuration(text);
+  return d ? durationMs(d) : undefined;
+}
+
+export function durationDays(text: string): number | undefined {
+  const ms = isoDurationMs(text);
+  return ms === undefined ? undefined : ms / DAY_MS;
+}
+
+/** `P90D` for 90 days: how a number of days the user typed is sent to Key Vault. */
+export function daysDuration(days: number): string {
+  return `P${days}D`;
+}
+
+const unit = (n: number, singular: string) => `${n} ${singular}${n === 1 ? '' : 's'}`;
+
+/** "1 year", "90 days", "3 months", "1 year 10 days", "48 hours" — the words a person would use. */
+export function describeIsoDuration(text: string): string {
+  const d = parseIsoDuration(text);
+  if (!d) {
+    return text;
+  }
+  const parts: string[] = [];
+  const push = (n: number, word: string) => n > 0 && parts.push(unit(n, word));
+  push(d.years, 'year');
+  push(d.months, 'month');
+  push(d.weeks, 'week');
+  push(d.days, 'day');
+  push(d.hours, 'hour');
+  push(d.minutes, 'minute');
+  push(d.seconds, 'second');
+  return parts.length ? parts.join(' ') : '0 days';
+}

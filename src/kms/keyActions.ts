@@ -1,0 +1,63 @@
+/**
+ * Checks before "Rotate key now" and "Set rotation policy…" on a cluster's key: whether there is a key to act on,
+ * and what the user should know first (legacy KMS does not follow new versions; a firewalled vault blocks the data
+ * plane these actions need). Each finding says what is wrong and how to fix it.
+ */
+import { parseArmId } from './armId';
+import type { VaultFacts } from './enable/facts';
+import type { Finding } from './enable/preflight';
+import type { ClusterFacts } from './kmsState';
+import { AKS_PICKUP_WINDOW_MS } from './rotation';
+
+export type KeyAction = 'rotate' | 'setPolicy';
+
+/** The key a cluster encrypts with, in the shape the rotation adapters take. */
+export interface ClusterKeyRef {
+  /** `https://{host}` of the vault's data plane. */
+  readonly vaultUrl: string;
+  readonly keyName: string;
+  /** The vault's ARM ID when the cluster's profile names it. */
+  readonly vaultId?: string;
+  /** Legacy KMS: the version the key ID pins. */
+  readonly pinnedVersion?: string;
+}
+
+export function clusterKeyRef(facts: ClusterFacts): ClusterKeyRef | undefined {
+  const key = facts.kms.key;
+  if (!key || (facts.kms.kind !== 'cmk' && facts.kms.kind !== 'legacy')) {
+    return undefined;
+  }
+  return { vaultUrl: key.vaultUrl, keyName: key.name, vaultId: facts.kms.keyVaultResourceId || undefined, pinnedVersion: key.version };
+}
+
+export function keyActionFindings(action: KeyAction, facts: ClusterFacts, vault?: VaultFacts): Finding[] {
+  const findings: Finding[] = [];
+  const ref = clusterKeyRef(facts);
+  if (!ref) {
+    findings.push({ code: 'no-customer-key', severity: 'error', message: `${facts.name} does not encrypt Secrets with a customer-managed key, so it has no key to ${action === 'rotate' ? 'rotate' : 'set a rotation policy on'}.` });
+    return findings;
+  }
+  if (ref.pinnedVersion) {
+    findings.push({
+      code: 'legacy-pinned',
+      severity: 'warning',
+      message: `${facts.name} uses legacy KMS pinned to version ${ref.pinnedVersion.slice(0, 8)} of ${ref.keyName}: ${action === 'rotate' ? 'the new version' : 'versions the policy creates'} will not be used until the cluster moves to the new KMS experience (versionless key ID). Move it first with "Enable KMS (CMK)" and the same vault and key.`,
+    });
+  }
+  const firewalled = vault && (/^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? ''));
+  if (firewalled) {
+    findings.push({
+      code: 'vault-firewall',
+      severity: 'warning',
+      message: `The key vault ${vault.name ?? parseArmId(vault.id)?.name} blocks public network access; ${action === 'rotate' ? 'rotating' : 'setting the rotation policy'} goes through its data plane, so run it from a network the vault allows (or through its private endpoint).`,
+    });
+  }
+  if (action === 'rotate' && !ref.pinnedVersion) {
+    findings.push({
+      code: 'rotation-pickup',
+      severity: 'info',
+      message: `AKS picks up the new version within ${AKS_PICKUP_WINDOW_MS / 3_600_000} hours and re-encrypts by itself; keep the previous version enabled, and never delete the key or the vault.`,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,126 @@
+/**
+ * Key health of a cluster's customer-managed key: which version AKS uses and how old it is, the rotation policy in
+ * words, and the warnings worth a person's attention (too old, expiring, expired, disabled, no purge protection,
+ * a new version AKS may not have picked up yet). Pure: versions, policy and vault facts in, plain data out.
+ */
+import type { Severity } from './enable/preflight';
+import { AKS_PICKUP_WINDOW_MS, KeyVersionInfo, RotationSummary, summarizeRotation } from './rotation';
+import { describeRotationPolicy, RotationPolicy } from './rotationPolicy';
+
+export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
+/** Expiry this close (or closer) is worth a warning: the default near-expiry notification of Key Vault is 30 days too. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type KeyWarningCode = 'too-old' | 'expires-soon' | 'expired' | 'disabled' | 'no-purge-protection' | 'pending-pickup';
+
+export interface KeyWarning {
+  readonly code: KeyWarningCode;
+  readonly severity: Severity;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+}
+
+export interface KeyHealthInput {
+  readonly keyName: string;
+  readonly versions: readonly KeyVersionInfo[];
+  /** The key's rotation policy; undefined when it has none (or it could not be read — see `policyUnknown`). */
+  readonly policy?: RotationPolicy;
+  /** The policy could not be read (no data-plane reach and no ARM answer): say so instead of "no rotation policy". */
+  readonly policyUnknown?: boolean;
+  /** The vault, when known; only its name and purge protection matter here. */
+  readonly vault?: { readonly name: string; readonly enablePurgeProtection: boolean };
+  /** Legacy KMS: the version the cluster's versioned key ID is pinned to. */
+  readonly pinnedVersion?: string;
+  readonly now: Date;
+  /** Warn when the version in use is older than this (a setting; default 90 days). */
+  readonly maxAgeDays?: number;
+}
+
+export interface KeyHealthSummary {
+  /** The version AKS encrypts with: the pinned one (legacy) or the newest one (new experience). */
+  readonly inUse?: KeyVersionInfo;
+  readonly inUseAgeMs?: number;
+  /** True for a legacy cluster pinned to one version (rotations are not picked up). */
+  readonly pinned: boolean;
+  /** The newest version is younger than 6 hours: AKS may still use the previous one. */
+  readonly pendingPickup: boolean;
+  /** Newest enabled version, pinned version, counts (the tree's rotation age). */
+  readonly rotation?: RotationSummary;
+  readonly policy?: RotationPolicy;
+  /** "rotates 90 days after creation, expires after 1 year, notifies 30 days before expiry". */
+  readonly policyText: string;
+  readonly maxAgeDays: number;
+}
+
+export interface KeyHealth {
+  readonly summary: KeyHealthSummary;
+  /** Errors first, then warnings, then information. */
+  readonly warnings: readonly KeyWarning[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const shortVersion = (v: string) => v.slice(0, 8);
+
+/** "12 days", "5 hours", "40 minutes": the largest whole unit. */
+export function describeAge(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 60) {
+    return plural(minutes, 'minute');
+  }
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? plural(hours, 'hour') : plural(Math.floor(hours / 24), 'day');
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function assessKeyHealth(input: KeyHealthInput): KeyHealth {
+  const maxAgeDays = input.maxAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS;
+  const now = input.now.getTime();
+  const rotation = summarizeRotation(input.versions, input.now, input.pinnedVersion);
+  const pinned = input.pinnedVersion !== undefined;
+  // With a versionless key ID AKS follows Key Vault's current version: the newest one, enabled or not.
+  const newest = [...input.versions].sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime())[0];
+  const inUse = pinned ? rotation?.pinned : newest;
+  const inUseAgeMs = inUse ? Math.max(0, now - inUse.createdOn.getTime()) : undefined;
+  const policyText = input.policyUnknown && !input.policy ? 'rotation policy unknown (the vault could not be read)' : describeRotationPolicy(input.policy);
+
+  const warnings: KeyWarning[] = [];
+  const add = (code: KeyWarningCode, severity: Severity, message: string) => warnings.push({ code, severity, message });
+  const name = input.keyName;
+
+  if (inUse) {
+    const which = pinned ? `version ${shortVersion(inUse.version)} that the cluster is pinned to` : `current version ${shortVersion(inUse.version)}`;
+    if (inUse.enabled === false) {
+      add('disabled', 'error', pinned
+        ? `Key ${name}: the ${which} is disabled, so AKS cannot encrypt or decrypt Secrets with it. Enable that version again in Key Vault.`
+        : `Key ${name}: the ${which} is disabled, so AKS cannot encrypt Secrets with it. Enable it again, or rotate the key to create a new enabled version (keep the old versions enabled until AKS has picked up the new one).`);
+    }
+    const expiresIn = inUse.expiresOn ? inUse.expiresOn.getTime() - now : undefined;
+    if (expiresIn !== undefined && expiresIn <= 0) {
+      add('expired', 'error', `Key ${name}: the ${which} expired on ${day(inUse.expiresOn!)}, so AKS cannot encrypt Secrets with it. ${pinned ? 'Extend the version\'s expiry in Key Vault.' : 'Rotate the key now (a new version) or extend the version\'s expiry.'}`);
+    } else if (expiresIn !== undefined && expiresIn <= EXPIRY_WARNING_DAYS * DAY_MS) {
+      add('expires-soon', 'warning', `Key ${name}: the ${which} expires on ${day(inUse.expiresOn!)} (in ${describeAge(expiresIn)}). ${pinned ? 'Extend the version\'s expiry, or move the cluster to the new KMS experience so it follows rotations.' : 'Rotate the key or extend the expiry before then; an expired key stops AKS from encrypting Secrets.'}`);
+    }
+    if (inUseAgeMs !== undefined && inUseAgeMs > maxAgeDays * DAY_MS) {
+      add('too-old', 'warning', pinned
+        ? `Key ${name}: the ${which} is ${describeAge(inUseAgeMs)} old, older than the ${maxAgeDays}-day maximum. Legacy KMS does not follow rotations: move the cluster to the new KMS experience (versionless key ID), then rotate.`
+        : `Key ${name}: the ${which} is ${describeAge(inUseAgeMs)} old, older than the ${maxAgeDays}-day maximum. Rotate it now, or set a rotation policy that rotates within ${maxAgeDays} days.`);
+    }
+  }
+  if (input.vault && !input.vault.enablePurgeProtection) {
+    add('no-purge-protection', 'warning', `Key vault ${input.vault.name} has no purge protection: a purged key makes the cluster's Secrets unrecoverable. Turn it on (az keyvault update --name ${input.vault.name} --enable-purge-protection true); it cannot be turned off.`);
+  }
+  const pendingPickup = rotation?.pendingPickup ?? false;
+  if (pendingPickup && rotation) {
+    add('pending-pickup', 'info', `Key ${name}: the newest version ${shortVersion(rotation.current.version)} is ${describeAge(rotation.currentAgeMs)} old; AKS picks up a new version within ${AKS_PICKUP_WINDOW_MS / 3_600_000} hours, so the cluster may still use the previous one. Keep the previous version enabled.`);
+  }
+  warnings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+
+  return {
+    summary: { inUse, inUseAgeMs, pinned, pendingPickup, rotation, policy: input.policy, policyText, maxAgeDays },
+    warnings,
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * A key's rotation policy as plain data, the checks on what a user types into "Set rotation policy…", and the
+ * conversions to and from Key Vault's two shapes: the data-plane SDK's (`@azure/keyvault-keys`: `expiresIn` and flat
+ * lifetime actions) and the REST/ARM one (`attributes.expiryTime`, `trigger`/`action.type`; ARM writes the action
+ * type in lower case). Both shapes are declared structurally here: the domain imports no SDK.
+ *
+ * Key Vault's limits (docs "Configure key auto-rotation"; the emulator enforces the same): new versions expire at
+ * least 28 days after creation; rotation happens at least 7 days after creation and at least 7 days before expiry;
+ * a notification before expiry needs an expiry time.
+ */
+import { daysDuration, describeIsoDuration, isoDurationMs, parseIsoDuration } from './isoDuration';
+
+export interface RotationPolicy {
+  /** Rotate automatically this long after a version is created (ISO 8601 duration). */
+  readonly rotateAfterCreate?: string;
+  /** Rotate automatically this long before a version expires. */
+  readonly rotateBeforeExpiry?: string;
+  /** New versions expire this long after creation (`expiryTime`; it does not change existing versions). */
+  readonly expiresAfter?: string;
+  /** Event Grid "near expiry" notification this long before a version expires. */
+  readonly notifyBeforeExpiry?: string;
+  /** When the policy was set; undefined for Key Vault's default policy (never set on this key). */
+  readonly createdOn?: Date;
+  readonly updatedOn?: Date;
+}
+
+export const MIN_ROTATE_AFTER_DAYS = 7;
+export const MIN_EXPIRY_DAYS = 28;
+/** Key Vault rotates at least this long before a version expires. */
+export const MIN_ROTATE_BEFORE_EXPIRY_DAYS = 7;
+/**
+ * Product rule, not a service limit: a near-expiry notification later than a week before expiry leaves too little
+ * time to act, so the form asks for at least the same 7 days Key Vault uses for rotation triggers.
+ */
+export const MIN_NOTIFY_DAYS = 7;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// ---- the user's input ---------------------------------------------------------------------------------------
+
+/** What the "Set rotation policy…" form collects. Each value is a number of days ("90") or an ISO 8601 duration ("P3M"); empty means "not set". */
+export interface RotationPolicyInput {
+  readonly rotateAfter?: string | number;
+  readonly expiresAfter?: string | number;
+  readonly notifyBeforeExpiry?: string | number;
+}
+
+export interface PolicyProblem {
+  readonly field: keyof RotationPolicyInput;
+  readonly message: string;
+}
+
+export type PolicyValidation = { readonly ok: true; readonly policy: RotationPolicy } | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
+
+const LABELS: Record<keyof RotationPolicyInput, string> = {
+  rotateAfter: 'Rotate after',
+  expiresAfter: 'Expires after',
+  notifyBeforeExpiry: 'Notify before expiry',
+};
+
+/** A typed value as an ISO duration: whole days become `P{n}D`; undefined when empty; a problem sentence when neither. */
+function durationOf(field: keyof RotationPolicyInput, raw: string | number | undefined): { value?: string; problem?: PolicyProblem } {
+  const text = typeof raw === 'number' ? String(raw) : (raw ?? '').trim();
+  if (text === '') {
+    return {};
+  }
+  if (/^\d+$/.test(text)) {
+    return { value: daysDuration(Number(text)) };
+  }
+  if (parseIsoDuration(text)) {
+    return { value: text.toUpperCase() };
+  }
+  return { problem: { field, message: `${LABELS[field]} "${text}" is not a number of days or an ISO 8601 duration; enter e.g. 90, P90D, P3M or P1Y.` } };
+}
+
+const daysText = (ms: number) => `${Math.round((ms / DAY_MS) * 100) / 100} days`;
+
+/** Checks the form against Key Vault's limits before anything is written; every problem says how to fix it. */
+export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyValidation {
+  const problems: PolicyProblem[] = [];
+  const rotate = durationOf('rotateAfter', input.rotateAfter);
+  const expiry = durationOf('expiresAfter', input.expiresAfter);
+  const notify = durationOf('notifyBeforeExpiry', input.notifyBeforeExpiry);
+  for (const p of [rotate.problem, expiry.problem, notify.problem]) {
+    if (p) {
+      problems.push(p);
+    }
+  }
+  const rotateMs = rotate.value !== undefined ? isoDurationMs(rotate.value)! : undefined;
+  const expiryMs = expiry.value !== undefined ? isoDurationMs(expiry.value)! : undefined;
+  const notifyMs = notify.value !== undefined ? isoDurationMs(notify.value)! : undefined;
+
+  if (!rotate.problem && !expiry.problem && rotateMs === undefined && expiryMs === undefined) {
+    problems.push({ field: 'rotateAfter', message: 'Enter how many days after creation to rotate the key, an expiry, or both.' });
+  }
+  if (rotateMs !== undefined && rotateMs < MIN_ROTATE_AFTER_DAYS * DAY_MS) {
+    problems.push({ field: 'rotateAfter', message: `Rotate after is ${daysText(rotateMs)}; Key Vault needs at least ${MIN_ROTATE_AFTER_DAYS} days. Enter ${MIN_ROTATE_AFTER_DAYS} or more.` });
+  }
+  if (expiryMs !== undefined && expiryMs < MIN_EXPIRY_DAYS * DAY_MS) {
+    problems.push({ field: 'expiresAfter', message: `Expires after is ${daysText(expiryMs)}; Key Vault needs at least ${MIN_EXPIRY_DAYS} days (P28D). Enter ${MIN_EXPIRY_DAYS} or more.` });
+  }
+  if (rotateMs !== undefined && expiryMs !== undefined && expiryMs - rotateMs < MIN_ROTATE_BEFORE_EXPIRY_DAYS * DAY_MS) {
+    problems.push({
+      field: 'rotateAfter',
+      message: `Rotate after (${daysText(rotateMs)}) must be at least ${MIN_ROTATE_BEFORE_EXPIRY_DAYS} days shorter than Expires after (${daysText(expiryMs)}), so a new version exists before the current one expires. Rotate sooner or let versions live longer.`,
+    });
+  }
+  if (notifyMs !== undefined) {
+    if (expiryMs === undefined && !expiry.problem) {
+      problems.push({ field: 'notifyBeforeExpiry', message: 'A notification before expiry needs an expiry: set Expires after, or clear Notify before expiry.' });
+    }
+    if (notifyMs < MIN_NOTIFY_DAYS * DAY_MS) {
+      problems.push({ field: 'notifyBeforeExpiry', message: `Notify before expiry is ${daysText(notifyMs)}; give yourself at least ${MIN_NOTIFY_DAYS} days to act. Enter ${MIN_NOTIFY_DAYS} or more.` });
+    }
+    if (expiryMs !== undefined && notifyMs >= expiryMs) {
+      problems.push({ field: 'notifyBeforeExpiry', message: `Notify before expiry (${daysText(notifyMs)}) must be shorter than Expires after (${daysText(expiryMs)}), or the notification would come before the version exists.` });
+    }
+  }
+  if (problems.length) {
+    return { ok: false, problems };
+  }
+  return { ok: true, policy: { rotateAfterCreate: rotate.value, expiresAfter: expiry.value, notifyBeforeExpiry: notify.value } };
+}
+
+/** The form's initial values from the key's current policy (durations kept as Key Vault shows them). */
+export function rotationPolicyInputOf(policy: RotationPolicy | undefined): RotationPolicyInput {
+  return { rotateAfter: policy?.rotateAfterCreate ?? '', expiresAfter: policy?.expiresAfter ?? '', notifyBeforeExpiry: policy?.notifyBeforeExpiry ?? '' };
+}
+
+// ---- Key Vault's shapes -----------------------------------------------------------------------------------------
+
+/** `@azure/keyvault-keys` `KeyRotationPolicy` / `KeyRotationPolicyProperties`, structurally. */
+export interface SdkRotationPolicyShape {
+  readonly expiresIn?: string;
+  readonly lifetimeActions?: readonly { readonly timeAfterCreate?: string; readonly timeBeforeExpiry?: string; readonly action: 'Rotate' | 'Notify' }[];
+  readonly createdOn?: Date;
+  readonly updatedOn?: Date;
+}
+
+/** The REST body (`PUT {vault}/keys/{n}/rotationpolicy`) and ARM's `properties.rotationPolicy`; times in Unix seconds. */
+export interface ArmRotationPolicyShape {
+  readonly attributes?: { readonly expiryTime?: string; readonly created?: number; readonly updated?: number };
+  readonly lifetimeActions?: readonly { readonly trigger?: { readonly timeAfterCreate?: string; readonly timeBeforeExpiry?: string }; readonly action?: { readonly type?: string } }[];
+}
+
+interface FlatAction {
+  readonly type: 'Rotate' | 'Notify';
+  readonly timeAfterCreate?: string;
+  readonly timeBeforeExpiry?: string;
+}
+
+function fromActions(actions: readonly FlatAction[], expiresAfter: string | undefined, createdOn?: Date, updatedOn?: Date): RotationPolicy {
+  const rotate = actions.find(a => a.type === 'Rotate');
+  const notify = actions.find(a => a.type === 'Notify');
+  return {
+    ...(rotate?.timeAfterCreate ? { rotateAfterCreate: rotate.timeAfterCreate } : {}),
+    ...(rotate?.timeBeforeExpiry ? { rotateBeforeExpiry: rotate.timeBeforeExpiry } : {}),
+    ...(expiresAfter ? { expiresAfter } : {}),
+    ...(notify?.timeBeforeExpiry ? { notifyBeforeExpiry: notify.timeBeforeExpiry } : {}),
+    ...(createdOn ? { createdOn } : {}),
+    ...(updatedOn ? { updatedOn } : {}),
+  };
+}
+
+function toActions(policy: RotationPolicy): FlatAction[] {
+  const actions: FlatAction[] = [];
+  if (policy.rotateAfterCreate) {
+    actions.push({ type: 'Rotate', timeAfterCreate: policy.rotateAfterCreate });
+  } else if (policy.rotateBeforeExpiry) {
+    actions.push({ type: 'Rotate', timeBeforeExpiry: policy.rotateBeforeExpiry });
+  }
+  if (policy.notifyBeforeExpiry) {
+    actions.push({ type: 'Notify', timeBeforeExpiry: policy.notifyBeforeExpiry });
+  }
+  return actions;
+}
+
+const actionType = (raw: string | undefined): 'Rotate' | 'Notify' | undefined =>
+  /^rotate$/i.test(raw ?? '') ? 'Rotate' : /^notify$/i.test(raw ?? '') ? 'Notify' : undefined;
+
+export function fromSdkPolicy(p: SdkRotationPolicyShape): RotationPolicy {
+  const actions = (p.lifetimeActions ?? []).flatMap(a => {
+    const type = actionType(a.action);
+    return type ? [{ type, timeAfterCreate: a.timeAfterCreate, timeBeforeExpiry: a.timeBeforeExpiry }] : [];
+  });
+  return fromActions(actions, p.expiresIn, p.createdOn, p.updatedOn);
+}
+
+export function toSdkPolicy(policy: RotationPolicy): { expiresIn?: string; lifetimeActions: { timeAfterCreate?: string; timeBeforeExpiry?: string; action: 'Rotate' | 'Notify' }[] } {
+  return {
+    ...(policy.expiresAfter ? { expiresIn: policy.expiresAfter } : {}),
+    lifetimeActions: toActions(policy).map(a => ({
+      ...(a.timeAfterCreate ? { timeAfterCreate: a.timeAfterCreate } : {}),
+      ...(a.timeBeforeExpiry ? { timeBeforeExpiry: a.timeBeforeExpiry } : {}),
+      action: a.type,
+    })),
+  };
+}
+
+export function fromArmPolicy(p: ArmRotationPolicyShape): RotationPolicy {
+  const actions = (p.lifetimeActions ?? []).flatMap(a => {
+    const type = actionType(a.action?.type);
+    return type ? [{ type, timeAfterCreate: a.trigger?.timeAfterCreate, timeBeforeExpiry: a.trigger?.timeBeforeExpiry }] : [];
+  });
+  const date = (s: number | undefined) => (s !== undefined ? new Date(s * 1000) : undefined);
+  return fromActions(actions, p.attributes?.expiryTime, date(p.attributes?.created), date(p.attributes?.updated));
+}
+
+/** The REST/ARM body (AZURE.md: `{lifetimeActions:[{trigger:{timeAfterCreate:"P90D"},action:{type:"Rotate"}}], attributes:{expiryTime:"P1Y"}}`). */
+export function toArmPolicy(policy: RotationPolicy): ArmRotationPolicyShape {
+  return {
+    ...(policy.expiresAfter ? { attributes: { expiryTime: policy.expiresAfter } } : {}),
+    lifetimeActions: toActions(policy).map(a => ({
+      trigger: { ...(a.timeAfterCreate ? { timeAfterCreate: a.timeAfterCreate } : {}), ...(a.timeBeforeExpiry ? { timeBeforeExpiry: a.timeBeforeExpiry } : {}) },
+      action: { type: a.type },
+    })),
+  };
+}
+
+/** Whether two policies say the same (durations compared by length, not spelling: `P1Y` = `P365D`). */
+export function samePolicy(a: RotationPolicy | undefined, b: RotationPolicy | undefined): boolean {
+  const same = (x?: string, y?: string) => (x === undefined || y === undefined ? x === y : isoDurationMs(x) === isoDurationMs(y));
+  return same(a?.rotateAfterCreate, b?.rotateAfterCreate) && same(a?.rotateBeforeExpiry, b?.rotateBeforeExpiry) &&
+    same(a?.expiresAfter, b?.expiresAfter) && same(a?.notifyBeforeExpiry, b?.notifyBeforeExpiry);
+}
+
+// ---- words ----------------------------------------------------------------------------------------------------
+
+/** "rotates 90 days after creation, expires after 1 year, notifies 30 days before expiry". */
+export function describeRotationPolicy(policy: RotationPolicy | undefined): string {
+  if (!policy) {
+    return 'no rotation policy';
+  }
+  const parts: string[] = [];
+  if (policy.rotateAfterCreate) {
+    parts.push(`rotates ${describeIsoDuration(policy.rotateAfterCreate)} after creation`);
+  } else if (policy.rotateBeforeExpiry) {
+    parts.push(`rotates ${describeIsoDuration(policy.rotateBeforeExpiry)} before expiry`);
+  } else {
+    parts.push('no automatic rotation');
+  }
+  if (policy.expiresAfter) {
+    parts.push(`expires after ${describeIsoDuration(policy.expiresAfter)}`);
+  }
+  if (policy.notifyBeforeExpiry) {
+    parts.push(`notifies ${describeIsoDuration(policy.notifyBeforeExpiry)} before expiry`);
+  }
+  return parts.join(', ');
+}
+
+/** True when the policy rotates by itself (after creation, or before expiry). */
+export function policyRotates(policy: RotationPolicy | undefined): boolean {
+  return Boolean(policy?.rotateAfterCreate || policy?.rotateBeforeExpiry);
+}

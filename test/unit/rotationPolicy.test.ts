@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeIsoDuration, durationDays, parseIsoDuration } from '../../src/kms/isoDuration';
+import {
+  describeRotationPolicy, fromArmPolicy, fromSdkPolicy, RotationPolicy, RotationPolicyInput, rotationPolicyInputOf, samePolicy, toArmPolicy, toSdkPolicy,
+  validateRotationPolicyInput,
+} from '../../src/kms/rotationPolicy';
+
+describe('ISO 8601 durations', () => {
+  const table: [string, number | undefined, string][] = [
+    ['P90D', 90, '90 days'],
+    ['p90d', 90, '90 days'],
+    ['P1Y', 365, '1 year'],
+    ['P3M', 90, '3 months'],
+    ['P2W', 14, '2 weeks'],
+    ['P1Y10D', 375, '1 year 10 days'],
+    ['PT48H', 2, '48 hours'],
+    ['P1D', 1, '1 day'],
+    ['P', undefined, 'P'],
+    ['P1DT', undefined, 'P1DT'],
+    ['90D', undefined, '90D'],
+    ['P-5D', undefined, 'P-5D'],
+    ['', undefined, ''],
+  ];
+  for (const [text, days, words] of table) {
+    it(`${JSON.stringify(text)} → ${days} days, "${words}"`, () => {
+      assert.equal(durationDays(text), days);
+      assert.equal(parseIsoDuration(text) === undefined, days === undefined);
+      assert.equal(describeIsoDuration(text), words);
+    });
+  }
+});
+
+describe('validateRotationPolicyInput: accepted', () => {
+  const table: [string, RotationPolicyInput, RotationPolicy][] = [
+    ['days as text', { rotateAfter: '90', expiresAfter: '365', notifyBeforeExpiry: '30' }, { rotateAfterCreate: 'P90D', expiresAfter: 'P365D', notifyBeforeExpiry: 'P30D' }],
+    ['days as numbers', { rotateAfter: 60, expiresAfter: 180 }, { rotateAfterCreate: 'P60D', expiresAfter: 'P180D' }],
+    ['ISO durations, any case, trimmed', { rotateAfter: ' p3m ', expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' }, { rotateAfterCreate: 'P3M', expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' }],
+    ['the minimums: rotate after 7 days, expire after 28', { rotateAfter: '7', expiresAfter: '28' }, { rotateAfterCreate: 'P7D', expiresAfter: 'P28D' }],
+    ['rotation exactly 7 days before expiry', { rotateAfter: '83', expiresAfter: 'P90D' }, { rotateAfterCreate: 'P83D', expiresAfter: 'P90D' }],
+    ['rotation only', { rotateAfter: 'P90D', expiresAfter: '', notifyBeforeExpiry: '' }, { rotateAfterCreate: 'P90D' }],
+    ['expiry only (no automatic rotation)', { expiresAfter: 'P2Y' }, { expiresAfter: 'P2Y' }],
+    ['notify exactly 7 days before expiry', { rotateAfter: '30', expiresAfter: '60', notifyBeforeExpiry: '7' }, { rotateAfterCreate: 'P30D', expiresAfter: 'P60D', notifyBeforeExpiry: 'P7D' }],
+  ];
+  for (const [name, input, policy] of table) {
+    it(name, () => {
+      const r = validateRotationPolicyInput(input);
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.deepEqual(JSON.parse(JSON.stringify(r.policy)), policy);
+    });
+  }
+});
+
+describe('validateRotationPolicyInput: refused, with the field and a sentence on how to fix it', () => {
+  const table: [string, RotationPolicyInput, keyof RotationPolicyInput, RegExp][] = [
+    ['nothing entered', {}, 'rotateAfter', /Enter how many days after creation to rotate the key, an expiry, or both/],
+    ['rotate after 6 days', { rotateAfter: '6' }, 'rotateAfter', /Rotate after is 6 days; Key Vault needs at least 7 days\. Enter 7 or more/],
+    ['rotate after 0', { rotateAfter: '0', expiresAfter: 'P1Y' }, 'rotateAfter', /at least 7 days/],
+    ['rotate after PT48H', { rotateAfter: 'PT48H' }, 'rotateAfter', /Rotate after is 2 days/],
+    ['expiry 27 days', { expiresAfter: '27' }, 'expiresAfter', /Expires after is 27 days; Key Vault needs at least 28 days \(P28D\)/],
+    ['rotation not 7 days before expiry', { rotateAfter: '84', expiresAfter: '90' }, 'rotateAfter', /must be at least 7 days shorter than Expires after \(90 days\)/],
+    ['rotation after expiry', { rotateAfter: 'P1Y', expiresAfter: 'P90D' }, 'rotateAfter', /at least 7 days shorter/],
+    ['notify without expiry', { rotateAfter: '90', notifyBeforeExpiry: '30' }, 'notifyBeforeExpiry', /needs an expiry: set Expires after, or clear Notify before expiry/],
+    ['notify 6 days before expiry', { expiresAfter: '90', notifyBeforeExpiry: '6' }, 'notifyBeforeExpiry', /at least 7 days to act/],
+    ['notify before the version exists', { expiresAfter: '90', notifyBeforeExpiry: '90' }, 'notifyBeforeExpiry', /must be shorter than Expires after/],
+    ['not a duration', { rotateAfter: 'three months' }, 'rotateAfter', /"three months" is not a number of days or an ISO 8601 duration; enter e\.g\. 90, P90D, P3M or P1Y/],
+    ['negative days', { rotateAfter: '-5' }, 'rotateAfter', /not a number of days/],
+    ['fractional days', { expiresAfter: '30.5' }, 'expiresAfter', /not a number of days/],
+  ];
+  for (const [name, input, field, message] of table) {
+    it(name, () => {
+      const r = validateRotationPolicyInput(input);
+      assert.equal(r.ok, false);
+      assert.ok(!r.ok && r.problems.some(p => p.field === field && message.test(p.message)), JSON.stringify(r));
+    });
+  }
+});
+
+describe('Key Vault shapes', () => {
+  const policy: RotationPolicy = { rotateAfterCreate: 'P90D', expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' };
+  it('to the SDK shape and back', () => {
+    assert.deepEqual(toSdkPolicy(policy), {
+      expiresIn: 'P1Y',
+      lifetimeActions: [{ timeAfterCreate: 'P90D', action: 'Rotate' }, { timeBeforeExpiry: 'P30D', action: 'Notify' }],
+    });
+    assert.deepEqual(fromSdkPolicy(toSdkPolicy(policy)), policy);
+  });
+  it('to the REST/ARM shape of AZURE.md and back', () => {
+    assert.deepEqual(toArmPolicy({ rotateAfterCreate: 'P90D', expiresAfter: 'P1Y' }), {
+      attributes: { expiryTime: 'P1Y' },
+      lifetimeActions: [{ trigger: { timeAfterCreate: 'P90D' }, action: { type: 'Rotate' } }],
+    });
+    assert.deepEqual(fromArmPolicy(toArmPolicy(policy)), policy);
+  });
+  it('ARM writes action types in lower case and times in Unix seconds', () => {
+    const p = fromArmPolicy({
+      attributes: { expiryTime: 'P1Y', created: 1_700_000_000, updated: 1_700_000_060 },
+      lifetimeActions: [{ trigger: { timeAfterCreate: 'P90D' }, action: { type: 'rotate' } }, { trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'notify' } }],
+    });
+    assert.deepEqual(p, { ...policy, createdOn: new Date(1_700_000_000_000), updatedOn: new Date(1_700_000_060_000) });
+  });
+  it('rotate before expiry round-trips', () => {
+    const before: RotationPolicy = { rotateBeforeExpiry: 'P30D', expiresAfter: 'P6M' };
+    assert.deepEqual(fromSdkPolicy(toSdkPolicy(before)), before);
+    assert.deepEqual(fromArmPolicy(toArmPolicy(before)), before);
+  });
+  it('unknown action types are ignored', () => {
+    assert.deepEqual(fromArmPolicy({ lifetimeActions: [{ trigger: { timeAfterCreate: 'P9D' }, action: { type: 'Explode' } }] }), {});
+  });
+  it('samePolicy compares lengths, not spellings', () => {
+    assert.ok(samePolicy({ expiresAfter: 'P1Y', rotateAfterCreate: 'P90D' }, { expiresAfter: 'P365D', rotateAfterCreate: 'P3M' }));
+    assert.ok(!samePolicy({ expiresAfter: 'P1Y' }, { expiresAfter: 'P2Y' }));
+    assert.ok(!samePolicy({ expiresAfter: 'P1Y' }, {}));
+  });
+  it('the form prefill from a policy, and the words', () => {
+    assert.deepEqual(rotationPolicyInputOf(policy), { rotateAfter: 'P90D', expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' });
+    assert.deepEqual(rotationPolicyInputOf(undefined), { rotateAfter: '', expiresAfter: '', notifyBeforeExpiry: '' });
+    assert.equal(describeRotationPolicy(policy), 'rotates 90 days after creation, expires after 1 year, notifies 30 days before expiry');
+  });
+});
