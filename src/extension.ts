@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { AzureAccount } from './azure/account';
 import { registerClusterInfo } from './commands/clusterInfo';
 import { registerEnableCmk } from './commands/enableCmk';
-import { registerEnablePmk } from './commands/enablePmk';
+import { registerKeyRotation } from './commands/keyRotation';
+import { registerPlatformKeys } from './commands/platformKeys';
 import { registerRegisterFeature } from './commands/registerFeature';
 import type { CommandContext } from './commands/commandContext';
 import { registerRefresh } from './commands/refresh';
@@ -34,8 +35,9 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     registerRefresh(ctx),
     registerSelectSubscriptions(ctx),
     ...registerClusterInfo(ctx),
-    registerEnableCmk(ctx),
-    registerEnablePmk(ctx),
+    ...registerEnableCmk(ctx),
+    ...registerPlatformKeys(ctx),
+    ...registerKeyRotation(ctx),
     registerRegisterFeature(ctx),
     account.onDidChange(() => void tree.refresh()),
   );

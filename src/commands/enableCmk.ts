@@ -1,11 +1,15 @@
-/** "Enable KMS (CMK)…": opens the wizard for a cluster (from the tree, or picked in the palette). */
+/**
+ * The CMK wizard, opened for a cluster (from the tree, or picked in the palette) under three names that match the
+ * cluster's state: "Enable KMS (CMK)…" (not encrypted), "Migrate to Customer-Managed Keys…" (platform keys), and
+ * "Move to the New KMS Experience…" (legacy KMS, prefilled with the cluster's own vault and key).
+ */
 import * as vscode from 'vscode';
 import { EnableWizardPanel } from '../views/wizard/enableWizardPanel';
 import type { CommandContext } from './commandContext';
 import { clusterArgument } from './pickCluster';
 
-export function registerEnableCmk(ctx: CommandContext): vscode.Disposable {
-  return vscode.commands.registerCommand('aksKms.enableCmk', async (arg?: unknown) => {
+export function registerEnableCmk(ctx: CommandContext): vscode.Disposable[] {
+  const open = async (arg?: unknown) => {
     const node = await clusterArgument(ctx, arg);
     const azure = ctx.account.context;
     if (!node || !azure) {
@@ -18,5 +22,6 @@ export function registerEnableCmk(ctx: CommandContext): vscode.Disposable {
       log: ctx.log,
       onFinished: () => void ctx.tree.refresh(),
     }, node.facts);
-  });
+  };
+  return ['aksKms.enableCmk', 'aksKms.migrateToCmk', 'aksKms.moveToNewExperience'].map(id => vscode.commands.registerCommand(id, open));
 }

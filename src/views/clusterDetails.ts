@@ -1,27 +1,29 @@
 /**
- * What a cluster's hover and detail rows say: built once from facts + key versions, rendered two ways
- * (a Markdown hover and child rows). Keeping one source means the two can never disagree.
+ * What a cluster's hover and detail rows say: built once from facts + key health, rendered two ways (a Markdown
+ * hover and child rows). Keeping one source means the two can never disagree.
  */
 import * as vscode from 'vscode';
+import type { ClusterKeyHealth } from '../azure/keyHealthService';
 import { parseArmId } from '../kms/armId';
+import type { KeyWarning } from '../kms/keyHealth';
 import { ClusterFacts, meetsVersionRule } from '../kms/kmsState';
 import { MIN_KMS_KUBERNETES_VERSION } from '../kms/kubernetesVersion';
-import { KeyVersionInfo, RotationSummary, summarizeRotation } from '../kms/rotation';
-import { ageLabel, identityLabel, kmsStateExplanation, kmsStateLabel, networkAccessLabel } from './labels';
+import type { RotationSummary } from '../kms/rotation';
+import { ageLabel, identityLabel, keyWarningLabel, kmsStateExplanation, kmsStateLabel, networkAccessLabel, policyLabel } from './labels';
 
 export interface DetailRow {
-  readonly key: 'state' | 'keyId' | 'vault' | 'network' | 'identity' | 'kubernetes' | 'rotation';
+  readonly key: 'state' | 'keyId' | 'vault' | 'network' | 'identity' | 'kubernetes' | 'rotation' | 'policy' | `warning:${string}`;
   readonly label: string;
   readonly value: string;
   readonly icon: string;
-  readonly warning?: boolean;
+  readonly warning?: 'warning' | 'error';
   /** Full text, e.g. the whole key ID, for the row's own hover and for copying. */
   readonly detail?: string;
 }
 
-/** Key-version facts as loaded for a cluster; `error` when they could not be read. */
-export interface KeyVersionsResult {
-  readonly versions?: readonly KeyVersionInfo[];
+/** Key health as loaded for a cluster; `error` when it could not be read. */
+export interface KeyHealthResult {
+  readonly health?: ClusterKeyHealth;
   readonly error?: string;
 }
 
@@ -39,22 +41,33 @@ export function rotationText(summary: RotationSummary | undefined, pinned: boole
   return summary.pendingPickup ? vscode.l10n.t('{0} — AKS picks it up within 6 hours', created) : created;
 }
 
-export function clusterDetailRows(facts: ClusterFacts, keys: KeyVersionsResult | undefined, now: Date): DetailRow[] {
+/** The most severe key warning (errors before warnings), ignoring the informational "pending pickup". */
+export function worstKeyWarning(keys: KeyHealthResult | undefined): KeyWarning | undefined {
+  return keys?.health?.health.warnings.find(w => w.severity !== 'info');
+}
+
+export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | undefined, _now?: Date): DetailRow[] {
   const kms = facts.kms;
   const rows: DetailRow[] = [{ key: 'state', label: vscode.l10n.t('Encryption'), value: kmsStateLabel(kms), icon: 'lock', detail: kmsStateExplanation(kms) }];
   if (kms.kind === 'cmk' || kms.kind === 'legacy') {
     rows.push({ key: 'keyId', label: vscode.l10n.t('Key'), value: kms.key ? `${kms.key.name}${kms.key.version ? `/${kms.key.version}` : ''}` : kms.keyId ?? '—', icon: 'key', detail: kms.keyId });
-    const vaultName = kms.keyVaultResourceId ? parseArmId(kms.keyVaultResourceId)?.name : kms.key?.vaultHost;
-    rows.push({ key: 'vault', label: vscode.l10n.t('Key vault'), value: vaultName ?? '—', icon: 'database', detail: kms.keyVaultResourceId ?? kms.key?.vaultUrl });
+    const vaultName = kms.keyVaultResourceId ? parseArmId(kms.keyVaultResourceId)?.name : keys?.health?.vault?.name ?? kms.key?.vaultHost;
+    rows.push({ key: 'vault', label: vscode.l10n.t('Key vault'), value: vaultName ?? '—', icon: 'database', detail: kms.keyVaultResourceId ?? keys?.health?.vault?.id ?? kms.key?.vaultUrl });
     rows.push({ key: 'network', label: vscode.l10n.t('Network access'), value: networkAccessLabel(kms), icon: kms.keyVaultNetworkAccess === 'Private' ? 'lock' : 'globe' });
-    const summary = keys?.versions ? summarizeRotation(keys.versions, now, kms.key?.version) : undefined;
+    const health = keys?.health?.health;
     rows.push({
       key: 'rotation',
       label: vscode.l10n.t('Key rotation'),
-      value: keys === undefined ? vscode.l10n.t('loading…') : keys.error ? vscode.l10n.t('unavailable: {0}', keys.error) : rotationText(summary, kms.kind === 'legacy'),
+      value: keys === undefined ? vscode.l10n.t('loading…') : keys.error ? vscode.l10n.t('unavailable: {0}', keys.error) : rotationText(health?.summary.rotation, kms.kind === 'legacy'),
       icon: 'history',
-      warning: keys?.error !== undefined,
+      warning: keys?.error !== undefined ? 'warning' : undefined,
     });
+    if (health) {
+      rows.push({ key: 'policy', label: vscode.l10n.t('Rotation policy'), value: policyLabel(health.summary.policy, keys?.health?.policySource === 'unavailable'), icon: 'sync' });
+      for (const w of health.warnings.filter(x => x.severity !== 'info')) {
+        rows.push({ key: `warning:${w.code}`, label: vscode.l10n.t('Warning'), value: keyWarningLabel(w, health.summary.maxAgeDays), icon: 'warning', warning: w.severity === 'error' ? 'error' : 'warning', detail: w.message });
+      }
+    }
   }
   const identityName = facts.userAssignedIdentityIds.map(id => parseArmId(id)?.name ?? id).join(', ');
   rows.push({
@@ -62,7 +75,7 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyVersionsResult |
     label: vscode.l10n.t('Identity'),
     value: identityName ? `${identityLabel(facts)} (${identityName})` : identityLabel(facts),
     icon: 'person',
-    warning: facts.identity !== 'userAssigned' && kms.kind !== 'cmk',
+    warning: facts.identity !== 'userAssigned' && kms.kind !== 'cmk' ? 'warning' : undefined,
     detail: facts.identity === 'systemAssigned' ? vscode.l10n.t('Customer-managed keys need a user-assigned control-plane identity.') : undefined,
   });
   const versionOk = meetsVersionRule(facts);
@@ -71,23 +84,27 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyVersionsResult |
     label: vscode.l10n.t('Kubernetes'),
     value: versionOk ? facts.kubernetesVersion ?? '—' : vscode.l10n.t('{0} (KMS needs {1} or later)', facts.kubernetesVersion ?? '?', MIN_KMS_KUBERNETES_VERSION),
     icon: 'versions',
-    warning: !versionOk,
+    warning: versionOk ? undefined : 'warning',
   });
   return rows;
 }
 
-/** The cluster's hover: name, state, then every detail row as a Markdown table. */
-export function clusterHover(facts: ClusterFacts, keys: KeyVersionsResult | undefined, now: Date): vscode.MarkdownString {
+/** The cluster's hover: name, state, then every detail row as a Markdown table, then the key warnings in full. */
+export function clusterHover(facts: ClusterFacts, keys: KeyHealthResult | undefined, now?: Date): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMarkdown(facts.name)}** — ${escapeMarkdown(kmsStateLabel(facts.kms))}\n\n`);
   md.appendMarkdown(`${escapeMarkdown(kmsStateExplanation(facts.kms))}\n\n`);
   md.appendMarkdown(`| | |\n|---|---|\n`);
-  for (const row of clusterDetailRows(facts, keys, now)) {
-    if (row.key === 'state') {
+  const rows = clusterDetailRows(facts, keys, now);
+  for (const row of rows) {
+    if (row.key === 'state' || row.key.startsWith('warning:')) {
       continue;
     }
     const value = row.key === 'keyId' || row.key === 'vault' ? `\`${row.detail ?? row.value}\`` : escapeMarkdown(row.value);
     md.appendMarkdown(`| $(${row.icon}) ${escapeMarkdown(row.label)} | ${row.warning ? '$(warning) ' : ''}${value} |\n`);
+  }
+  for (const w of keys?.health?.health.warnings ?? []) {
+    md.appendMarkdown(`\n$(${w.severity === 'info' ? 'info' : 'warning'}) ${escapeMarkdown(w.message)}\n`);
   }
   if (facts.identity === 'systemAssigned') {
     md.appendMarkdown(`\n${escapeMarkdown(vscode.l10n.t('Customer-managed keys need a user-assigned control-plane identity.'))}\n`);

@@ -9,10 +9,14 @@ import { FleetService } from '../azure/fleetService';
 import type { SubscriptionInfo } from '../azure/subscriptions';
 import { clusterContextValue } from '../kms/contextValue';
 import type { ClusterFacts } from '../kms/kmsState';
-import { clusterDetailRows, clusterHover, KeyVersionsResult } from './clusterDetails';
+import { mapWithConcurrency } from '../kms/concurrency';
+import { clusterDetailRows, clusterHover, KeyHealthResult, worstKeyWarning } from './clusterDetails';
 import { kmsStateIcon, kmsStateLabel } from './labels';
 import type { Log } from './log';
 import type { ClusterNode, DetailNode, FleetNode, MessageNode, SubscriptionNode } from './treeNodes';
+
+/** Key-health reads in flight at once after listing (each is 2–3 ARM calls). */
+const KEY_HEALTH_CONCURRENCY = 4;
 
 type LoadState = { phase: 'idle' } | { phase: 'loading' } | { phase: 'loaded' } | { phase: 'failed'; message: string };
 
@@ -22,7 +26,9 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
 
   private subscriptions: SubscriptionNode[] = [];
   private readonly clustersBySubscription = new Map<string, Map<string, ClusterNode>>();
-  private readonly keyVersions = new Map<string, Promise<KeyVersionsResult>>();
+  private readonly keyHealth = new Map<string, Promise<KeyHealthResult>>();
+  /** Settled key health, so items can show a warning colour without awaiting. */
+  private readonly keyHealthSettled = new Map<string, KeyHealthResult>();
   private readonly fullFacts = new Map<string, Promise<ClusterFacts>>();
   private state: LoadState = { phase: 'idle' };
   private generation = 0;
@@ -39,7 +45,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     this.generation++;
     this.subscriptions = [];
     this.clustersBySubscription.clear();
-    this.keyVersions.clear();
+    this.keyHealth.clear();
+    this.keyHealthSettled.clear();
     this.fullFacts.clear();
     this.state = { phase: 'idle' };
     this.loading = undefined;
@@ -90,6 +97,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       this.state = { phase: 'loaded' };
       const count = [...this.clustersBySubscription.values()].reduce((n, m) => n + m.size, 0);
       this.log.info(`Listed ${count} clusters in ${visible.length} of ${all.length} subscriptions in ${Date.now() - started} ms.`);
+      void this.loadKeyHealthInBackground(generation);
     } catch (err) {
       if (generation !== this.generation) {
         return;
@@ -126,6 +134,23 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     }
   }
 
+  /**
+   * Key warnings (too old, expiring, disabled, no purge protection) colour the cluster's icon, so customer-managed
+   * keys are checked after listing — a few at a time, so ARM is not flooded on a large fleet.
+   */
+  private async loadKeyHealthInBackground(generation: number): Promise<void> {
+    const withKeys = this.clusterNodes().filter(c => c.facts.kms.key);
+    await mapWithConcurrency(withKeys, KEY_HEALTH_CONCURRENCY, async node => {
+      if (generation !== this.generation) {
+        return;
+      }
+      await this.loadKeyHealth(node);
+      if (generation === this.generation) {
+        this.changed.fire(node);
+      }
+    });
+  }
+
   // ---- queries used by commands and tests ----
 
   get subscriptionNodes(): readonly SubscriptionNode[] {
@@ -147,7 +172,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       case 'subscription':
         return this.subscriptionItem(node);
       case 'cluster':
-        return clusterItem(node);
+        return this.clusterItem(node);
       case 'detail':
         return detailItem(node);
       case 'message':
@@ -189,10 +214,15 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     return item;
   }
 
-  /** The cluster's hover: facts plus the key's rotation age (read through ARM on first hover, then cached). */
+  /** The cluster's hover: facts plus the key's rotation age and health (read through ARM on first need, then cached). */
   async clusterTooltip(node: ClusterNode): Promise<vscode.MarkdownString> {
-    const keys = node.facts.kms.key ? await this.loadKeyVersions(node) : undefined;
+    const keys = node.facts.kms.key ? await this.loadKeyHealth(node) : undefined;
     return clusterHover(node.facts, keys, this.now());
+  }
+
+  /** The key health of a cluster as last loaded (undefined until loaded, or without a customer-managed key). */
+  keyHealthOf(node: ClusterNode): KeyHealthResult | undefined {
+    return this.keyHealthSettled.get(node.facts.id.toLowerCase());
   }
 
   private rootChildren(): FleetNode[] {
@@ -221,7 +251,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     } catch (err) {
       return [message(`${node.facts.id}/error`, vscode.l10n.t('Could not read the cluster: {0}', errorMessage(err)), 'error')];
     }
-    const keys = node.facts.kms.key ? await this.loadKeyVersions(node) : undefined;
+    const keys = node.facts.kms.key ? await this.loadKeyHealth(node) : undefined;
     return clusterDetailRows(node.facts, keys, this.now()).map(row => ({ kind: 'detail', cluster: node, row }) satisfies DetailNode);
   }
 
@@ -237,23 +267,39 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     return pending;
   }
 
-  private loadKeyVersions(node: ClusterNode): Promise<KeyVersionsResult> {
+  private loadKeyHealth(node: ClusterNode): Promise<KeyHealthResult> {
     const key = node.facts.id.toLowerCase();
-    let pending = this.keyVersions.get(key);
+    let pending = this.keyHealth.get(key);
     if (!pending) {
       const service = this.service();
+      const maxAgeDays = vscode.workspace.getConfiguration('aksKms').get<number>('maxKeyAgeDays');
       pending = service
-        ? service.keyVersions(node.facts).then(
-            versions => ({ versions }),
+        ? service.keyHealth(node.facts, { maxAgeDays, now: this.now }).then(
+            health => ({ health }),
             err => {
-              this.log.warn(`Reading key versions for ${node.facts.name} failed: ${errorMessage(err)}`);
+              this.log.warn(`Reading the key of ${node.facts.name} failed: ${errorMessage(err)}`);
               return { error: errorMessage(err) };
             },
           )
         : Promise.resolve({ error: vscode.l10n.t('signed out') });
-      this.keyVersions.set(key, pending);
+      pending.then(r => this.keyHealthSettled.set(key, r));
+      this.keyHealth.set(key, pending);
     }
     return pending;
+  }
+
+  private clusterItem(node: ClusterNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.facts.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.facts.id;
+    item.description = kmsStateLabel(node.facts.kms);
+    const warning = worstKeyWarning(this.keyHealthOf(node));
+    // A key problem recolours the state icon: red for errors (disabled/expired), yellow for warnings.
+    item.iconPath = warning
+      ? new vscode.ThemeIcon(kmsStateIcon(node.facts.kms).id, new vscode.ThemeColor(warning.severity === 'error' ? 'list.errorForeground' : 'list.warningForeground'))
+      : kmsStateIcon(node.facts.kms);
+    item.contextValue = clusterContextValue(node.facts) + (warning ? ';keyWarning' : '');
+    item.accessibilityInformation = { label: `${node.facts.name}, ${kmsStateLabel(node.facts.kms)}${warning ? `, ${warning.message}` : ''}` };
+    return item;
   }
 
   private subscriptionItem(node: SubscriptionNode): vscode.TreeItem {
@@ -273,22 +319,14 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   }
 }
 
-function clusterItem(node: ClusterNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.facts.name, vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = node.facts.id;
-  item.description = kmsStateLabel(node.facts.kms);
-  item.iconPath = kmsStateIcon(node.facts.kms);
-  item.contextValue = clusterContextValue(node.facts);
-  item.accessibilityInformation = { label: `${node.facts.name}, ${kmsStateLabel(node.facts.kms)}` };
-  return item;
-}
-
 function detailItem(node: DetailNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.row.label, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.cluster.facts.id}/detail/${node.row.key}`;
   item.description = node.row.value;
   item.tooltip = node.row.detail ? `${node.row.label}: ${node.row.detail}` : `${node.row.label}: ${node.row.value}`;
-  item.iconPath = node.row.warning ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(node.row.icon);
+  item.iconPath = node.row.warning
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor(node.row.warning === 'error' ? 'list.errorForeground' : 'list.warningForeground'))
+    : new vscode.ThemeIcon(node.row.icon);
   item.contextValue = `detail;${node.row.key}`;
   return item;
 }

@@ -1,6 +1,8 @@
 /** User-facing words for domain values: one place, all through vscode.l10n. */
 import * as vscode from 'vscode';
+import type { KeyWarning } from '../kms/keyHealth';
 import type { ClusterFacts, KmsState } from '../kms/kmsState';
+import type { RotationPolicy } from '../kms/rotationPolicy';
 import { ageInUnits } from '../kms/rotation';
 
 export function kmsStateLabel(kms: KmsState): string {
@@ -75,4 +77,63 @@ export function ageLabel(ageMs: number): string {
     case 'minutes':
       return value === 1 ? vscode.l10n.t('1 minute') : vscode.l10n.t('{0} minutes', value);
   }
+}
+
+/** A short, localised label for a key warning (the domain's full sentence is shown as its detail). */
+export function keyWarningLabel(w: KeyWarning, maxAgeDays: number): string {
+  switch (w.code) {
+    case 'too-old':
+      return vscode.l10n.t('key version older than {0} days', maxAgeDays);
+    case 'expires-soon':
+      return vscode.l10n.t('key expires within 30 days');
+    case 'expired':
+      return vscode.l10n.t('key expired');
+    case 'disabled':
+      return vscode.l10n.t('key version disabled');
+    case 'no-purge-protection':
+      return vscode.l10n.t('vault has no purge protection');
+    case 'pending-pickup':
+      return vscode.l10n.t('new version not yet picked up by AKS');
+  }
+}
+
+/** The rotation policy in words: "rotates 90 days after creation, expires after 1 year". */
+export function policyLabel(policy: RotationPolicy | undefined, unknown: boolean): string {
+  if (!policy) {
+    return unknown ? vscode.l10n.t('unknown (the vault could not be read)') : vscode.l10n.t('none (rotate manually)');
+  }
+  const parts: string[] = [];
+  if (policy.rotateAfterCreate) {
+    parts.push(vscode.l10n.t('rotates {0} after creation', isoDurationLabel(policy.rotateAfterCreate)));
+  }
+  if (policy.rotateBeforeExpiry) {
+    parts.push(vscode.l10n.t('rotates {0} before expiry', isoDurationLabel(policy.rotateBeforeExpiry)));
+  }
+  if (policy.expiresAfter) {
+    parts.push(vscode.l10n.t('expires after {0}', isoDurationLabel(policy.expiresAfter)));
+  }
+  if (policy.notifyBeforeExpiry) {
+    parts.push(vscode.l10n.t('notifies {0} before expiry', isoDurationLabel(policy.notifyBeforeExpiry)));
+  }
+  return parts.join(', ') || vscode.l10n.t('none (rotate manually)');
+}
+
+/** `P90D` → "90 days", `P1Y` → "1 year", `P3M` → "3 months". */
+export function isoDurationLabel(duration: string): string {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(duration);
+  if (!m) {
+    return duration;
+  }
+  const [, y, mo, d] = m.map(v => (v === undefined ? 0 : Number(v)));
+  const parts: string[] = [];
+  if (y) {
+    parts.push(y === 1 ? vscode.l10n.t('1 year') : vscode.l10n.t('{0} years', y));
+  }
+  if (mo) {
+    parts.push(mo === 1 ? vscode.l10n.t('1 month') : vscode.l10n.t('{0} months', mo));
+  }
+  if (d) {
+    parts.push(d === 1 ? vscode.l10n.t('1 day') : vscode.l10n.t('{0} days', d));
+  }
+  return parts.join(' ') || duration;
 }

@@ -87,7 +87,8 @@ suite('Fleet tree', () => {
       const item = api.tree.getTreeItem(r);
       return [String(item.label), String(item.description)];
     }));
-    assert.deepStrictEqual(Object.keys(described), ['Encryption', 'Key', 'Key vault', 'Network access', 'Key rotation', 'Identity', 'Kubernetes']);
+    assert.deepStrictEqual(Object.keys(described), ['Encryption', 'Key', 'Key vault', 'Network access', 'Key rotation', 'Rotation policy', 'Identity', 'Kubernetes']);
+    assert.strictEqual(described['Rotation policy'], 'none (rotate manually)');
     assert.strictEqual(described['Encryption'], 'CMK · private');
     assert.strictEqual(described['Key'], 'aks-kms');
     assert.strictEqual(described['Key vault'], 'kvprodprivate');

@@ -9,6 +9,7 @@ import { listIdentities } from '../../azure/identities';
 import { listVaults } from '../../azure/keyVault';
 import { ManagedClustersAdapter } from '../../azure/managedClusters';
 import type { CmkConfig } from '../../kms/enable/config';
+import { legacyMigrationDefaults } from '../../kms/enable/legacyMigration';
 import type { ClusterFacts } from '../../kms/kmsState';
 import type { HostToWebview, WebviewToHost, WizardForm } from '../../webview/protocol';
 import { parseWebviewMessage } from '../../webview/protocol';
@@ -112,13 +113,20 @@ export class EnableWizardPanel implements vscode.Disposable {
     ]);
     const location = full.location ?? c.location ?? '';
     const currentIdentity = c.userAssignedIdentityIds[0];
-    const defaults: WizardForm = {
-      networkAccess: c.kms.keyVaultNetworkAccess ?? 'Public',
-      vault: { kind: 'new', name: defaultVaultName(c.name), resourceGroup: c.resourceGroup, location },
-      key: { kind: 'new', name: 'aks-kms' },
-      identity: currentIdentity ? { kind: 'existing', id: currentIdentity } : { kind: 'new', name: `id-${c.name}-kms`, resourceGroup: c.resourceGroup, location },
-      enablePurgeProtection: true,
-    };
+    // A legacy cluster moves to the new experience with its own vault and key, so those are prefilled.
+    const legacy = c.kms.kind === 'legacy' ? legacyMigrationDefaults(c, vaults) : undefined;
+    const defaults: WizardForm = legacy?.ok
+      ? { networkAccess: legacy.config.networkAccess, vault: legacy.config.vault, key: legacy.config.key, identity: legacy.config.identity, enablePurgeProtection: legacy.config.enablePurgeProtection ?? true }
+      : {
+          networkAccess: c.kms.keyVaultNetworkAccess ?? 'Public',
+          vault: { kind: 'new', name: defaultVaultName(c.name), resourceGroup: c.resourceGroup, location },
+          key: { kind: 'new', name: 'aks-kms' },
+          identity: currentIdentity ? { kind: 'existing', id: currentIdentity } : { kind: 'new', name: `id-${c.name}-kms`, resourceGroup: c.resourceGroup, location },
+          enablePurgeProtection: true,
+        };
+    if (legacy && !legacy.ok) {
+      this.deps.log.warn(`Move ${c.name} to the new KMS experience: ${legacy.reason}`);
+    }
     this.post({
       type: 'init',
       cluster: {

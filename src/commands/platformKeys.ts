@@ -1,0 +1,103 @@
+/**
+ * "Enable Platform Keys" and "Migrate to Platform Keys": infrastructure encryption with platform-managed keys, from
+ * an unencrypted cluster or from a customer-managed key. Preflight first (nothing is written when a rule fails), then
+ * a modal confirmation naming what cannot be undone, then the plan under a cancellable progress notification,
+ * streamed to the output channel. The extension never deletes a key or a vault.
+ */
+import * as vscode from 'vscode';
+import { executeEnable, prepareEnable } from '../azure/enableFlow';
+import { ManagedClustersAdapter } from '../azure/managedClusters';
+import { errorMessage } from '../views/fleetTree';
+import { stepTitle } from '../views/stepTitles';
+import type { CommandContext } from './commandContext';
+import { clusterArgument } from './pickCluster';
+
+export interface PlatformKeysResult {
+  readonly status: 'succeeded' | 'failed' | 'cancelled' | 'blocked' | 'declined';
+  readonly findings?: string[];
+  readonly securityProfile?: unknown;
+}
+
+type Kind = 'pmk' | 'migrateToPmk';
+
+function texts(kind: Kind, name: string, keyId?: string) {
+  return kind === 'pmk'
+    ? {
+        checking: vscode.l10n.t('Checking {0}…', name),
+        blocked: (why: string) => vscode.l10n.t('Cannot enable platform keys on {0}: {1}', name, why),
+        question: vscode.l10n.t('Encrypt Kubernetes Secrets in {0} with platform-managed keys?', name),
+        consequence: vscode.l10n.t('Once infrastructure encryption is enabled it cannot be disabled. The cluster update takes several minutes.'),
+        action: vscode.l10n.t('Enable platform keys'),
+        progress: vscode.l10n.t('Enabling platform keys on {0}', name),
+        done: vscode.l10n.t('{0} now encrypts Kubernetes Secrets with platform-managed keys.', name),
+        stopped: (step: string, why: string) => vscode.l10n.t('Enabling platform keys on {0} stopped at "{1}": {2}. Run the command again to resume.', name, step, why),
+        failed: (why: string) => vscode.l10n.t('Enabling platform keys on {0} failed: {1}', name, why),
+      }
+    : {
+        checking: vscode.l10n.t('Checking {0}…', name),
+        blocked: (why: string) => vscode.l10n.t('Cannot migrate {0} to platform keys: {1}', name, why),
+        question: vscode.l10n.t('Migrate {0} from its customer-managed key to platform-managed keys?', name),
+        consequence: vscode.l10n.t('Key Vault KMS is turned off and infrastructure encryption stays on (it cannot be disabled). Keep the old key {0} and its vault: do not delete, disable or purge them — the extension never does.', keyId ?? ''),
+        action: vscode.l10n.t('Migrate to platform keys'),
+        progress: vscode.l10n.t('Migrating {0} to platform keys', name),
+        done: vscode.l10n.t('{0} now encrypts Kubernetes Secrets with platform-managed keys. Keep the old key and vault.', name),
+        stopped: (step: string, why: string) => vscode.l10n.t('Migrating {0} stopped at "{1}": {2}. Run the command again to resume.', name, step, why),
+        failed: (why: string) => vscode.l10n.t('Migrating {0} to platform keys failed: {1}', name, why),
+      };
+}
+
+async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): Promise<PlatformKeysResult | undefined> {
+  const node = await clusterArgument(ctx, arg);
+  const azure = ctx.account.context;
+  if (!node || !azure) {
+    return undefined;
+  }
+  const name = node.facts.name;
+  const t = texts(kind, name, node.facts.kms.keyId);
+  const clusters = new ManagedClustersAdapter(azure, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined);
+  try {
+    const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t.checking }, () =>
+      prepareEnable(azure, clusters, { kind, clusterId: node.facts.id }),
+    );
+    const errors = prepared.findings.filter(f => f.severity === 'error').map(f => f.message);
+    if (prepared.blocked) {
+      void vscode.window.showErrorMessage(t.blocked(errors.join(' ')));
+      return { status: 'blocked', findings: errors };
+    }
+    const notes = prepared.findings.filter(f => f.severity !== 'error' && f.code !== 'irreversible' && f.code !== 'keep-old-key').map(f => f.message);
+    const answer = await vscode.window.showWarningMessage(t.question, { modal: true, detail: [t.consequence, ...notes].join('\n\n') }, t.action);
+    if (answer !== t.action) {
+      return { status: 'declined' };
+    }
+    ctx.log.info(`${t.progress}: starting.`);
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t.progress, cancellable: true }, (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return executeEnable(clusters, prepared, e => {
+        if (e.status === 'running') {
+          progress.report({ message: e.message ? `${stepTitle(e.stepId)} — ${e.message}` : stepTitle(e.stepId) });
+        }
+        ctx.log.info(`[${name}] ${stepTitle(e.stepId)}: ${e.status}${e.message ? ` — ${e.message}` : ''}`);
+      }, abort.signal);
+    });
+    await ctx.tree.refresh();
+    const r = outcome.result;
+    if (r.status === 'succeeded') {
+      void vscode.window.showInformationMessage(t.done);
+    } else if (r.status === 'failed') {
+      void vscode.window.showErrorMessage(t.stopped(stepTitle(r.failedStep ?? ''), errorMessage(r.error)));
+    }
+    return { status: r.status, securityProfile: outcome.securityProfile };
+  } catch (err) {
+    ctx.log.error(`${t.progress}: ${errorMessage(err)}`);
+    void vscode.window.showErrorMessage(t.failed(errorMessage(err)));
+    return { status: 'failed' };
+  }
+}
+
+export function registerPlatformKeys(ctx: CommandContext): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('aksKms.enablePmk', (arg?: unknown) => runPlatformKeys(ctx, arg, 'pmk')),
+    vscode.commands.registerCommand('aksKms.migrateToPmk', (arg?: unknown) => runPlatformKeys(ctx, arg, 'migrateToPmk')),
+  ];
+}

@@ -1,0 +1,46 @@
+// "Migrate to Platform Keys" from the command palette, as a user runs it: pick the cluster, read the confirmation
+// that names the consequence, confirm, and see the result in a notification and in the tree.
+// Screenshots: test-results/screenshots/migrate-*.png.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { requireTs } from '../harness/lib.mjs';
+import { acceptSignInConsent, activityBarEntry, runCommand, startWorkbench, treeRow } from '../harness/ui.mjs';
+
+const { emulatorAdmin } = requireTs('test/emulator/client.ts');
+
+let wb;
+before(async () => {
+  wb = await startWorkbench({ viewport: { width: 1500, height: 950 } });
+  await emulatorAdmin(wb.emulator.info).config({ clusterUpdateDurationMs: 1500 });
+  await activityBarEntry(wb.page, 'AKS KMS').first().click();
+  await wb.page.locator('.part.sidebar .monaco-button', { hasText: 'Sign in to Azure' }).click();
+  await acceptSignInConsent(wb.page);
+  await treeRow(wb.page, 'aks-fab-cmk-public').waitFor({ timeout: 60_000 });
+});
+after(async () => {
+  await wb?.close();
+});
+
+test('the palette command asks for the cluster, then shows a confirmation that names the consequence', async () => {
+  const { page } = wb;
+  await runCommand(page, 'AKS KMS: Migrate to Platform Keys');
+  const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'aks-fab-cmk-public' });
+  await pick.waitFor({ timeout: 20_000 });
+  await wb.shot('migrate-01-pick-cluster');
+  await pick.click();
+  const dialog = page.locator('.monaco-dialog-box', { hasText: 'Migrate aks-fab-cmk-public' });
+  await dialog.waitFor({ timeout: 30_000 });
+  const text = await dialog.innerText();
+  assert.match(text, /cannot be disabled/);
+  assert.match(text, /Keep the old key .*kms-key/s);
+  assert.match(text, /do not delete/);
+  await wb.shot('migrate-02-confirmation');
+});
+
+test('confirming migrates the cluster: notification, and the tree shows PMK', async () => {
+  const { page } = wb;
+  await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Migrate to platform keys' }).click();
+  await page.locator('.notifications-toasts', { hasText: 'now encrypts Kubernetes Secrets with platform-managed keys' }).waitFor({ timeout: 60_000 });
+  await treeRow(page, 'aks-fab-cmk-public').locator('.label-description', { hasText: /^PMK$/ }).waitFor({ timeout: 30_000 });
+  await wb.shot('migrate-03-result');
+});
