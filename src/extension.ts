@@ -6,28 +6,38 @@ import { registerEnableCmk } from './commands/enableCmk';
 import { registerKeyRotation } from './commands/keyRotation';
 import { registerPlatformKeys } from './commands/platformKeys';
 import { registerRegisterFeature } from './commands/registerFeature';
+import { offerResume, registerResumePlan } from './commands/resumePlan';
 import type { CommandContext } from './commands/commandContext';
 import { registerRefresh } from './commands/refresh';
 import { registerSelectSubscriptions } from './commands/selectSubscriptions';
 import { registerSignIn } from './commands/signIn';
+import { registerWalkthrough } from './commands/walkthrough';
 import { FleetTreeProvider } from './views/fleetTree';
 import { createLog } from './views/log';
+import { PlanJournalStore } from './views/planJournalStore';
+import { Telemetry } from './views/telemetry';
 
 /** What activate() returns: the extension's public API (used by other extensions and by the test suite). */
 export interface AksKmsApi {
   readonly tree: FleetTreeProvider;
   readonly account: AzureAccount;
+  readonly telemetry: Telemetry;
+  readonly journal: PlanJournalStore;
 }
 
 export function activate(context: vscode.ExtensionContext): AksKmsApi {
   const log = createLog();
   const account = new AzureAccount();
-  const tree = new FleetTreeProvider(account, log);
+  const journal = new PlanJournalStore(context.globalState);
+  const tree = new FleetTreeProvider(account, log, journal);
   const view = vscode.window.createTreeView('aksKms.fleet', { treeDataProvider: tree, showCollapseAll: true });
-  const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, log };
+  const telemetry = new Telemetry((context.extension.packageJSON as { telemetryConnectionString?: string }).telemetryConnectionString);
+  const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, log, telemetry, journal };
 
   context.subscriptions.push(
     log,
+    telemetry,
+    journal,
     account,
     tree,
     view,
@@ -39,11 +49,14 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     ...registerPlatformKeys(ctx),
     ...registerKeyRotation(ctx),
     registerRegisterFeature(ctx),
+    ...registerResumePlan(ctx),
+    registerWalkthrough(context.extension.id),
     account.onDidChange(() => void tree.refresh()),
   );
   // Learn whether a session already exists without prompting; the welcome view shows until then.
   void account.refreshStatus();
-  return { tree, account };
+  offerResume(journal);
+  return { tree, account, telemetry, journal };
 }
 
 export function deactivate(): void {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { portalResourceUrl } from '../azure/cloud';
 import { ManagedClustersAdapter } from '../azure/managedClusters';
-import type { CommandContext } from './commandContext';
+import { CommandContext, registerCommand } from './commandContext';
 import { clusterArgument } from './pickCluster';
 import { errorMessage } from '../views/fleetTree';
 import { ReadOnlyDocuments } from '../views/readOnlyDocuments';
@@ -11,7 +11,7 @@ export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
   const documents = new ReadOnlyDocuments();
   return [
     documents,
-    vscode.commands.registerCommand('aksKms.copyKeyId', async (arg?: unknown) => {
+    registerCommand(ctx, 'aksKms.copyKeyId', async (arg?: unknown) => {
       const node = await clusterArgument(ctx, arg);
       const keyId = node?.facts.kms.keyId;
       if (!node) {
@@ -25,7 +25,7 @@ export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied key ID of {0}', node.facts.name), 3000);
       return keyId;
     }),
-    vscode.commands.registerCommand('aksKms.openInPortal', async (arg?: unknown) => {
+    registerCommand(ctx, 'aksKms.openInPortal', async (arg?: unknown) => {
       const node = await clusterArgument(ctx, arg);
       const cloud = ctx.account.cloud;
       if (!node || !cloud) {
@@ -35,7 +35,7 @@ export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
       await vscode.env.openExternal(vscode.Uri.parse(url));
       return url;
     }),
-    vscode.commands.registerCommand('aksKms.showSecurityProfile', async (arg?: unknown) => {
+    registerCommand(ctx, 'aksKms.showSecurityProfile', async (arg?: unknown) => {
       const node = await clusterArgument(ctx, arg);
       const azure = ctx.account.context;
       if (!node || !azure) {

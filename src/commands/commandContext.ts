@@ -1,11 +1,24 @@
 /** What every command needs; built once in activate(). */
+import * as vscode from 'vscode';
 import type { AzureAccount } from '../azure/account';
 import type { FleetTreeProvider } from '../views/fleetTree';
 import type { Log } from '../views/log';
+import type { PlanJournalStore } from '../views/planJournalStore';
+import type { Telemetry } from '../views/telemetry';
 
 export interface CommandContext {
-  readonly extensionUri: import('vscode').Uri;
+  readonly extensionUri: vscode.Uri;
   readonly account: AzureAccount;
   readonly tree: FleetTreeProvider;
   readonly log: Log;
+  readonly telemetry: Telemetry;
+  readonly journal: PlanJournalStore;
+}
+
+/** Registers a command and records its use (the command id only) in telemetry. */
+export function registerCommand<A extends unknown[], R>(ctx: CommandContext, id: string, handler: (...args: A) => R): vscode.Disposable {
+  return vscode.commands.registerCommand(id, (...args: A) => {
+    ctx.telemetry.send({ name: 'command', command: id });
+    return handler(...args);
+  });
 }

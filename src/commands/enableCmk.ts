@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { EnableWizardPanel } from '../views/wizard/enableWizardPanel';
-import type { CommandContext } from './commandContext';
+import { CommandContext, registerCommand } from './commandContext';
 import { clusterArgument } from './pickCluster';
 
 export function registerEnableCmk(ctx: CommandContext): vscode.Disposable[] {
@@ -20,8 +20,10 @@ export function registerEnableCmk(ctx: CommandContext): vscode.Disposable[] {
       azure,
       managedClustersApiVersion: vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined,
       log: ctx.log,
+      telemetry: ctx.telemetry,
+      journal: ctx.journal,
       onFinished: () => void ctx.tree.refresh(),
     }, node.facts);
   };
-  return ['aksKms.enableCmk', 'aksKms.migrateToCmk', 'aksKms.moveToNewExperience'].map(id => vscode.commands.registerCommand(id, open));
+  return ['aksKms.enableCmk', 'aksKms.migrateToCmk', 'aksKms.moveToNewExperience'].map(id => registerCommand(ctx, id, open));
 }

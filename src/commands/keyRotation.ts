@@ -11,7 +11,7 @@ import { RotationPolicyInput, rotationPolicyInputOf, validateRotationPolicyInput
 import { errorMessage } from '../views/fleetTree';
 import { policyLabel } from '../views/labels';
 import type { ClusterNode } from '../views/treeNodes';
-import type { CommandContext } from './commandContext';
+import { CommandContext, registerCommand } from './commandContext';
 import { clusterArgument } from './pickCluster';
 
 /** Shows errors and asks about warnings; true when the action may go ahead. */
@@ -37,7 +37,7 @@ async function passesKeyChecks(ctx: CommandContext, node: ClusterNode, action: '
 
 export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('aksKms.rotateKey', async (arg?: unknown): Promise<KeyVersionInfo | undefined> => {
+    registerCommand(ctx, 'aksKms.rotateKey', async (arg?: unknown): Promise<KeyVersionInfo | undefined> => {
       const node = await clusterArgument(ctx, arg);
       const azure = ctx.account.context;
       const ref = node && clusterKeyRef(node.facts);
@@ -54,16 +54,18 @@ export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
         ctx.log.info(`Rotated key ${ref.keyName} of ${node.facts.name}: new version ${version.version}.`);
         await ctx.tree.refresh();
         void vscode.window.showInformationMessage(vscode.l10n.t('Key {0} rotated: new version {1}. AKS picks it up within 6 hours; keep the previous version enabled.', ref.keyName, version.version.slice(0, 8)));
+        ctx.telemetry.send({ name: 'flow', flow: 'rotateKey', outcome: 'succeeded' });
         return version;
       } catch (err) {
         ctx.log.error(`Rotating key ${ref.keyName} failed: ${errorMessage(err)}`);
+        ctx.telemetry.send({ name: 'flow', flow: 'rotateKey', outcome: 'failed' });
         void vscode.window.showErrorMessage(vscode.l10n.t('Rotating key {0} failed: {1}', ref.keyName, errorMessage(err)));
         return undefined;
       }
     }),
 
     /** With a second argument ({rotateAfter, expiresAfter, notifyBeforeExpiry}) it applies that policy without asking (keybindings, automation). */
-    vscode.commands.registerCommand('aksKms.setRotationPolicy', async (arg?: unknown, given?: RotationPolicyInput) => {
+    registerCommand(ctx, 'aksKms.setRotationPolicy', async (arg?: unknown, given?: RotationPolicyInput) => {
       const node = await clusterArgument(ctx, arg);
       const azure = ctx.account.context;
       const ref = node && clusterKeyRef(node.facts);
@@ -76,6 +78,7 @@ export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
           return undefined;
         }
         const result = await applyRotationPolicyInput(azure, ref.vaultUrl, ref.keyName, input);
+        ctx.telemetry.send({ name: 'flow', flow: 'setRotationPolicy', outcome: result.ok ? 'succeeded' : 'blocked' });
         if (!result.ok) {
           void vscode.window.showErrorMessage(result.problems.map(p => p.message).join(' '));
           return result;

@@ -5,16 +5,19 @@
  * streamed to the output channel. The extension never deletes a key or a vault.
  */
 import * as vscode from 'vscode';
-import { executeEnable, prepareEnable } from '../azure/enableFlow';
+import { prepareEnable } from '../azure/enableFlow';
 import { ManagedClustersAdapter } from '../azure/managedClusters';
 import { errorMessage } from '../views/fleetTree';
 import { stepTitle } from '../views/stepTitles';
-import type { CommandContext } from './commandContext';
+import { CommandContext, registerCommand } from './commandContext';
 import { clusterArgument } from './pickCluster';
 
 export interface PlatformKeysResult {
   readonly status: 'succeeded' | 'failed' | 'cancelled' | 'blocked' | 'declined';
   readonly findings?: string[];
+  /** Finding codes, for telemetry (never the sentences). */
+  readonly findingCodes?: string[];
+  readonly failedStep?: string;
   readonly securityProfile?: unknown;
 }
 
@@ -62,7 +65,7 @@ async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): P
     const errors = prepared.findings.filter(f => f.severity === 'error').map(f => f.message);
     if (prepared.blocked) {
       void vscode.window.showErrorMessage(t.blocked(errors.join(' ')));
-      return { status: 'blocked', findings: errors };
+      return { status: 'blocked', findings: errors, findingCodes: prepared.findings.filter(f => f.severity === 'error').map(f => f.code) };
     }
     const notes = prepared.findings.filter(f => f.severity !== 'error' && f.code !== 'irreversible' && f.code !== 'keep-old-key').map(f => f.message);
     const answer = await vscode.window.showWarningMessage(t.question, { modal: true, detail: [t.consequence, ...notes].join('\n\n') }, t.action);
@@ -73,7 +76,7 @@ async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): P
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t.progress, cancellable: true }, (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      return executeEnable(clusters, prepared, e => {
+      return ctx.journal.run(name, clusters, prepared, e => {
         if (e.status === 'running') {
           progress.report({ message: e.message ? `${stepTitle(e.stepId)} — ${e.message}` : stepTitle(e.stepId) });
         }
@@ -87,7 +90,7 @@ async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): P
     } else if (r.status === 'failed') {
       void vscode.window.showErrorMessage(t.stopped(stepTitle(r.failedStep ?? ''), errorMessage(r.error)));
     }
-    return { status: r.status, securityProfile: outcome.securityProfile };
+    return { status: r.status, failedStep: r.failedStep, securityProfile: outcome.securityProfile };
   } catch (err) {
     ctx.log.error(`${t.progress}: ${errorMessage(err)}`);
     void vscode.window.showErrorMessage(t.failed(errorMessage(err)));
@@ -96,8 +99,19 @@ async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): P
 }
 
 export function registerPlatformKeys(ctx: CommandContext): vscode.Disposable[] {
+  const run = async (arg: unknown, kind: Kind) => {
+    const started = Date.now();
+    const result = await runPlatformKeys(ctx, arg, kind);
+    if (result) {
+      ctx.telemetry.send({
+        name: 'flow', flow: kind === 'pmk' ? 'enablePmk' : 'migrateToPmk', outcome: result.status,
+        failedStep: result.failedStep, findingCodes: result.findingCodes, durationMs: Date.now() - started,
+      });
+    }
+    return result;
+  };
   return [
-    vscode.commands.registerCommand('aksKms.enablePmk', (arg?: unknown) => runPlatformKeys(ctx, arg, 'pmk')),
-    vscode.commands.registerCommand('aksKms.migrateToPmk', (arg?: unknown) => runPlatformKeys(ctx, arg, 'migrateToPmk')),
+    registerCommand(ctx, 'aksKms.enablePmk', (arg?: unknown) => run(arg, 'pmk')),
+    registerCommand(ctx, 'aksKms.migrateToPmk', (arg?: unknown) => run(arg, 'migrateToPmk')),
   ];
 }

@@ -4,12 +4,12 @@ import { getKmsFeatureState, registerContainerServiceProvider, registerKmsFeatur
 import { FleetService } from '../azure/fleetService';
 import { abortableSleep } from '../kms/plan/retry';
 import { errorMessage } from '../views/fleetTree';
-import type { CommandContext } from './commandContext';
+import { CommandContext, registerCommand } from './commandContext';
 
 const MAX_POLL_MS = 30_000;
 
 export function registerRegisterFeature(ctx: CommandContext): vscode.Disposable {
-  return vscode.commands.registerCommand('aksKms.registerFeature', async (subscriptionId?: unknown): Promise<string | undefined> => {
+  return registerCommand(ctx, 'aksKms.registerFeature', async (subscriptionId?: unknown): Promise<string | undefined> => {
     const azure = ctx.account.context;
     if (!azure) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sign in to Azure first.'));

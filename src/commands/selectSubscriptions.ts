@@ -1,11 +1,11 @@
 /** "Select Subscriptions…": which subscriptions the tree lists (saved in `aksKms.selectedSubscriptions`; none = all). */
 import * as vscode from 'vscode';
 import { FleetService } from '../azure/fleetService';
-import type { CommandContext } from './commandContext';
+import { CommandContext, registerCommand } from './commandContext';
 import { errorMessage } from '../views/fleetTree';
 
 export function registerSelectSubscriptions(ctx: CommandContext): vscode.Disposable {
-  return vscode.commands.registerCommand('aksKms.selectSubscriptions', async () => {
+  return registerCommand(ctx, 'aksKms.selectSubscriptions', async () => {
     const azure = ctx.account.context;
     if (!azure) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sign in to Azure first.'));

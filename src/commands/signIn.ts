@@ -1,10 +1,10 @@
 /** "Sign in to Azure": interactive sign-in through the configured cloud's authentication provider. */
 import * as vscode from 'vscode';
-import type { CommandContext } from './commandContext';
+import { CommandContext, registerCommand } from './commandContext';
 import { errorMessage } from '../views/fleetTree';
 
 export function registerSignIn(ctx: CommandContext): vscode.Disposable {
-  return vscode.commands.registerCommand('aksKms.signIn', async () => {
+  return registerCommand(ctx, 'aksKms.signIn', async () => {
     try {
       const status = await ctx.account.signIn();
       if (status.problems?.length) {

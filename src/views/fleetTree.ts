@@ -13,6 +13,7 @@ import { mapWithConcurrency } from '../kms/concurrency';
 import { clusterDetailRows, clusterHover, KeyHealthResult, worstKeyWarning } from './clusterDetails';
 import { kmsStateIcon, kmsStateLabel } from './labels';
 import type { Log } from './log';
+import type { PlanJournalStore } from './planJournalStore';
 import type { ClusterNode, DetailNode, FleetNode, MessageNode, SubscriptionNode } from './treeNodes';
 
 /** Key-health reads in flight at once after listing (each is 2–3 ARM calls). */
@@ -37,8 +38,11 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   constructor(
     private readonly account: AzureAccount,
     private readonly log: Log,
+    private readonly journal?: PlanJournalStore,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    journal?.onDidChange(() => this.changed.fire(undefined));
+  }
 
   /** Drops every cache and reloads subscriptions and clusters. Resolves when the fleet is loaded. */
   refresh(): Promise<void> {
@@ -291,13 +295,16 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   private clusterItem(node: ClusterNode): vscode.TreeItem {
     const item = new vscode.TreeItem(node.facts.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.facts.id;
-    item.description = kmsStateLabel(node.facts.kms);
+    const unfinished = this.journal?.resumable(node.facts.id);
+    item.description = unfinished
+      ? vscode.l10n.t('{0} · plan {1}, resumable', kmsStateLabel(node.facts.kms), unfinished.status === 'running' ? vscode.l10n.t('interrupted') : unfinished.status === 'failed' ? vscode.l10n.t('failed') : vscode.l10n.t('cancelled'))
+      : kmsStateLabel(node.facts.kms);
     const warning = worstKeyWarning(this.keyHealthOf(node));
     // A key problem recolours the state icon: red for errors (disabled/expired), yellow for warnings.
     item.iconPath = warning
       ? new vscode.ThemeIcon(kmsStateIcon(node.facts.kms).id, new vscode.ThemeColor(warning.severity === 'error' ? 'list.errorForeground' : 'list.warningForeground'))
       : kmsStateIcon(node.facts.kms);
-    item.contextValue = clusterContextValue(node.facts) + (warning ? ';keyWarning' : '');
+    item.contextValue = clusterContextValue(node.facts) + (warning ? ';keyWarning' : '') + (unfinished ? ';resumable' : '');
     item.accessibilityInformation = { label: `${node.facts.name}, ${kmsStateLabel(node.facts.kms)}${warning ? `, ${warning.message}` : ''}` };
     return item;
   }

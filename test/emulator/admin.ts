@@ -1,9 +1,10 @@
 // Admin API on the ARM listener (docs/CONTRACTS.md): no auth, loopback only, JSON bodies.
 //   POST /_emulator/reset · GET|POST /_emulator/config · POST /_emulator/clock · GET|DELETE /_emulator/requests
-//   GET /_emulator/health
+//   GET|POST|DELETE /_emulator/faults · GET /_emulator/health
 import type { IncomingMessage } from 'node:http';
 import { isControllable } from './clock';
 import { HttpError } from './errors';
+import { handleFaultsAdmin, type FaultInjector } from './faults';
 import { isLoopback, json, readJsonBody, type ParsedRequest, type Reply } from './http';
 import { isJsonObject } from './json';
 import { settle } from './lifecycle';
@@ -60,14 +61,16 @@ function configReply(store: EmulatorStore): Reply {
   return json(200, { ...store.config, failNextClusterOperations: { ...store.config.failNextClusterOperations } });
 }
 
-export async function handleAdmin(req: IncomingMessage, parsed: ParsedRequest, store: EmulatorStore, log: RequestLog): Promise<Reply> {
+export async function handleAdmin(req: IncomingMessage, parsed: ParsedRequest, store: EmulatorStore, log: RequestLog, faults?: FaultInjector): Promise<Reply> {
   if (!isLoopback(req)) throw new HttpError(403, 'Forbidden', 'The emulator admin API answers loopback callers only.');
   const route = `${parsed.method} ${parsed.path.toLowerCase()}`;
+  if (faults && parsed.path.toLowerCase() === `${ADMIN_PREFIX}/faults`) return handleFaultsAdmin(req, parsed.method, faults);
   switch (route) {
     case `GET ${ADMIN_PREFIX}/health`:
       return json(200, { ok: true });
     case `POST ${ADMIN_PREFIX}/reset`:
       store.reset();
+      faults?.clear();
       return json(200, { ok: true });
     case `POST ${ADMIN_PREFIX}/config`:
       store.config = applyConfigPatch(await readJsonBody(req), store.config);

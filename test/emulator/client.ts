@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { resolve } from 'node:path';
+import type { FaultRule, FaultRuleInput } from './faults';
 import { EMULATOR_INFO_ENV, parseEmulatorInfo, readEmulatorInfoFile, READY_PREFIX, type EmulatorInfo } from './info';
 import type { RequestLogEntry } from './requestLog';
 import type { EmulatorConfig, EmulatorConfigPatch } from './state';
@@ -182,6 +183,12 @@ export interface EmulatorAdmin {
   /** The request log; `{write: true}` keeps only non-GET/HEAD calls. */
   requests(filter?: { write?: boolean }): Promise<RequestLogEntry[]>;
   clearRequests(): Promise<void>;
+  /** Adds fault rules (POST /_emulator/faults); answers them with their ids. */
+  injectFaults(...rules: FaultRuleInput[]): Promise<FaultRule[]>;
+  /** The rules with their counts (`matched`, `hits`). */
+  faults(): Promise<FaultRule[]>;
+  /** Drops every rule and forgets expired tokens. */
+  clearFaults(): Promise<void>;
   health(): Promise<boolean>;
 }
 
@@ -198,6 +205,9 @@ export function emulatorAdmin(info: EmulatorInfo): EmulatorAdmin {
     advanceClock: async (ms) => (await call('POST', '/clock', { advanceMs: ms })) as { offsetMs: number; now: string },
     requests: async (filter) => (await call('GET', `/requests${filter?.write ? '?write=true' : ''}`)) as RequestLogEntry[],
     clearRequests: async () => void (await call('DELETE', '/requests')),
+    injectFaults: async (...rules) => (await call('POST', '/faults', rules)) as FaultRule[],
+    faults: async () => (await call('GET', '/faults')) as FaultRule[],
+    clearFaults: async () => void (await call('DELETE', '/faults')),
     health: async () => ((await call('GET', '/health')) as { ok?: boolean }).ok === true,
   };
 }

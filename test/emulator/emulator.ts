@@ -3,6 +3,7 @@
 import type { Server } from 'node:https';
 import { AdjustableClock, type Clock } from './clock';
 import type { DataPlaneAuthorizer } from './dataPlaneAccess';
+import { FaultInjector } from './faults';
 import type { EmulatorInfo } from './info';
 import { KeyMaterial } from './keyMaterial';
 import { createRbacAuthorizer } from './rbac';
@@ -39,6 +40,8 @@ export interface RunningEmulator {
   readonly store: EmulatorStore;
   readonly log: RequestLog;
   readonly vaults: VaultListeners;
+  /** POST /_emulator/faults rules; reset clears them. */
+  readonly faults: FaultInjector;
   /** Resource ages are relative to it; POST /_emulator/clock advances it. */
   readonly clock: Clock;
   close(): Promise<void>;
@@ -59,9 +62,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clock = options.clock ?? new AdjustableClock();
   const tls = await loadOrCreateTls(options.tlsDir);
   const log = new RequestLog();
+  const faults = new FaultInjector(log);
 
   // Vault ports must exist before seeding: cluster key ids and vault URIs name them.
-  const vaults = new VaultListeners({ tls, host: '127.0.0.1', log });
+  const vaults = new VaultListeners({ tls, host: '127.0.0.1', log, faults });
   await Promise.all(SEED.vaults.map((v) => vaults.open(v.name)));
 
   const store = new EmulatorStore({
@@ -78,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }),
   );
 
-  const arm = createArmServer({ tls, log, store, vaults, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+  const arm = createArmServer({ tls, log, faults, store, vaults, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
   let port: number;
   try {
     port = await listen(arm, host, options.port ?? 0);
@@ -105,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     log,
     vaults,
+    faults,
     clock,
     close: async () => {
       await Promise.all([closeServer(arm), vaults.closeAll()]);

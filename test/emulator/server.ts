@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin, isAdminPath } from './admin';
+import type { FaultInjector } from './faults';
 import { isAccepted } from './apiVersions';
 import { armAuthError, checkBearer } from './auth';
 import { HttpError } from './errors';
@@ -29,6 +30,8 @@ import type { TlsMaterial } from './tls';
 export interface ArmServerOptions extends ArmDeps {
   readonly tls: TlsMaterial;
   readonly log: RequestLog;
+  /** Fault rules of POST /_emulator/faults, checked before auth and routing. */
+  readonly faults: FaultInjector;
 }
 
 export function buildArmRouter(deps: ArmDeps): Router<ArmHandler> {
@@ -89,9 +92,10 @@ export function createArmServer(opts: ArmServerOptions): Server {
       res.on('finish', () => {
         opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '' });
       });
+      if (opts.faults.intercept(req, res, parsed, { kind: 'arm', store: opts.store })) return;
     }
     const work: Promise<Reply> = admin
-      ? handleAdmin(req, parsed, opts.store, opts.log)
+      ? handleAdmin(req, parsed, opts.store, opts.log, opts.faults)
       : isPortalPath(parsed.path)
         ? Promise.resolve(portalReply(parsed))
         : handleArm(req, parsed, router, opts.store);

@@ -6,6 +6,7 @@ import { isControllable, type Clock } from './clock';
 import { vaultResourceId } from './ids';
 import type { JsonObject } from './json';
 import { buildManagedClusterJson } from './model/managedCluster';
+import { withGeneratedFleet, type GeneratedFleetSpec } from './generate';
 import { REGISTERED_PROVIDERS, SEED, seedResourceGroups, type Seed } from './seed';
 
 export interface SubscriptionRecord {
@@ -217,6 +218,12 @@ export interface EmulatorConfig {
   vaultCreateDurationMs: number;
   /** A new role assignment takes effect on the data plane (and for AKS's KMS check) only after this long. */
   rolePropagationDelayMs: number;
+  /** Fixed delay before every ARM and Key Vault data-plane request is served (not the admin API): network + front door. */
+  requestLatencyMs: number;
+  /** A user-assigned identity PUT that creates the identity answers only after this long (a synchronous create). */
+  identityCreateDurationMs: number;
+  /** A role assignment PUT that creates the assignment answers only after this long (propagation starts after it). */
+  roleAssignmentCreateDurationMs: number;
   failNextClusterOperations: ClusterFaultConfig;
 }
 
@@ -232,6 +239,9 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   clusterUpdateDurationMs: 2000,
   vaultCreateDurationMs: 1000,
   rolePropagationDelayMs: 0,
+  requestLatencyMs: 0,
+  identityCreateDurationMs: 0,
+  roleAssignmentCreateDurationMs: 0,
   failNextClusterOperations: DEFAULT_CLUSTER_FAULT,
 };
 
@@ -311,16 +321,23 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
     })),
   }));
 
+  // By name: a generated fleet has thousands of clusters pointing at hundreds of vaults.
+  const seedVaults = new Map(seed.vaults.map((v) => [v.name, v]));
+  const baseUrls = new Map<string, string>();
   const ctx = {
     tenantId: seed.tenantId,
-    keyId: (vault: string, key: string, version?: string) => `${endpoints.baseUrl(vault)}/keys/${key}${version ? `/${version}` : ''}`,
+    keyId: (vault: string, key: string, version?: string) => {
+      let base = baseUrls.get(vault);
+      if (base === undefined) baseUrls.set(vault, (base = endpoints.baseUrl(vault)));
+      return `${base}/keys/${key}${version ? `/${version}` : ''}`;
+    },
     vaultResourceId: (vault: string) => {
-      const v = seed.vaults.find((x) => x.name === vault);
+      const v = seedVaults.get(vault);
       if (!v) throw new Error(`seed: no vault ${vault}`);
       return vaultResourceId(v.subscriptionId, v.resourceGroup, v.name);
     },
     keyVersions: (vault: string, key: string) => {
-      const k = seed.vaults.find((x) => x.name === vault)?.keys.find((x) => x.name === key);
+      const k = seedVaults.get(vault)?.keys.find((x) => x.name === key);
       if (!k) throw new Error(`seed: no key ${vault}/${key}`);
       return k.versions.map((x) => x.version);
     },
@@ -357,14 +374,54 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
 
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/**
+ * Lookup tables over a list that only grows (clusters and identities are created, never deleted, and a reset
+ * builds new lists): rebuilt when the list is a new array or has grown, so a 10,000-cluster fleet answers a
+ * GET without scanning every cluster (docs/CONTRACTS.md, generated fleet).
+ */
+interface ScopedIndex<T> {
+  readonly length: number;
+  /** `sub/rg/name`, lower-case. */
+  readonly byName: Map<string, T>;
+  /** `sub`, lower-case; in list order. */
+  readonly bySubscription: Map<string, T[]>;
+}
+
+type Scoped = { readonly subscriptionId: string; readonly resourceGroup: string; readonly name: string };
+const indexes = new WeakMap<readonly Scoped[], ScopedIndex<Scoped>>();
+
+function scopedIndex<T extends Scoped>(list: readonly T[]): ScopedIndex<T> {
+  const cached = indexes.get(list) as ScopedIndex<T> | undefined;
+  if (cached && cached.length === list.length) return cached;
+  const byName = new Map<string, T>();
+  const bySubscription = new Map<string, T[]>();
+  for (const x of list) {
+    const key = `${x.subscriptionId}/${x.resourceGroup}/${x.name}`.toLowerCase();
+    if (!byName.has(key)) byName.set(key, x);
+    const sub = x.subscriptionId.toLowerCase();
+    let group = bySubscription.get(sub);
+    if (!group) bySubscription.set(sub, (group = []));
+    group.push(x);
+  }
+  const index: ScopedIndex<T> = { length: list.length, byName, bySubscription };
+  indexes.set(list, index as unknown as ScopedIndex<Scoped>);
+  return index;
+}
+
+function inScope<T extends Scoped>(list: readonly T[], sub: string, rg?: string): T[] {
+  const all = scopedIndex(list).bySubscription.get(sub.toLowerCase()) ?? [];
+  return rg === undefined ? [...all] : all.filter((x) => eq(x.resourceGroup, rg));
+}
+
+const byName = <T extends Scoped>(list: readonly T[], sub: string, rg: string, name: string): T | undefined =>
+  scopedIndex(list).byName.get(`${sub}/${rg}/${name}`.toLowerCase());
+
 /** Case-insensitive lookups, as ARM resolves names. */
 export const lookup = {
   subscription: (s: FleetState, id: string) => s.subscriptions.find((x) => eq(x.subscriptionId, id)),
   resourceGroup: (s: FleetState, sub: string, rg: string) => s.resourceGroups.find((x) => eq(x.subscriptionId, sub) && eq(x.name, rg)),
-  clusters: (s: FleetState, sub: string, rg?: string) =>
-    s.clusters.filter((x) => eq(x.subscriptionId, sub) && (rg === undefined || eq(x.resourceGroup, rg))),
-  cluster: (s: FleetState, sub: string, rg: string, name: string) =>
-    s.clusters.find((x) => eq(x.subscriptionId, sub) && eq(x.resourceGroup, rg) && eq(x.name, name)),
+  clusters: (s: FleetState, sub: string, rg?: string) => inScope(s.clusters, sub, rg),
+  cluster: (s: FleetState, sub: string, rg: string, name: string) => byName(s.clusters, sub, rg, name),
   vaults: (s: FleetState, sub: string, rg?: string) =>
     s.vaults.filter((x) => eq(x.subscriptionId, sub) && (rg === undefined || eq(x.resourceGroup, rg))),
   vault: (s: FleetState, sub: string, rg: string, name: string) =>
@@ -375,10 +432,8 @@ export const lookup = {
   feature: (s: FleetState, sub: string, namespace: string, name: string) =>
     s.features.find((x) => eq(x.subscriptionId, sub) && eq(x.namespace, namespace) && eq(x.name, name)),
   provider: (s: FleetState, sub: string, namespace: string) => s.providers.find((x) => eq(x.subscriptionId, sub) && eq(x.namespace, namespace)),
-  identities: (s: FleetState, sub: string, rg?: string) =>
-    s.identities.filter((x) => eq(x.subscriptionId, sub) && (rg === undefined || eq(x.resourceGroup, rg))),
-  identity: (s: FleetState, sub: string, rg: string, name: string) =>
-    s.identities.find((x) => eq(x.subscriptionId, sub) && eq(x.resourceGroup, rg) && eq(x.name, name)),
+  identities: (s: FleetState, sub: string, rg?: string) => inScope(s.identities, sub, rg),
+  identity: (s: FleetState, sub: string, rg: string, name: string) => byName(s.identities, sub, rg, name),
   clusterOperation: (s: FleetState, id: string) => s.clusterOperations.find((x) => eq(x.id, id)),
 };
 
@@ -387,6 +442,8 @@ export interface StoreOptions {
   readonly endpoints: VaultEndpoints;
   readonly initialConfig: EmulatorConfig;
   readonly seed?: Seed;
+  /** A generated fleet added to the seed at start-up and by every plain reset (`--generate-fleet`). */
+  readonly generateFleet?: GeneratedFleetSpec;
 }
 
 /** Holds the current fleet and config; `reset()` re-seeds at the clock's current "now". */
@@ -394,19 +451,27 @@ export class EmulatorStore {
   fleet: FleetState;
   config: EmulatorConfig;
   readonly clock: Clock;
+  /** The generated fleet the current state was built with (undefined: the seed alone). */
+  generatedFleet: GeneratedFleetSpec | undefined;
   private readonly seed: Seed;
 
   constructor(private readonly options: StoreOptions) {
     this.clock = options.clock;
     this.seed = options.seed ?? SEED;
-    this.fleet = buildFleet(this.seed, this.clock.now(), options.endpoints);
+    this.generatedFleet = options.generateFleet;
+    this.fleet = buildFleet(withGeneratedFleet(this.seed, this.generatedFleet), this.clock.now(), options.endpoints);
     this.config = { ...options.initialConfig };
   }
 
-  reset(): void {
+  /**
+   * @param generateFleet the generated fleet to build instead of the start-up one (`null`: none). Its vaults'
+   *   listeners must already be open (generatedVaultNames).
+   */
+  reset(generateFleet?: GeneratedFleetSpec | null): void {
     // A reset is a fresh start: wall-clock time again, then the seed at that "now".
     if (isControllable(this.clock)) this.clock.reset();
-    this.fleet = buildFleet(this.seed, this.clock.now(), this.options.endpoints);
+    this.generatedFleet = generateFleet === undefined ? this.options.generateFleet : (generateFleet ?? undefined);
+    this.fleet = buildFleet(withGeneratedFleet(this.seed, this.generatedFleet), this.clock.now(), this.options.endpoints);
     this.config = { ...this.options.initialConfig };
   }
 }

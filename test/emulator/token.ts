@@ -1,5 +1,6 @@
 // Test tokens (docs/CONTRACTS.md): unsigned JWTs with the claims the emulator reads (oid, tid, exp …),
 // and a TokenCredential for node tests that hands them to the real SDK clients.
+import { randomUUID } from 'node:crypto';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { EmulatorInfo } from './info';
 import { SEED } from './seed';
@@ -34,6 +35,8 @@ export function mintTestToken(opts: TestTokenOptions = {}): string {
     name: opts.name ?? SEED.userDisplayName,
     upn: opts.upn ?? SEED.userPrincipalName,
     idtyp: 'user',
+    // Unique per token, as Entra ID's `uti`: two tokens minted in the same second still differ.
+    uti: randomUUID(),
     ...(opts.extraClaims ?? {}),
   };
   // alg "none" and an empty signature: the emulator reads claims, it does not verify signatures.
@@ -52,7 +55,7 @@ export interface TestCredentialOptions {
   readonly expiresInSeconds?: number;
 }
 
-/** A TokenCredential for node tests: any scope, the seeded user unless told otherwise. */
+/** A TokenCredential for node tests: any scope, the seeded user unless told otherwise. Every call mints a new token, as VS Code hands out a refreshed session. */
 export function testCredential(info: EmulatorInfo, opts: TestCredentialOptions = {}): TokenCredential {
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HttpError } from './errors';
+import type { FaultInjector } from './faults';
 import { errorReply, listen, parseRequest, writeReply, type ParsedRequest, type Reply } from './http';
 import type { RequestLog } from './requestLog';
 import type { VaultProvisioner } from './state';
@@ -23,6 +24,8 @@ export interface VaultListenersOptions {
   /** Interface to bind (the data plane is always 127.0.0.1, as key ids name it). */
   readonly host: string;
   readonly log: RequestLog;
+  /** Fault rules of POST /_emulator/faults, checked before anything else. */
+  readonly faults?: FaultInjector;
 }
 
 export class VaultListeners implements VaultProvisioner {
@@ -81,6 +84,7 @@ export class VaultListeners implements VaultProvisioner {
     res.on('finish', () => {
       this.opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '' });
     });
+    if (this.opts.faults?.intercept(req, res, parsed, { kind: 'vault', vaultName })) return;
     const headers = { 'x-ms-request-id': randomUUID(), 'x-ms-keyvault-service-version': '1.9.0.0', 'x-ms-keyvault-network-info': `conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;`, 'cache-control': 'no-cache' };
     const handler = this.handler;
     const work = handler

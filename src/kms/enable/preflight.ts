@@ -70,8 +70,11 @@ export function preflight(config: EnableConfig, facts: EnableFacts): Finding[] {
   if (!meetsVersionRule(c)) {
     findings.push(error('k8s-too-old', `${c.name} runs Kubernetes ${c.kubernetesVersion ?? 'unknown'}; KMS with platform or customer-managed keys needs ${MIN_KMS_KUBERNETES_VERSION} or later. Upgrade the cluster first (az aks upgrade).`));
   }
-  if (c.provisioningState && !/^succeeded$/i.test(c.provisioningState)) {
-    findings.push(error('cluster-busy', `${c.name} is ${c.provisioningState}; wait until its current operation finishes.`));
+  if (c.provisioningState && /^failed$/i.test(c.provisioningState)) {
+    // A failed cluster is recovered by the next successful update, so this is not a reason to stop.
+    findings.push(warning('cluster-failed', `${c.name}'s last operation failed (provisioning state Failed); this update also retries it.`));
+  } else if (c.provisioningState && !/^(succeeded|canceled)$/i.test(c.provisioningState)) {
+    findings.push(error('cluster-busy', `${c.name} is ${c.provisioningState}; wait until its current operation finishes, then try again.`));
   }
   if (!/^registered$/i.test(facts.featureState)) {
     findings.push(info('feature-not-registered', `The preview feature KMSPMKPreview is ${facts.featureState} in this subscription; the plan registers it and waits (this can take several minutes).`));

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { AzureContext } from '../../azure/azureContext';
-import { executeEnable, PreparedEnable, prepareEnable } from '../../azure/enableFlow';
+import { PreparedEnable, prepareEnable } from '../../azure/enableFlow';
 import { listIdentities } from '../../azure/identities';
 import { listVaults } from '../../azure/keyVault';
 import { ManagedClustersAdapter } from '../../azure/managedClusters';
@@ -16,6 +16,8 @@ import { parseWebviewMessage } from '../../webview/protocol';
 import { errorMessage } from '../fleetTree';
 import { identityLabel, kmsStateLabel } from '../labels';
 import type { Log } from '../log';
+import type { PlanJournalStore } from '../planJournalStore';
+import type { Telemetry } from '../telemetry';
 import { stepTitle } from '../stepTitles';
 import { webviewRoots, wizardHtml } from './webviewHtml';
 
@@ -24,6 +26,8 @@ export interface WizardDependencies {
   readonly azure: AzureContext;
   readonly managedClustersApiVersion?: string;
   readonly log: Log;
+  readonly telemetry: Telemetry;
+  readonly journal: PlanJournalStore;
   /** Called when a run ends, so the tree can re-read the cluster. */
   onFinished(clusterId: string): void;
 }
@@ -164,20 +168,24 @@ export class EnableWizardPanel implements vscode.Disposable {
     // Facts may have changed since the check: read them again and re-run every rule before the first write.
     this.prepared = await prepareEnable(this.deps.azure, this.clusters, this.config(form));
     if (this.prepared.blocked) {
-      this.post({ type: 'finished', status: 'failed', message: this.prepared.findings.filter(f => f.severity === 'error').map(f => f.message).join(' ') });
+      const errors = this.prepared.findings.filter(f => f.severity === 'error');
+      this.deps.telemetry.send({ name: 'flow', flow: 'enableCmk', outcome: 'blocked', findingCodes: errors.map(f => f.code) });
+      this.post({ type: 'finished', status: 'failed', message: errors.map(f => f.message).join(' ') });
       return;
     }
+    const started = Date.now();
     const log = this.deps.log;
     log.info(`Enable CMK on ${this.cluster.name}: starting (${this.prepared.plan?.steps.length} steps).`);
     this.running = new AbortController();
     try {
-      const outcome = await executeEnable(this.clusters, this.prepared, e => {
+      const outcome = await this.deps.journal.run(this.cluster.name, this.clusters, this.prepared, e => {
         this.post({ type: 'step', stepId: e.stepId, status: e.status, message: e.message });
         log.info(`[${this.cluster.name}] ${stepTitle(e.stepId)}: ${e.status}${e.message ? ` — ${e.message}` : ''}`);
       }, this.running.signal);
       const r = outcome.result;
       const message = r.status === 'failed' ? vscode.l10n.t('Step "{0}" failed: {1}', stepTitle(r.failedStep ?? ''), errorMessage(r.error)) : undefined;
       log.info(`Enable CMK on ${this.cluster.name}: ${r.status}.`);
+      this.deps.telemetry.send({ name: 'flow', flow: 'enableCmk', outcome: r.status, failedStep: r.failedStep, networkAccess: form.networkAccess, durationMs: Date.now() - started });
       this.post({ type: 'finished', status: r.status, message, securityProfile: JSON.stringify(outcome.securityProfile ?? null, null, 2) });
     } finally {
       this.running = undefined;
