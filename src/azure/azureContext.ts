@@ -1,18 +1,40 @@
 /** What every adapter needs: the cloud's endpoints and a credential for it. */
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy, PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { CloudDefinition, armScope } from './cloud';
+import { expiredTokenPolicy } from './expiredTokenPolicy';
+
+/** A policy every client adds to its pipeline (the SDKs' `additionalPolicies` entries). */
+export interface AdditionalPolicyConfig {
+  readonly policy: PipelinePolicy;
+  readonly position: 'perCall' | 'perRetry';
+}
 
 export interface AzureContext {
   readonly cloud: CloudDefinition;
   readonly credential: TokenCredential;
+  /**
+   * How the SDK pipelines retry throttling (429/503 with Retry-After), 5xx and dropped connections. Default: the
+   * SDK's (3 retries, exponential from 1 s, honouring Retry-After); fault-injection tests lower the delays.
+   */
+  readonly retryOptions?: PipelineRetryOptions;
+}
+
+/** What every client gets besides its endpoint: the retry options and the expired-token policy. */
+export function pipelineOptions(ctx: AzureContext, scopes: readonly string[] = [armScope(ctx.cloud)]): { retryOptions?: PipelineRetryOptions; additionalPolicies: AdditionalPolicyConfig[] } {
+  return {
+    ...(ctx.retryOptions ? { retryOptions: ctx.retryOptions } : {}),
+    // perRetry policies run after the authentication policy, next to the transport.
+    additionalPolicies: [{ policy: expiredTokenPolicy(ctx.credential, scopes), position: 'perRetry' }],
+  };
 }
 
 /** Options understood by the modular `@azure/arm-*` clients: point them at the cloud, with its ARM scope. */
-export function armClientOptions(ctx: AzureContext): { endpoint: string; credentials: { scopes: string[] } } {
-  return { endpoint: ctx.cloud.resourceManagerEndpoint, credentials: { scopes: [armScope(ctx.cloud)] } };
+export function armClientOptions(ctx: AzureContext): { endpoint: string; credentials: { scopes: string[] }; retryOptions?: PipelineRetryOptions; additionalPolicies: AdditionalPolicyConfig[] } {
+  return { endpoint: ctx.cloud.resourceManagerEndpoint, credentials: { scopes: [armScope(ctx.cloud)] }, ...pipelineOptions(ctx) };
 }
 
 /** Options understood by the classic (`@azure/core-client`) `@azure/arm-*` clients. */
-export function classicArmClientOptions(ctx: AzureContext): { endpoint: string; credentialScopes: string[] } {
-  return { endpoint: ctx.cloud.resourceManagerEndpoint, credentialScopes: [armScope(ctx.cloud)] };
+export function classicArmClientOptions(ctx: AzureContext): { endpoint: string; credentialScopes: string[]; retryOptions?: PipelineRetryOptions; additionalPolicies: AdditionalPolicyConfig[] } {
+  return { endpoint: ctx.cloud.resourceManagerEndpoint, credentialScopes: [armScope(ctx.cloud)], ...pipelineOptions(ctx) };
 }

@@ -5,12 +5,13 @@
 import { KeyClient } from '@azure/keyvault-keys';
 import type { KeyFacts } from '../kms/enable/facts';
 import type { KeyVersionInfo } from '../kms/rotation';
-import type { AzureContext } from './azureContext';
+import { pipelineOptions, type AzureContext } from './azureContext';
 
 export function keyClient(ctx: AzureContext, vaultUrl: string): KeyClient {
   return new KeyClient(vaultUrl, ctx.credential, {
     // Only a local emulator on an IP address cannot pass this check; real clouds always keep it (cloud.ts).
     disableChallengeResourceVerification: !ctx.cloud.verifyKeyVaultChallengeResource,
+    ...pipelineOptions(ctx, [`${ctx.cloud.keyVaultResource}/.default`]),
   });
 }
 

@@ -31,7 +31,7 @@ export class ManagedClustersAdapter {
 
   constructor(ctx: AzureContext, private readonly apiVersion: string = DEFAULT_MANAGED_CLUSTERS_API_VERSION, private readonly lro: LroOptions = {}) {
     const options = armClientOptions(ctx);
-    this.client = getClient(options.endpoint, ctx.credential, { credentials: options.credentials });
+    this.client = getClient(options.endpoint, ctx.credential, { credentials: options.credentials, retryOptions: options.retryOptions, additionalPolicies: options.additionalPolicies });
   }
 
   async get(clusterId: string, signal?: AbortSignal): Promise<ManagedClusterJson> {

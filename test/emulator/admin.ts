@@ -1,5 +1,5 @@
 // Admin API on the ARM listener (docs/CONTRACTS.md): no auth, loopback only, JSON bodies.
-//   POST /_emulator/reset · GET|POST /_emulator/config · POST /_emulator/clock · GET|DELETE /_emulator/requests
+//   POST /_emulator/reset [{generateFleet}] · GET|POST /_emulator/config · POST /_emulator/clock · GET|DELETE /_emulator/requests
 //   GET|POST|DELETE /_emulator/faults · GET /_emulator/health
 import type { IncomingMessage } from 'node:http';
 import { isControllable } from './clock';
@@ -9,7 +9,8 @@ import { isLoopback, json, readJsonBody, type ParsedRequest, type Reply } from '
 import { isJsonObject } from './json';
 import { settle } from './lifecycle';
 import type { RequestLog } from './requestLog';
-import { DEFAULT_CLUSTER_FAULT, type EmulatorConfig, type EmulatorStore } from './state';
+import { fleetSpecProblem, generatedVaultNames, type GeneratedFleetSpec } from './generate';
+import { DEFAULT_CLUSTER_FAULT, type EmulatorConfig, type EmulatorStore, type VaultProvisioner } from './state';
 
 export const ADMIN_PREFIX = '/_emulator';
 
@@ -18,7 +19,15 @@ export function isAdminPath(path: string): boolean {
   return p === ADMIN_PREFIX || p.startsWith(`${ADMIN_PREFIX}/`);
 }
 
-const DURATION_SWITCHES = ['featureRegistrationDelayMs', 'clusterUpdateDurationMs', 'vaultCreateDurationMs', 'rolePropagationDelayMs'] as const;
+const DURATION_SWITCHES = [
+  'featureRegistrationDelayMs',
+  'clusterUpdateDurationMs',
+  'vaultCreateDurationMs',
+  'rolePropagationDelayMs',
+  'requestLatencyMs',
+  'identityCreateDurationMs',
+  'roleAssignmentCreateDurationMs',
+] as const;
 
 function invalid(message: string): HttpError {
   return new HttpError(400, 'InvalidConfig', message);
@@ -57,21 +66,50 @@ function applyConfigPatch(body: unknown, current: EmulatorConfig): EmulatorConfi
   return next;
 }
 
+/** `POST /_emulator/reset` body: `{}` (the start-up fleet) or `{generateFleet: {subscriptions, clustersPerSubscription} | null}`. */
+function parseResetBody(body: unknown): GeneratedFleetSpec | null | undefined {
+  if (body === undefined) return undefined;
+  if (!isJsonObject(body)) throw invalid('The reset body must be a JSON object.');
+  for (const k of Object.keys(body)) if (k !== 'generateFleet') throw invalid(`Unknown reset option '${k}'.`);
+  const spec = body.generateFleet;
+  if (spec === undefined || spec === null) return spec;
+  if (!isJsonObject(spec)) throw invalid("'generateFleet' must be an object {subscriptions, clustersPerSubscription} or null.");
+  for (const k of Object.keys(spec)) if (k !== 'subscriptions' && k !== 'clustersPerSubscription') throw invalid(`Unknown generateFleet option '${k}'.`);
+  const problem = fleetSpecProblem(spec);
+  if (problem) throw invalid(`'generateFleet': ${problem}.`);
+  return { subscriptions: spec.subscriptions as number, clustersPerSubscription: spec.clustersPerSubscription as number };
+}
+
 function configReply(store: EmulatorStore): Reply {
   return json(200, { ...store.config, failNextClusterOperations: { ...store.config.failNextClusterOperations } });
 }
 
-export async function handleAdmin(req: IncomingMessage, parsed: ParsedRequest, store: EmulatorStore, log: RequestLog, faults?: FaultInjector): Promise<Reply> {
+export async function handleAdmin(
+  req: IncomingMessage,
+  parsed: ParsedRequest,
+  store: EmulatorStore,
+  log: RequestLog,
+  faults?: FaultInjector,
+  vaults?: VaultProvisioner,
+): Promise<Reply> {
   if (!isLoopback(req)) throw new HttpError(403, 'Forbidden', 'The emulator admin API answers loopback callers only.');
   const route = `${parsed.method} ${parsed.path.toLowerCase()}`;
   if (faults && parsed.path.toLowerCase() === `${ADMIN_PREFIX}/faults`) return handleFaultsAdmin(req, parsed.method, faults);
   switch (route) {
     case `GET ${ADMIN_PREFIX}/health`:
       return json(200, { ok: true });
-    case `POST ${ADMIN_PREFIX}/reset`:
-      store.reset();
+    case `POST ${ADMIN_PREFIX}/reset`: {
+      const spec = parseResetBody(await readJsonBody(req));
+      // A generated fleet's vaults need their data-plane listeners before key ids can name them.
+      const vaultNames = generatedVaultNames(spec === undefined ? store.startupFleet : (spec ?? undefined));
+      if (vaultNames.length && !vaults) throw invalid('This emulator cannot open vault listeners for a generated fleet.');
+      await Promise.all(vaultNames.map((v) => vaults!.open(v)));
+      const started = Date.now();
+      store.reset(spec);
       faults?.clear();
-      return json(200, { ok: true });
+      const f = store.fleet;
+      return json(200, { ok: true, subscriptions: f.subscriptions.length, clusters: f.clusters.length, seedMs: Date.now() - started });
+    }
     case `POST ${ADMIN_PREFIX}/config`:
       store.config = applyConfigPatch(await readJsonBody(req), store.config);
       return configReply(store);

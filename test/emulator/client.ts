@@ -21,6 +21,10 @@ export interface StartEmulatorOptions {
   readonly omitPreviewFields?: boolean;
   readonly pageSize?: number;
   readonly keyVaultPageSize?: number;
+  /** `--request-latency-ms`: a fixed delay before each ARM and data-plane request. */
+  readonly requestLatencyMs?: number;
+  /** `--generate-fleet NxM`: N subscriptions × M clusters added to the seed. */
+  readonly generateFleet?: { readonly subscriptions: number; readonly clustersPerSubscription: number };
   /** How long to wait for the READY line (default 20 s). */
   readonly timeoutMs?: number;
   /** Copy the emulator's stderr to this process's stderr (default false; it is kept for errors anyway). */
@@ -46,6 +50,8 @@ function flagsOf(opts: StartEmulatorOptions): string[] {
   if (opts.omitPreviewFields) flags.push('--omit-preview-fields');
   if (opts.pageSize !== undefined) flags.push('--page-size', String(opts.pageSize));
   if (opts.keyVaultPageSize !== undefined) flags.push('--kv-page-size', String(opts.keyVaultPageSize));
+  if (opts.requestLatencyMs !== undefined) flags.push('--request-latency-ms', String(opts.requestLatencyMs));
+  if (opts.generateFleet) flags.push('--generate-fleet', `${opts.generateFleet.subscriptions}x${opts.generateFleet.clustersPerSubscription}`);
   return flags;
 }
 
@@ -173,8 +179,19 @@ export function emulatorRequest(info: EmulatorInfo, r: EmulatorRequest): Promise
   });
 }
 
+export interface ResetResult {
+  readonly ok: true;
+  readonly subscriptions: number;
+  readonly clusters: number;
+  readonly seedMs: number;
+}
+
 export interface EmulatorAdmin {
-  reset(): Promise<void>;
+  /**
+   * Drops all state and re-seeds; `generateFleet` builds that generated fleet with the seed instead of the start-up
+   * one (`null`: the seed alone). Answers the fleet's size and how long seeding took.
+   */
+  reset(opts?: { generateFleet?: { subscriptions: number; clustersPerSubscription: number } | null }): Promise<ResetResult>;
   config(c: EmulatorConfigPatch): Promise<EmulatorConfig>;
   /** The current switches. */
   getConfig(): Promise<EmulatorConfig>;
@@ -199,7 +216,7 @@ export function emulatorAdmin(info: EmulatorInfo): EmulatorAdmin {
     return res.body;
   };
   return {
-    reset: async () => void (await call('POST', '/reset', {})),
+    reset: async (opts) => (await call('POST', '/reset', opts ?? {})) as ResetResult,
     config: async (c) => (await call('POST', '/config', c)) as EmulatorConfig,
     getConfig: async () => (await call('GET', '/config')) as EmulatorConfig,
     advanceClock: async (ms) => (await call('POST', '/clock', { advanceMs: ms })) as { offsetMs: number; now: string },

@@ -4,6 +4,7 @@ import type { Server } from 'node:https';
 import { AdjustableClock, type Clock } from './clock';
 import type { DataPlaneAuthorizer } from './dataPlaneAccess';
 import { FaultInjector } from './faults';
+import { generatedVaultNames, type GeneratedFleetSpec } from './generate';
 import type { EmulatorInfo } from './info';
 import { KeyMaterial } from './keyMaterial';
 import { createRbacAuthorizer } from './rbac';
@@ -30,6 +31,10 @@ export interface EmulatorOptions {
   readonly pageSize?: number;
   /** Items per page of Key Vault data-plane lists (default 2). */
   readonly keyVaultPageSize?: number;
+  /** Start-up `requestLatencyMs` (restored by every reset): a fixed delay before each ARM and data-plane request. */
+  readonly requestLatencyMs?: number;
+  /** Add N subscriptions × M clusters to the seed (generate.ts), at start-up and on every plain reset. */
+  readonly generateFleet?: GeneratedFleetSpec;
   readonly clock?: Clock;
   /** Data-plane authorization; default: role assignments and access policies (rbac.ts). */
   readonly authorizer?: DataPlaneAuthorizer;
@@ -66,12 +71,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   // Vault ports must exist before seeding: cluster key ids and vault URIs name them.
   const vaults = new VaultListeners({ tls, host: '127.0.0.1', log, faults });
-  await Promise.all(SEED.vaults.map((v) => vaults.open(v.name)));
+  await Promise.all([...SEED.vaults.map((v) => v.name), ...generatedVaultNames(options.generateFleet)].map((v) => vaults.open(v)));
 
   const store = new EmulatorStore({
     clock,
     endpoints: vaults,
-    initialConfig: { ...DEFAULT_CONFIG, resourceGraphOmitsPreviewFields: options.omitPreviewFields ?? false },
+    initialConfig: {
+      ...DEFAULT_CONFIG,
+      resourceGraphOmitsPreviewFields: options.omitPreviewFields ?? false,
+      requestLatencyMs: options.requestLatencyMs ?? DEFAULT_CONFIG.requestLatencyMs,
+    },
+    generateFleet: options.generateFleet,
   });
   vaults.setHandler(
     createDataPlaneHandler({

@@ -156,7 +156,7 @@ function faultError(rule: FaultRule, req: IncomingMessage, parsed: ParsedRequest
 
 /** 401 for a token the emulator treats as expired, as the service words it. */
 function tokenExpiredError(listener: FaultListener, claims: Record<string, unknown>): HttpError {
-  if (listener.kind === 'arm') return armAuthError({ ok: false, reason: 'expired', exp: Math.floor(Date.now() / 1000) });
+  if (listener.kind === 'arm') return armAuthError({ ok: false, reason: 'expired', exp: Math.floor(Date.now() / 1000) - 1 });
   // Key Vault answers with a fresh challenge, so the client knows where to get a new token.
   const tenant = typeof claims.tid === 'string' ? claims.tid : 'common';
   return new HttpError(401, 'Unauthorized', "[TokenExpired] Error validating token: 'S2S12086'.", {

@@ -1,10 +1,11 @@
 // The emulator process (docs/CONTRACTS.md): `npx tsx test/emulator/main.ts [flags]`.
 // Prints exactly one `EMULATOR_READY <info json>` line when listening; exits on SIGTERM/SIGINT.
 import { startEmulator, type EmulatorOptions } from './emulator';
+import { parseFleetSpec } from './generate';
 import { READY_PREFIX, writeEmulatorInfo } from './info';
 
 const USAGE = `usage: main.ts [--port N] [--host 127.0.0.1] [--tls-dir DIR] [--info-file PATH] [--omit-preview-fields]
-                [--page-size N] [--kv-page-size N]`;
+                [--page-size N] [--kv-page-size N] [--request-latency-ms N] [--generate-fleet NxM]`;
 
 interface Cli {
   options: EmulatorOptions;
@@ -47,6 +48,12 @@ function parseArgs(argv: readonly string[]): Cli {
         break;
       case '--kv-page-size':
         options.keyVaultPageSize = int(value(i++, a), a, 1);
+        break;
+      case '--request-latency-ms':
+        options.requestLatencyMs = int(value(i++, a), a, 0);
+        break;
+      case '--generate-fleet':
+        options.generateFleet = parseFleetSpec(value(i++, a));
         break;
       case '--help':
       case '-h':

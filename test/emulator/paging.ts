@@ -8,6 +8,8 @@ interface SkipToken {
   o: number;
   /** Fingerprint of what is being paged (Resource Graph: query + scopes); absent for plain lists. */
   f?: string;
+  /** Resource Graph: the snapshot (kept result) the token continues. */
+  s?: string;
 }
 
 export function encodeSkipToken(token: SkipToken): string {

@@ -9,6 +9,7 @@ import { armAuthError, checkBearer } from './auth';
 import { HttpError } from './errors';
 import { armHeaders, errorReply, parseRequest, queryParam, writeReply, type ParsedRequest, type Reply } from './http';
 import type { RequestLog } from './requestLog';
+import { requestLatency } from './latency';
 import { settle } from './lifecycle';
 import { Router } from './router';
 import { registerFeatureRoutes } from './routes/features';
@@ -52,6 +53,8 @@ export function buildArmRouter(deps: ArmDeps): Router<ArmHandler> {
 }
 
 async function handleArm(req: IncomingMessage, parsed: ParsedRequest, router: Router<ArmHandler>, store: EmulatorStore): Promise<Reply> {
+  // The injected round-trip time first: state is read when the request "arrives".
+  await requestLatency(store);
   // ARM authenticates before anything else.
   const auth = checkBearer(req.headers.authorization);
   if (!auth.ok) throw armAuthError(auth);
@@ -95,7 +98,7 @@ export function createArmServer(opts: ArmServerOptions): Server {
       if (opts.faults.intercept(req, res, parsed, { kind: 'arm', store: opts.store })) return;
     }
     const work: Promise<Reply> = admin
-      ? handleAdmin(req, parsed, opts.store, opts.log, opts.faults)
+      ? handleAdmin(req, parsed, opts.store, opts.log, opts.faults, opts.vaults)
       : isPortalPath(parsed.path)
         ? Promise.resolve(portalReply(parsed))
         : handleArm(req, parsed, router, opts.store);

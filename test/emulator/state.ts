@@ -467,6 +467,11 @@ export class EmulatorStore {
    * @param generateFleet the generated fleet to build instead of the start-up one (`null`: none). Its vaults'
    *   listeners must already be open (generatedVaultNames).
    */
+  /** The generated fleet of start-up (`--generate-fleet`), which a plain reset restores. */
+  get startupFleet(): GeneratedFleetSpec | undefined {
+    return this.options.generateFleet;
+  }
+
   reset(generateFleet?: GeneratedFleetSpec | null): void {
     // A reset is a fresh start: wall-clock time again, then the seed at that "now".
     if (isControllable(this.clock)) this.clock.reset();

@@ -6,9 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulatorProcess, type StartEmulatorOptions } from './client';
+import { parseFleetSpec } from './generate';
 import { EMULATOR_INFO_ENV } from './info';
 
-const USAGE = 'usage: with-emulator.ts [--tls-dir DIR] [--omit-preview-fields] [--page-size N] [--kv-page-size N] [--verbose] -- <command...>';
+const USAGE =
+  'usage: with-emulator.ts [--tls-dir DIR] [--omit-preview-fields] [--page-size N] [--kv-page-size N] [--request-latency-ms N] [--generate-fleet NxM] [--verbose] -- <command...>';
 
 function parse(argv: readonly string[]): { opts: StartEmulatorOptions & { infoFile: string }; command: string[]; tempDir: string } {
   const sep = argv.indexOf('--');
@@ -27,6 +29,8 @@ function parse(argv: readonly string[]): { opts: StartEmulatorOptions & { infoFi
     else if (a === '--omit-preview-fields') opts.omitPreviewFields = true;
     else if (a === '--page-size') opts.pageSize = Number(next());
     else if (a === '--kv-page-size') opts.keyVaultPageSize = Number(next());
+    else if (a === '--request-latency-ms') opts.requestLatencyMs = Number(next());
+    else if (a === '--generate-fleet') opts.generateFleet = parseFleetSpec(next());
     else if (a === '--verbose') opts.inheritStderr = true;
     else throw new Error(`unknown flag '${a}'\n${USAGE}`);
   }

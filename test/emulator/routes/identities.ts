@@ -6,6 +6,7 @@ import { HttpError, resourceNotFound } from '../errors';
 import { json, readJsonBody } from '../http';
 import { identityClientId, identityPrincipalId } from '../ids';
 import { isJsonObject } from '../json';
+import { delay } from '../latency';
 import { renderIdentity } from '../model/identity';
 import { identityNameError, isValidIdentityName } from '../names';
 import { pageOf } from '../paging';
@@ -57,6 +58,8 @@ export function registerIdentityRoutes(router: Router<ArmHandler>, deps: ArmDeps
     const location = body.location;
     if (typeof location !== 'string' || location === '') throw new HttpError(400, 'LocationRequired', 'The location property is required for this definition.');
     const tags = tagsOf(body.tags);
+    // Creating takes the service a while (identityCreateDurationMs); an update of tags does not.
+    if (!lookup.identity(fleet, subscriptionId, resourceGroupName, resourceName)) await delay(store.config.identityCreateDurationMs);
     const existing = lookup.identity(fleet, subscriptionId, resourceGroupName, resourceName);
     if (existing) {
       if (existing.location.toLowerCase() !== location.toLowerCase()) {

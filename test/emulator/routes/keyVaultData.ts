@@ -12,6 +12,7 @@ import { json, queryParam, readJsonBody, type ParsedRequest, type Reply } from '
 import { isJsonObject, type JsonObject } from '../json';
 import type { KeyMaterial } from '../keyMaterial';
 import { addVersion, isValidKeyName, parseKeySpec, parseRotationPolicy, rotateKey } from '../keyOps';
+import { requestLatency } from '../latency';
 import { settle } from '../lifecycle';
 import { isRsa, latestVersion, renderKeyBundle, renderKeyItem, renderRotationPolicy } from '../model/key';
 import { pageOf } from '../paging';
@@ -226,6 +227,7 @@ function buildRouter(deps: DataPlaneDeps): Router<DataRoute> {
 export function createDataPlaneHandler(deps: DataPlaneDeps): (req: IncomingMessage, parsed: ParsedRequest, vaultName: string, baseUrl: string) => Promise<Reply> {
   const router = buildRouter(deps);
   return async (req, parsed, vaultName, baseUrl) => {
+    await requestLatency(deps.store);
     settle(deps.store);
     const fleet = deps.store.fleet;
     const vault = lookup.vaultByName(fleet, vaultName);

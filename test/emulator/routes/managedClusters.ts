@@ -13,7 +13,7 @@ import { pageOf } from '../paging';
 import type { Router } from '../router';
 import { lookup, type ClusterRecord } from '../state';
 import { requireResourceGroup, requireSubscription } from './scope';
-import type { ArmDeps, ArmHandler } from './types';
+import type { ArmDeps, ArmHandler, ArmRequest } from './types';
 
 export const INFRA_ENCRYPTION_PROFILE_PATH = ['properties', 'securityProfile', 'kubernetesResourceObjectEncryptionProfile'] as const;
 
@@ -27,18 +27,22 @@ export function renderClusterForApiVersion(c: ClusterRecord, apiVersion: string)
 const PROVIDER = '/providers/Microsoft.ContainerService/managedClusters';
 
 export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: ArmDeps): void {
+  // Pages first, then renders only the page: a subscription of a generated fleet may hold thousands of clusters.
+  const renderedPage = (clusters: ClusterRecord[], r: ArmRequest) => {
+    const page = pageOf(clusters, r.http, { pageSize: deps.pageSize });
+    return { ...page, value: page.value.map((c) => renderClusterForApiVersion(c, r.apiVersion)) };
+  };
+
   router.add('GET', `/subscriptions/{subscriptionId}${PROVIDER}`, MANAGED_CLUSTER_API_VERSIONS, (r) => {
     const fleet = deps.store.fleet;
     requireSubscription(fleet, r.params.subscriptionId);
-    const all = lookup.clusters(fleet, r.params.subscriptionId).map((c) => renderClusterForApiVersion(c, r.apiVersion));
-    return json(200, pageOf(all, r.http, { pageSize: deps.pageSize }));
+    return json(200, renderedPage(lookup.clusters(fleet, r.params.subscriptionId), r));
   });
 
   router.add('GET', `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${PROVIDER}`, MANAGED_CLUSTER_API_VERSIONS, (r) => {
     const fleet = deps.store.fleet;
     requireResourceGroup(fleet, r.params.subscriptionId, r.params.resourceGroupName);
-    const all = lookup.clusters(fleet, r.params.subscriptionId, r.params.resourceGroupName).map((c) => renderClusterForApiVersion(c, r.apiVersion));
-    return json(200, pageOf(all, r.http, { pageSize: deps.pageSize }));
+    return json(200, renderedPage(lookup.clusters(fleet, r.params.subscriptionId, r.params.resourceGroupName), r));
   });
 
   router.add('GET', `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${PROVIDER}/{resourceName}`, MANAGED_CLUSTER_API_VERSIONS, (r) => {

@@ -2,7 +2,10 @@
 // Rows are the ARM resources of the requested subscriptions (managed clusters and vaults), queried with
 // the KQL subset of kql.ts; paging follows the service: `$top` (default and max 1000), an opaque
 // `$skipToken` when more rows remain and the result carries `id`, otherwise `resultTruncated: "true"`.
-import { createHash } from 'node:crypto';
+// A `$skipToken` continues the result its first page computed (a snapshot, like the service's cursor), so
+// paging through 10,000 rows costs one query evaluation, not one per page; a request without a token always
+// sees the current state.
+import { createHash, randomUUID } from 'node:crypto';
 import { RESOURCE_GRAPH_API_VERSIONS } from '../apiVersions';
 import { HttpError } from '../errors';
 import { json, readJsonBody } from '../http';
@@ -54,19 +57,31 @@ function toRow(resource: JsonObject, subscriptionId: string, resourceGroup: stri
   };
 }
 
-/** Every row of the `resources` table as the index holds it now. */
-export function resourcesTable(store: EmulatorStore, vaults: VaultEndpoints): Row[] {
+/** The cluster as an index that does not know preview-only fields holds it (copies only the path it changes). */
+function withoutPreviewFields(body: JsonObject): JsonObject {
+  const field = INFRA_ENCRYPTION_PROFILE_PATH[2];
+  const props = body.properties;
+  if (!isJsonObject(props) || !isJsonObject(props.securityProfile) || !(field in props.securityProfile)) return body;
+  const securityProfile = { ...props.securityProfile };
+  delete securityProfile[field];
+  return { ...body, properties: { ...props, securityProfile } };
+}
+
+/**
+ * Every row of the `resources` table as the index holds it now. Rows share the stored JSON instead of copying it
+ * (a query only reads it, and `project` builds new rows), so a 10,000-cluster table costs milliseconds.
+ */
+export function resourcesTable(store: EmulatorStore, vaults: VaultEndpoints, subscriptions?: ReadonlySet<string>): Row[] {
   const fleet: FleetState = store.fleet;
+  const omit = store.config.resourceGraphOmitsPreviewFields;
+  const inScope = (sub: string) => !subscriptions || subscriptions.has(sub.toLowerCase());
   const rows: Row[] = [];
   for (const c of fleet.clusters) {
-    const body = structuredClone(c.body);
-    if (store.config.resourceGraphOmitsPreviewFields) {
-      const sp = (body.properties as JsonObject | undefined)?.securityProfile;
-      if (isJsonObject(sp)) delete sp[INFRA_ENCRYPTION_PROFILE_PATH[2]];
-    }
-    rows.push(toRow(body, c.subscriptionId, c.resourceGroup, fleet.tenantId));
+    if (!inScope(c.subscriptionId)) continue;
+    rows.push(toRow(omit ? withoutPreviewFields(c.body) : c.body, c.subscriptionId, c.resourceGroup, fleet.tenantId));
   }
   for (const v of fleet.vaults) {
+    if (!inScope(v.subscriptionId)) continue;
     const body = renderVault(v, { tenantId: fleet.tenantId, vaultUri: `${vaults.baseUrl(v.name)}/`, wall: (ms) => store.clock.toWall(ms) });
     rows.push(toRow(body, v.subscriptionId, v.resourceGroup, fleet.tenantId));
   }
@@ -118,32 +133,59 @@ function columnType(values: unknown[]): string {
   return 'object';
 }
 
+/** A query's whole result, kept for the pages its `$skipToken`s ask for. */
+interface Snapshot {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly rows: Row[];
+  readonly columns: string[];
+}
+
+/** Results kept per fleet (a reset builds a new fleet, which drops them); the oldest go first. */
+const MAX_SNAPSHOTS = 16;
+const snapshots = new WeakMap<FleetState, Map<string, Snapshot>>();
+
+function runQuery(deps: ArmDeps, req: QueryRequest): Snapshot {
+  let compiled;
+  try {
+    compiled = compileQuery(req.query);
+  } catch (e) {
+    if (e instanceof KqlError) throw badRequest(e.message, e.code);
+    throw e;
+  }
+  if (compiled.table !== 'resources') {
+    throw badRequest(`Table '${compiled.table}' is not served by the emulator's Resource Graph (only 'resources').`, 'UnsupportedTable');
+  }
+  // No (or an empty) subscription list means every subscription the caller can see, like the service.
+  const scope = req.subscriptions?.length ? new Set(req.subscriptions.map((s) => s.toLowerCase())) : undefined;
+  const { rows, columns } = compiled.run(resourcesTable(deps.store, deps.vaults, scope), RESOURCES_COLUMNS);
+  const fleet = deps.store.fleet;
+  let kept = snapshots.get(fleet);
+  if (!kept) snapshots.set(fleet, (kept = new Map()));
+  const snapshot: Snapshot = { id: randomUUID(), fingerprint: fingerprint(req), rows, columns };
+  kept.set(snapshot.id, snapshot);
+  for (const oldest of kept.keys()) {
+    if (kept.size <= MAX_SNAPSHOTS) break;
+    kept.delete(oldest);
+  }
+  return snapshot;
+}
+
 export function registerResourceGraphRoutes(router: Router<ArmHandler>, deps: ArmDeps): void {
   router.add('POST', '/providers/Microsoft.ResourceGraph/resources', RESOURCE_GRAPH_API_VERSIONS, async (r) => {
     const req = parseRequestBody(await readJsonBody(r.raw));
 
-    let compiled;
-    try {
-      compiled = compileQuery(req.query);
-    } catch (e) {
-      if (e instanceof KqlError) throw badRequest(e.message, e.code);
-      throw e;
-    }
-    if (compiled.table !== 'resources') {
-      throw badRequest(`Table '${compiled.table}' is not served by the emulator's Resource Graph (only 'resources').`, 'UnsupportedTable');
-    }
-
-    // No (or an empty) subscription list means every subscription the caller can see, like the service.
-    const scope = req.subscriptions?.length ? req.subscriptions.map((s) => s.toLowerCase()) : undefined;
-    const input = resourcesTable(deps.store, deps.vaults).filter((row) => !scope || scope.includes(String(row.subscriptionId).toLowerCase()));
-    const { rows, columns } = compiled.run(input, RESOURCES_COLUMNS);
-
     let offset = req.skip;
+    let snapshot: Snapshot | undefined;
     if (req.skipToken) {
       const token = decodeSkipToken(req.skipToken, 'InvalidSkipToken');
       if (token.f !== fingerprint(req)) throw badRequest('The $skipToken does not belong to this query and these scopes.', 'InvalidSkipToken');
       offset = token.o;
+      // The first page's result when it is still kept; else the query again (as after a reset).
+      snapshot = token.s ? snapshots.get(deps.store.fleet)?.get(token.s) : undefined;
     }
+    snapshot ??= runQuery(deps, req);
+    const { rows, columns } = snapshot;
     const page = rows.slice(offset, offset + req.top);
     const more = offset + req.top < rows.length;
     // Paging needs the id column; without it the service truncates instead of handing out a token.
@@ -162,7 +204,7 @@ export function registerResourceGraphRoutes(router: Router<ArmHandler>, deps: Ar
       totalRecords: rows.length,
       count: page.length,
       resultTruncated: more && !canPage ? 'true' : 'false',
-      ...(more && canPage ? { $skipToken: encodeSkipToken({ o: offset + req.top, f: fingerprint(req) }) } : {}),
+      ...(more && canPage ? { $skipToken: encodeSkipToken({ o: offset + req.top, f: snapshot.fingerprint, s: snapshot.id }) } : {}),
       data,
       facets: [],
     });

@@ -8,6 +8,7 @@ import { HttpError } from '../errors';
 import { json, queryParam, readJsonBody } from '../http';
 import { GUID_PATTERN } from '../ids';
 import { isJsonObject } from '../json';
+import { delay } from '../latency';
 import { renderRoleAssignment } from '../model/role';
 import { pageOf } from '../paging';
 import { findPrincipal } from '../principals';
@@ -106,6 +107,12 @@ export function registerRoleAssignmentRoutes(router: Router<ArmHandler>, deps: A
         throw new HttpError(400, 'UnmatchedPrincipalType', `The PrincipalId '${principalId.replace(/-/g, '')}' has type '${principal.type}' , which is different from specified PrincipalType '${statedType}'.`);
       }
     }
+
+    // Creating takes the service a while (roleAssignmentCreateDurationMs); the checks below then see the state after it.
+    const creates = !fleet.roleAssignments.some(
+      (a) => eq(a.name, name) || (eq(a.scope, scope) && eq(a.roleDefinitionGuid, role.guid) && eq(a.principalId, principal.id)),
+    );
+    if (creates) await delay(store.config.roleAssignmentCreateDurationMs);
 
     const sameName = fleet.roleAssignments.find((a) => eq(a.name, name));
     if (sameName) {
