@@ -23,6 +23,8 @@ export interface AksKmsApi {
   readonly account: AzureAccount;
   readonly telemetry: Telemetry;
   readonly journal: PlanJournalStore;
+  /** This extension's log folder (the "AKS KMS" output channel's file lives beside it). */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): AksKmsApi {
@@ -56,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
   // Learn whether a session already exists without prompting; the welcome view shows until then.
   void account.refreshStatus();
   offerResume(journal);
-  return { tree, account, telemetry, journal };
+  return { tree, account, telemetry, journal, logUri: context.logUri };
 }
 
 export function deactivate(): void {
