@@ -14,6 +14,7 @@ import { createIdentity, getIdentity } from './identities';
 import { createRsaKey } from './keyVaultData';
 import { createVault, findKey, findVault, isVaultNameAvailable, updateVault } from './keyVault';
 import { ManagedClustersAdapter } from './managedClusters';
+import { isNotFound } from './errors';
 import { canAssignRoles, createRoleAssignment, hasRoleAssignment, listRoleAssignmentsFor } from './roleAssignments';
 
 export function azureEnablePorts(ctx: AzureContext, clusters: ManagedClustersAdapter): EnablePorts {
@@ -64,7 +65,9 @@ export async function readEnableFacts(ctx: AzureContext, clusters: ManagedCluste
     vaultId && !vault && vaultName ? isVaultNameAvailable(ctx, sub, vaultName, signal) : Promise.resolve(undefined),
     vault && config.kind === 'cmk' ? findKey(ctx, vault.id, config.key.name, signal) : Promise.resolve(undefined),
     vault ? listRoleAssignmentsFor(ctx, vault.id, signal) : Promise.resolve([]),
-    vaultId ? canAssignRoles(ctx, vaultId, Boolean(vault), signal) : Promise.resolve(true),
+    // A 404 here means the vault's scope (its resource group, or a foreign subscription) cannot be read: report it
+    // as a finding instead of failing the whole check.
+    vaultId ? canAssignRoles(ctx, vaultId, Boolean(vault), signal).catch(err => (isNotFound(err) ? 'scope-missing' as const : Promise.reject(err))) : Promise.resolve(true),
   ]);
   return {
     cluster,
@@ -72,9 +75,10 @@ export async function readEnableFacts(ctx: AzureContext, clusters: ManagedCluste
     featureState,
     vault,
     vaultNameAvailable,
+    vaultResourceGroupMissing: !vault && mayAssign === 'scope-missing',
     key,
     identity,
-    user: { objectId, canAssignRoles: mayAssign },
+    user: { objectId, canAssignRoles: mayAssign === true },
     roleAssignments,
     keyVaultDnsSuffix: ctx.cloud.keyVaultDnsSuffix,
     now: new Date(),

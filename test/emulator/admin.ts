@@ -1,6 +1,6 @@
 // Admin API on the ARM listener (docs/CONTRACTS.md): no auth, loopback only, JSON bodies.
 //   POST /_emulator/reset [{generateFleet}] · GET|POST /_emulator/config · POST /_emulator/clock · GET|DELETE /_emulator/requests
-//   GET|POST|DELETE /_emulator/faults · GET /_emulator/health
+//   GET|POST|DELETE /_emulator/faults · GET /_emulator/resources · GET /_emulator/health
 import type { IncomingMessage } from 'node:http';
 import { isControllable } from './clock';
 import { HttpError } from './errors';
@@ -9,6 +9,7 @@ import { isLoopback, json, readJsonBody, type ParsedRequest, type Reply } from '
 import { isJsonObject } from './json';
 import { settle } from './lifecycle';
 import type { RequestLog } from './requestLog';
+import { summarizeResources } from './resourceSummary';
 import { fleetSpecProblem, generatedVaultNames, type GeneratedFleetSpec } from './generate';
 import { DEFAULT_CLUSTER_FAULT, type EmulatorConfig, type EmulatorStore, type VaultProvisioner } from './state';
 
@@ -96,6 +97,9 @@ export async function handleAdmin(
   const route = `${parsed.method} ${parsed.path.toLowerCase()}`;
   if (faults && parsed.path.toLowerCase() === `${ADMIN_PREFIX}/faults`) return handleFaultsAdmin(req, parsed.method, faults);
   switch (route) {
+    case `GET ${ADMIN_PREFIX}/resources`:
+      settle(store);
+      return json(200, summarizeResources(store.fleet));
     case `GET ${ADMIN_PREFIX}/health`:
       return json(200, { ok: true });
     case `POST ${ADMIN_PREFIX}/reset`: {

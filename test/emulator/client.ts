@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { FaultRule, FaultRuleInput } from './faults';
 import { EMULATOR_INFO_ENV, parseEmulatorInfo, readEmulatorInfoFile, READY_PREFIX, type EmulatorInfo } from './info';
 import type { RequestLogEntry } from './requestLog';
+import type { ResourceSummary } from './resourceSummary';
 import type { EmulatorConfig, EmulatorConfigPatch } from './state';
 
 /** The repository root, whatever the caller's cwd. */
@@ -206,6 +207,8 @@ export interface EmulatorAdmin {
   faults(): Promise<FaultRule[]>;
   /** Drops every rule and forgets expired tokens. */
   clearFaults(): Promise<void>;
+  /** Every cluster, vault, key (with its version count), identity and role assignment, sorted. */
+  resources(): Promise<ResourceSummary>;
   health(): Promise<boolean>;
 }
 
@@ -225,6 +228,7 @@ export function emulatorAdmin(info: EmulatorInfo): EmulatorAdmin {
     injectFaults: async (...rules) => (await call('POST', '/faults', rules)) as FaultRule[],
     faults: async () => (await call('GET', '/faults')) as FaultRule[],
     clearFaults: async () => void (await call('DELETE', '/faults')),
+    resources: async () => (await call('GET', '/resources')) as ResourceSummary,
     health: async () => ((await call('GET', '/health')) as { ok?: boolean }).ok === true,
   };
 }

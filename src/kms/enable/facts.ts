@@ -49,6 +49,8 @@ export interface EnableFacts {
   readonly vault?: VaultFacts;
   /** For a new vault whose resource does not exist yet: whether the (globally unique) name is free. */
   readonly vaultNameAvailable?: boolean;
+  /** For a new vault: its resource group does not exist (or cannot be read); the plan does not create groups. */
+  readonly vaultResourceGroupMissing?: boolean;
   /** The chosen key, if it exists (read through ARM, which the vault firewall does not block). */
   readonly key?: KeyFacts;
   /** The chosen identity, if it exists. */

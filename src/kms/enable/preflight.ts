@@ -149,6 +149,9 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
   if (config.vault.kind === 'new' && !vault && facts.vaultNameAvailable === false) {
     findings.push(error('vault-name-taken', `The key vault name ${config.vault.name} is already taken (vault names are globally unique, and a deleted vault keeps its name while soft-deleted). Choose another name.`));
   }
+  if (config.vault.kind === 'new' && !vault && facts.vaultResourceGroupMissing) {
+    findings.push(error('vault-resource-group-missing', `The resource group ${config.vault.resourceGroup} does not exist in subscription ${c.subscriptionId} (or you cannot read it). Create it first (az group create), or choose another resource group for the vault.`));
+  }
   if (config.vault.kind === 'existing' && !vault) {
     findings.push(error('vault-missing', `The key vault ${config.vault.id} does not exist or you cannot read it.`));
   }

@@ -1,6 +1,6 @@
 // Microsoft.KeyVault vaults (management plane): get, list by subscription and resource group, PUT
 // (create or update; a create is a body-mode LRO: provisioningState RegisteringDns until
-// `vaultCreateDurationMs` has passed), PATCH, and checkNameAvailability. Vault names are global: a new
+// `vaultCreateDurationMs` has passed — 0: Succeeded at once, nothing to poll), PATCH, and checkNameAvailability. Vault names are global: a new
 // vault gets its own data-plane listener, and `vaultUri` is that listener, `https://127.0.0.1:<port>/`.
 import { KEYVAULT_MGMT_API_VERSIONS } from '../apiVersions';
 import { HttpError, resourceNotFound } from '../errors';
@@ -107,8 +107,9 @@ export function registerVaultRoutes(router: Router<ArmHandler>, deps: ArmDeps): 
       enabledForDeployment: false,
       enabledForDiskEncryption: false,
       enabledForTemplateDeployment: false,
-      provisioningState: 'RegisteringDns',
-      readyAtMs: now + store.config.vaultCreateDurationMs,
+      ...(store.config.vaultCreateDurationMs > 0
+        ? { provisioningState: 'RegisteringDns' as const, readyAtMs: now + store.config.vaultCreateDurationMs }
+        : { provisioningState: 'Succeeded' as const }),
       createdBy: r.principal.upn ?? r.principal.oid,
       keys: [],
     };
