@@ -2,6 +2,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy, PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { CloudDefinition, armScope } from './cloud';
+import { connectionErrorPolicy } from './connectionErrorPolicy';
 import { expiredTokenPolicy } from './expiredTokenPolicy';
 
 /** A policy every client adds to its pipeline (the SDKs' `additionalPolicies` entries). */
@@ -20,12 +21,15 @@ export interface AzureContext {
   readonly retryOptions?: PipelineRetryOptions;
 }
 
-/** What every client gets besides its endpoint: the retry options and the expired-token policy. */
+/** What every client gets besides its endpoint: the retry options, the expired-token and connection-error policies. */
 export function pipelineOptions(ctx: AzureContext, scopes: readonly string[] = [armScope(ctx.cloud)]): { retryOptions?: PipelineRetryOptions; additionalPolicies: AdditionalPolicyConfig[] } {
   return {
     ...(ctx.retryOptions ? { retryOptions: ctx.retryOptions } : {}),
-    // perRetry policies run after the authentication policy, next to the transport.
-    additionalPolicies: [{ policy: expiredTokenPolicy(ctx.credential, scopes), position: 'perRetry' }],
+    additionalPolicies: [
+      // perCall policies run outside the SDK's retries; perRetry ones after the authentication policy, next to the transport.
+      { policy: connectionErrorPolicy(), position: 'perCall' },
+      { policy: expiredTokenPolicy(ctx.credential, scopes), position: 'perRetry' },
+    ],
   };
 }
 

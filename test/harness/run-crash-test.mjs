@@ -200,7 +200,7 @@ try {
   if (process.env.EXP_KILL_CHROME) { const pids = require('node:child_process').execSync(`pgrep -f -- "--user-data-dir=${path.join(profile.dir, 'chromium')}"`).toString().trim().split('\n').map(Number); for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch {} } browser = undefined; await cs.stop(); cs = undefined; say(`EXP: SIGKILLed chromium ${pids}`); }
   if (process.env.EXP_CLOSE_NOW || process.env.EXP_KILL_CHROME) {
     const b = await (await import('./lib.mjs')).launchChromium(profile); cs = await startCodeServer({ port, profile, env: emulator.env }); const p = b.pages()[0]; await p.goto(`http://127.0.0.1:${port}/`); await sleep(500);
-    say(`EXP: stored after restart: ${JSON.stringify(await storedGlobalState(p).catch(e => String(e)))}`); await b.close(); await cs.stop(); cs = undefined; throw new Error('experiment done');
+    { const st = await storedGlobalState(p).catch(e => `ERR ${e}`); say(`EXP: stored after restart: ${typeof st === "string" ? st : JSON.stringify(journalEntryOf(st)?.steps)}`); }; await b.close(); await cs.stop(); cs = undefined; throw new Error('experiment done');
   }
   // ---- between: the journal must be in VS Code's storage before the browser and server go ---------------------
   const persisted = await poll(async () => {

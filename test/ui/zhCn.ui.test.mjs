@@ -1,0 +1,44 @@
+// The extension in Simplified Chinese (workbench locale zh-cn): the tree, a cluster's hover and the CMK wizard use the
+// zh-cn bundles (l10n/bundle.l10n.zh-cn.json, package.nls.zh-cn.json). Screenshots: test-results/screenshots/zh-cn-*.png.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { acceptSignInConsent, activityBarEntry, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
+
+let wb;
+before(async () => {
+  wb = await startWorkbench({ locale: 'zh-cn', viewport: { width: 1500, height: 950 } });
+  await activityBarEntry(wb.page, 'AKS KMS').first().click();
+  await wb.page.locator('.part.sidebar .monaco-button', { hasText: '登录到 Azure' }).click();
+  await acceptSignInConsent(wb.page);
+  await treeRow(wb.page, 'aks-prod-cmk-public').waitFor({ timeout: 60_000 });
+});
+after(async () => {
+  await wb?.close();
+});
+
+test('zh-cn: the tree shows states and subscription summaries in Chinese', async () => {
+  const { page } = wb;
+  assert.equal((await treeRow(page, 'aks-prod-cmk-public').locator('.label-description').textContent())?.trim(), 'CMK · 公共');
+  assert.equal((await treeRow(page, 'aks-prod-plain').locator('.label-description').textContent())?.trim(), '未加密');
+  await treeRow(page, 'Contoso Production').locator('.label-description', { hasText: '已加密' }).waitFor();
+  await wb.shot('zh-cn-01-tree');
+});
+
+test('zh-cn: the hover shows the rotation age in Chinese', async () => {
+  const { page } = wb;
+  await treeRow(page, 'aks-prod-cmk-public').locator('.label-name').hover();
+  const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: '当前版本创建于' });
+  await hover.first().waitFor({ timeout: 20_000 });
+  assert.match(await hover.first().innerText(), /12 天前/);
+  await wb.shot('zh-cn-02-hover');
+  await page.mouse.move(5, 900);
+});
+
+test('zh-cn: the CMK wizard is in Chinese', async () => {
+  const { page } = wb;
+  await runContextMenu(page, treeRow(page, 'aks-prod-plain'), /启用 KMS/);
+  const wizard = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await wizard.locator('#configure h2', { hasText: '配置客户管理的密钥' }).waitFor({ timeout: 30_000 });
+  await page.mouse.move(900, 900);
+  await wb.shot('zh-cn-03-wizard');
+});
