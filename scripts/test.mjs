@@ -2,7 +2,7 @@
 // `npm test`: every check of the project, in order, each timed; nothing stops early (all run, then the report).
 //
 //   typecheck · lint · unit · build · integration (emulator) · code-server setup · extension host (code-server)
-//   · UI (Playwright) · VSIX install check · `npm start --check`
+//   · crash resume (code-server, two phases) · UI (Playwright) · VSIX install check · `npm start --check`
 //
 // Each step's output goes to test-results/logs/<suite>.log (its tail is echoed when the step fails). The report is
 // a per-suite table, the official-spec validation status, and one final line `N passed, N failed`.
@@ -45,6 +45,10 @@ const SUITES = [
   { name: 'extension host', log: 'extension', kind: 'json', timeout: 1200, results: path.join(RESULTS, 'extension.json'),
     before: () => fs.rmSync(path.join(RESULTS, 'extension.json'), { force: true }),
     cmd: () => [NODE, 'test/harness/run-extension-tests.mjs'] },
+  // Resume after a crash: phase 1 kills its extension host mid-plan, phase 2 restarts code-server on the same profile.
+  { name: 'crash resume', log: 'crash', kind: 'json', timeout: 300, results: path.join(RESULTS, 'crash.json'),
+    before: () => fs.rmSync(path.join(RESULTS, 'crash.json'), { force: true }),
+    cmd: () => [NODE, 'test/harness/run-crash-test.mjs'] },
   { name: 'ui', kind: 'tap', timeout: 1200, files: () => testFiles('test/ui', /\.ui\.test\.mjs$/),
     before: () => fs.rmSync(path.join(RESULTS, 'screenshots'), { recursive: true, force: true }),
     cmd: files => [NODE, '--test', '--test-reporter=tap', '--test-concurrency=1', ...files] },

@@ -44,7 +44,6 @@ export async function run(): Promise<void> {
         console.log(`[crash] step ${e.stepId}: ${e.status}`);
         if (e.stepId === 'updateCluster' && e.status === 'running') {
           updateRunning = true;
-          if (process.env.EXP_SYNC_KILL) { mark(marker, { ok: true, pid: process.pid, putAt: 'n/a', writes: 0 }); process.kill(process.pid, 'SIGKILL'); }
         }
       })
       .then(
@@ -59,7 +58,7 @@ export async function run(): Promise<void> {
     }
     // One round trip to the workbench: RPC messages are handled in order, so the journal's memento write (queued
     // before this call) has reached VS Code's storage service when the answer comes back.
-    if (!process.env.EXP_NO_ROUNDTRIP) await vscode.commands.getCommands(true);
+    await vscode.commands.getCommands(true);
     const writes = await admin.requests({ write: true });
     mark(marker, { ok: true, pid: process.pid, putAt: put.at, writes: writes.length, at: new Date().toISOString() });
     console.log(`[crash] killing the extension host (pid ${process.pid}) with SIGKILL`);

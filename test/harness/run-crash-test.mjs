@@ -196,12 +196,6 @@ try {
   record('phase 1: the plan reaches updateCluster (cluster PUT accepted) and the extension host is killed with SIGKILL',
     dead ? undefined : `extension host pid ${markerData.pid} still alive 5 s after the kill`, killedAt - t1);
 
-  if (process.env.EXP_CLOSE_NOW) { await browser.close(); browser = undefined; await cs.stop(); cs = undefined; say('EXP: closed right away'); }
-  if (process.env.EXP_KILL_CHROME) { const pids = require('node:child_process').execSync(`pgrep -f -- "--user-data-dir=${path.join(profile.dir, 'chromium')}"`).toString().trim().split('\n').map(Number); for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch {} } browser = undefined; await cs.stop(); cs = undefined; say(`EXP: SIGKILLed chromium ${pids}`); }
-  if (process.env.EXP_CLOSE_NOW || process.env.EXP_KILL_CHROME) {
-    const b = await (await import('./lib.mjs')).launchChromium(profile); cs = await startCodeServer({ port, profile, env: emulator.env }); const p = b.pages()[0]; await p.goto(`http://127.0.0.1:${port}/`); await sleep(500);
-    { const st = await storedGlobalState(p).catch(e => `ERR ${e}`); say(`EXP: stored after restart: ${typeof st === "string" ? st : JSON.stringify(journalEntryOf(st)?.steps)}`); }; await b.close(); await cs.stop(); cs = undefined; throw new Error('experiment done');
-  }
   // ---- between: the journal must be in VS Code's storage before the browser and server go ---------------------
   const persisted = await poll(async () => {
     const entry = journalEntryOf(await storedGlobalState(page).catch(() => undefined));
