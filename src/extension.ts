@@ -13,6 +13,7 @@ import { registerSelectSubscriptions } from './commands/selectSubscriptions';
 import { registerSignIn } from './commands/signIn';
 import { registerWalkthrough } from './commands/walkthrough';
 import { FleetTreeProvider } from './views/fleetTree';
+import { configureDomainL10n } from './views/domainL10n';
 import { createLog } from './views/log';
 import { PlanJournalStore } from './views/planJournalStore';
 import { Telemetry } from './views/telemetry';
@@ -28,6 +29,7 @@ export interface AksKmsApi {
 }
 
 export function activate(context: vscode.ExtensionContext): AksKmsApi {
+  configureDomainL10n();
   const log = createLog();
   const account = new AzureAccount();
   const journal = new PlanJournalStore(context.globalState);

@@ -2,6 +2,7 @@
  * The one table of cloud endpoints. Nothing else in the extension hard-codes a host. A "Custom" cloud comes from
  * settings — that is how the local emulator is selected, exactly like any other cloud.
  */
+import * as l10n from '@vscode/l10n';
 
 export type CloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment' | 'Custom';
 
@@ -83,17 +84,17 @@ export type CloudResolution = { ok: true; cloud: CloudDefinition } | { ok: false
 
 function httpsUrl(value: unknown, field: string, problems: string[]): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    problems.push(`aksKms.customCloud.${field} is required (an https:// URL).`);
+    problems.push(l10n.t('aksKms.customCloud.{0} is required (an https:// URL).', field));
     return '';
   }
   try {
     const url = new URL(value.trim());
     if (url.protocol !== 'https:') {
-      problems.push(`aksKms.customCloud.${field} must use https:// (Azure clients refuse to send tokens over http).`);
+      problems.push(l10n.t('aksKms.customCloud.{0} must use https:// (Azure clients refuse to send tokens over http).', field));
     }
     return url.toString().replace(/\/+$/, '');
   } catch {
-    problems.push(`aksKms.customCloud.${field} is not a valid URL: "${value}".`);
+    problems.push(l10n.t('aksKms.customCloud.{0} is not a valid URL: "{1}".', field, value));
     return '';
   }
 }
@@ -105,7 +106,7 @@ function nonEmpty(value: unknown, field: string, problems: string[], fallback?: 
   if (fallback !== undefined) {
     return fallback;
   }
-  problems.push(`aksKms.customCloud.${field} is required.`);
+  problems.push(l10n.t('aksKms.customCloud.{0} is required.', field));
   return '';
 }
 
@@ -116,10 +117,10 @@ export function resolveCloud(cloudSetting: unknown, custom: CustomCloudSetting |
     const builtin = BUILTIN_CLOUDS[name as keyof typeof BUILTIN_CLOUDS];
     return builtin
       ? { ok: true, cloud: builtin }
-      : { ok: false, problems: [`aksKms.cloud "${name}" is not one of AzureCloud, AzureChinaCloud, AzureUSGovernment, Custom.`] };
+      : { ok: false, problems: [l10n.t('aksKms.cloud "{0}" is not one of AzureCloud, AzureChinaCloud, AzureUSGovernment, Custom.', name)] };
   }
   if (!custom || typeof custom !== 'object') {
-    return { ok: false, problems: ['aksKms.cloud is "Custom" but aksKms.customCloud is not set.'] };
+    return { ok: false, problems: [l10n.t('aksKms.cloud is "Custom" but aksKms.customCloud is not set.')] };
   }
   const problems: string[] = [];
   const resourceManagerEndpoint = httpsUrl(custom.resourceManagerEndpointUrl, 'resourceManagerEndpointUrl', problems);
@@ -138,7 +139,7 @@ export function resolveCloud(cloudSetting: unknown, custom: CustomCloudSetting |
     ok: true,
     cloud: {
       name: 'Custom',
-      displayName: nonEmpty(custom.name, 'name', problems, 'Custom cloud'),
+      displayName: nonEmpty(custom.name, 'name', problems, l10n.t('Custom cloud')),
       resourceManagerEndpoint,
       activeDirectoryEndpoint,
       keyVaultDnsSuffix,

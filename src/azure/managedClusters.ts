@@ -43,6 +43,29 @@ export class ManagedClustersAdapter {
   }
 
   /**
+   * Every cluster of a subscription at the adapter's api-version, following nextLink: one round trip per ARM page,
+   * where a GET per cluster would be one per cluster (fleetService confirms whole subscriptions with it).
+   */
+  async listBySubscription(subscriptionId: string, signal?: AbortSignal): Promise<ManagedClusterJson[]> {
+    const clusters: ManagedClusterJson[] = [];
+    let response = await this.client
+      .pathUnchecked(`/subscriptions/${subscriptionId}/providers/Microsoft.ContainerService/managedClusters`)
+      .get({ queryParameters: { 'api-version': this.apiVersion }, abortSignal: signal });
+    for (;;) {
+      if (response.status !== '200') {
+        throw AzureRequestError.fromResponse(response.status, response.body, `listing the clusters of subscription ${subscriptionId}`);
+      }
+      const page = response.body as { value?: ManagedClusterJson[]; nextLink?: string };
+      clusters.push(...(page.value ?? []));
+      if (!page.nextLink) {
+        return clusters;
+      }
+      // ARM's nextLink is absolute and carries the api-version.
+      response = await this.client.pathUnchecked(page.nextLink).get({ abortSignal: signal });
+    }
+  }
+
+  /**
    * PUTs the whole cluster and follows the async operation (`Azure-AsyncOperation`, honouring `Retry-After`) to its
    * end; returns the cluster as a GET then shows it.
    */

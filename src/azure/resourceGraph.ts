@@ -20,8 +20,18 @@ export const FLEET_QUERY = [
 /** Resource Graph accepts at most 1000 subscriptions per request and returns at most 1000 rows per page. */
 const MAX_SUBSCRIPTIONS_PER_QUERY = 1000;
 const PAGE_SIZE = 1000;
+/**
+ * Pages requested at once after the first. The first page says how many rows match (`totalRecords`), so the rest can
+ * be asked for by offset (`$skip`, documented for queries ordered by a unique column, as FLEET_QUERY is by id)
+ * instead of one `$skipToken` after another; a few at a time keeps well inside Resource Graph's per-user quota
+ * (15 queries per 5 s) — the number of queries is the same. test/bench: 10,000 clusters at 50 ms per request, 0.95 s
+ * with one page after another, 0.53 s with 4 at a time.
+ */
+const PAGE_CONCURRENCY = 4;
 
-/** Runs the fleet query over the subscriptions, calling `onPage` as each page arrives (so the tree fills in early). */
+type Page = { data: FleetRow[]; skipToken?: string; totalRecords?: number };
+
+/** Runs the fleet query over the subscriptions, calling `onPage` with each page in order (so the tree fills in early). */
 export async function queryFleet(
   ctx: AzureContext,
   subscriptionIds: readonly string[],
@@ -31,14 +41,53 @@ export async function queryFleet(
   const client = new ResourceGraphClient(ctx.credential, armClientOptions(ctx));
   for (let i = 0; i < subscriptionIds.length; i += MAX_SUBSCRIPTIONS_PER_QUERY) {
     const subscriptions = subscriptionIds.slice(i, i + MAX_SUBSCRIPTIONS_PER_QUERY);
-    let skipToken: string | undefined;
-    do {
+    const page = async (options: { skipToken?: string; skip?: number }): Promise<Page> => {
       const response = await client.resources(
-        { subscriptions, query: FLEET_QUERY, options: { top: PAGE_SIZE, skipToken, resultFormat: 'objectArray' } },
+        { subscriptions, query: FLEET_QUERY, options: { top: PAGE_SIZE, resultFormat: 'objectArray', ...options } },
         { abortSignal: signal },
       );
-      onPage(Array.isArray(response.data) ? (response.data as FleetRow[]) : []);
-      skipToken = response.skipToken;
-    } while (skipToken);
+      return { data: Array.isArray(response.data) ? (response.data as FleetRow[]) : [], skipToken: response.skipToken, totalRecords: response.totalRecords };
+    };
+    let current = await page({});
+    onPage(current.data);
+    if (current.skipToken && typeof current.totalRecords === 'number' && current.totalRecords > PAGE_SIZE) {
+      current = await pagesByOffset(page, current.totalRecords, onPage);
+    }
+    // One page after another: without a total, and for rows added since the total was counted.
+    while (current.skipToken && current.data.length) {
+      current = await page({ skipToken: current.skipToken });
+      onPage(current.data);
+    }
   }
+}
+
+/** Pages 2… of `total` rows by offset, `PAGE_CONCURRENCY` at a time, handed to `onPage` in order; answers the last. */
+async function pagesByOffset(page: (options: { skip: number }) => Promise<Page>, total: number, onPage: (rows: FleetRow[]) => void): Promise<Page> {
+  const offsets: number[] = [];
+  for (let skip = PAGE_SIZE; skip < total; skip += PAGE_SIZE) {
+    offsets.push(skip);
+  }
+  const arrived = new Map<number, Page>();
+  let delivered = 0;
+  let next = 0;
+  let last: Page | undefined;
+  let failed = false;
+  const worker = async () => {
+    while (next < offsets.length && !failed) {
+      const index = next++;
+      try {
+        arrived.set(index, await page({ skip: offsets[index] }));
+      } catch (err) {
+        failed = true; // the other workers ask for no more pages
+        throw err;
+      }
+      for (let p = arrived.get(delivered); p; p = arrived.get(delivered)) {
+        arrived.delete(delivered++);
+        onPage(p.data);
+        last = p;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, offsets.length) }, worker));
+  return last!;
 }

@@ -3,6 +3,7 @@
  * Key Vault documents months and years without calendar rules, so a month counts as 30 days and a year as 365
  * (the same approximation the service's minimums — 7 and 28 days — are checked with).
  */
+import * as l10n from '@vscode/l10n';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -50,7 +51,6 @@ export function daysDuration(days: number): string {
   return `P${days}D`;
 }
 
-const unit = (n: number, singular: string) => `${n} ${singular}${n === 1 ? '' : 's'}`;
 
 /** "1 year", "90 days", "3 months", "1 year 10 days", "48 hours" — the words a person would use. */
 export function describeIsoDuration(text: string): string {
@@ -59,13 +59,14 @@ export function describeIsoDuration(text: string): string {
     return text;
   }
   const parts: string[] = [];
-  const push = (n: number, word: string) => n > 0 && parts.push(unit(n, word));
-  push(d.years, 'year');
-  push(d.months, 'month');
-  push(d.weeks, 'week');
-  push(d.days, 'day');
-  push(d.hours, 'hour');
-  push(d.minutes, 'minute');
-  push(d.seconds, 'second');
-  return parts.length ? parts.join(' ') : '0 days';
+  // One call per literal so `npm run l10n` extracts every unit.
+  const push = (n: number, one: () => string, many: (n: number) => string) => n > 0 && parts.push(n === 1 ? one() : many(n));
+  push(d.years, () => l10n.t('1 year'), n => l10n.t('{0} years', n));
+  push(d.months, () => l10n.t('1 month'), n => l10n.t('{0} months', n));
+  push(d.weeks, () => l10n.t('1 week'), n => l10n.t('{0} weeks', n));
+  push(d.days, () => l10n.t('1 day'), n => l10n.t('{0} days', n));
+  push(d.hours, () => l10n.t('1 hour'), n => l10n.t('{0} hours', n));
+  push(d.minutes, () => l10n.t('1 minute'), n => l10n.t('{0} minutes', n));
+  push(d.seconds, () => l10n.t('1 second'), n => l10n.t('{0} seconds', n));
+  return parts.length ? parts.join(' ') : l10n.t('{0} days', 0);
 }

@@ -3,6 +3,7 @@
  * and what the user should know first (legacy KMS does not follow new versions; a firewalled vault blocks the data
  * plane these actions need). Each finding says what is wrong and how to fix it.
  */
+import * as l10n from '@vscode/l10n';
 import { parseArmId } from './armId';
 import type { VaultFacts } from './enable/facts';
 import type { Finding } from './enable/preflight';
@@ -34,29 +35,40 @@ export function keyActionFindings(action: KeyAction, facts: ClusterFacts, vault?
   const findings: Finding[] = [];
   const ref = clusterKeyRef(facts);
   if (!ref) {
-    findings.push({ code: 'no-customer-key', severity: 'error', message: `${facts.name} does not encrypt Secrets with a customer-managed key, so it has no key to ${action === 'rotate' ? 'rotate' : 'set a rotation policy on'}.` });
+    findings.push({
+      code: 'no-customer-key',
+      severity: 'error',
+      message: action === 'rotate'
+        ? l10n.t('{0} does not encrypt Secrets with a customer-managed key, so it has no key to rotate.', facts.name)
+        : l10n.t('{0} does not encrypt Secrets with a customer-managed key, so it has no key to set a rotation policy on.', facts.name),
+    });
     return findings;
   }
   if (ref.pinnedVersion) {
     findings.push({
       code: 'legacy-pinned',
       severity: 'warning',
-      message: `${facts.name} uses legacy KMS pinned to version ${ref.pinnedVersion.slice(0, 8)} of ${ref.keyName}: ${action === 'rotate' ? 'the new version' : 'versions the policy creates'} will not be used until the cluster moves to the new KMS experience (versionless key ID). Move it first with "Enable KMS (CMK)" and the same vault and key.`,
+      message: action === 'rotate'
+        ? l10n.t('{0} uses legacy KMS pinned to version {1} of {2}: the new version will not be used until the cluster moves to the new KMS experience (versionless key ID). Move it first with "Enable KMS (CMK)" and the same vault and key.', facts.name, ref.pinnedVersion.slice(0, 8), ref.keyName)
+        : l10n.t('{0} uses legacy KMS pinned to version {1} of {2}: versions the policy creates will not be used until the cluster moves to the new KMS experience (versionless key ID). Move it first with "Enable KMS (CMK)" and the same vault and key.', facts.name, ref.pinnedVersion.slice(0, 8), ref.keyName),
     });
   }
   const firewalled = vault && (/^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? ''));
   if (firewalled) {
+    const vaultName = vault.name ?? parseArmId(vault.id)?.name ?? vault.id;
     findings.push({
       code: 'vault-firewall',
       severity: 'warning',
-      message: `The key vault ${vault.name ?? parseArmId(vault.id)?.name} blocks public network access; ${action === 'rotate' ? 'rotating' : 'setting the rotation policy'} goes through its data plane, so run it from a network the vault allows (or through its private endpoint).`,
+      message: action === 'rotate'
+        ? l10n.t('The key vault {0} blocks public network access; rotating goes through its data plane, so run it from a network the vault allows (or through its private endpoint).', vaultName)
+        : l10n.t('The key vault {0} blocks public network access; setting the rotation policy goes through its data plane, so run it from a network the vault allows (or through its private endpoint).', vaultName),
     });
   }
   if (action === 'rotate' && !ref.pinnedVersion) {
     findings.push({
       code: 'rotation-pickup',
       severity: 'info',
-      message: `AKS picks up the new version within ${AKS_PICKUP_WINDOW_MS / 3_600_000} hours and re-encrypts by itself; keep the previous version enabled, and never delete the key or the vault.`,
+      message: l10n.t('AKS picks up the new version within {0} hours and re-encrypts by itself; keep the previous version enabled, and never delete the key or the vault.', AKS_PICKUP_WINDOW_MS / 3_600_000),
     });
   }
   return findings;

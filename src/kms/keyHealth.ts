@@ -3,6 +3,7 @@
  * words, and the warnings worth a person's attention (too old, expiring, expired, disabled, no purge protection,
  * a new version AKS may not have picked up yet). Pure: versions, policy and vault facts in, plain data out.
  */
+import * as l10n from '@vscode/l10n';
 import type { Severity } from './enable/preflight';
 import { AKS_PICKUP_WINDOW_MS, KeyVersionInfo, RotationSummary, summarizeRotation } from './rotation';
 import { describeRotationPolicy, RotationPolicy } from './rotationPolicy';
@@ -60,7 +61,6 @@ export interface KeyHealth {
   readonly warnings: readonly KeyWarning[];
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const shortVersion = (v: string) => v.slice(0, 8);
 
@@ -68,10 +68,14 @@ const shortVersion = (v: string) => v.slice(0, 8);
 export function describeAge(ms: number): string {
   const minutes = Math.floor(Math.max(0, ms) / 60_000);
   if (minutes < 60) {
-    return plural(minutes, 'minute');
+    return minutes === 1 ? l10n.t('1 minute') : l10n.t('{0} minutes', minutes);
   }
   const hours = Math.floor(minutes / 60);
-  return hours < 48 ? plural(hours, 'hour') : plural(Math.floor(hours / 24), 'day');
+  if (hours < 48) {
+    return hours === 1 ? l10n.t('1 hour') : l10n.t('{0} hours', hours);
+  }
+  const days = Math.floor(hours / 24);
+  return days === 1 ? l10n.t('1 day') : l10n.t('{0} days', days);
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -85,37 +89,44 @@ export function assessKeyHealth(input: KeyHealthInput): KeyHealth {
   const newest = [...input.versions].sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime())[0];
   const inUse = pinned ? rotation?.pinned : newest;
   const inUseAgeMs = inUse ? Math.max(0, now - inUse.createdOn.getTime()) : undefined;
-  const policyText = input.policyUnknown && !input.policy ? 'rotation policy unknown (the vault could not be read)' : describeRotationPolicy(input.policy);
+  const policyText = input.policyUnknown && !input.policy ? l10n.t('rotation policy unknown (the vault could not be read)') : describeRotationPolicy(input.policy);
 
   const warnings: KeyWarning[] = [];
   const add = (code: KeyWarningCode, severity: Severity, message: string) => warnings.push({ code, severity, message });
   const name = input.keyName;
 
   if (inUse) {
-    const which = pinned ? `version ${shortVersion(inUse.version)} that the cluster is pinned to` : `current version ${shortVersion(inUse.version)}`;
+    const version = shortVersion(inUse.version);
+    const which = pinned ? l10n.t('the version {0} that the cluster is pinned to', version) : l10n.t('the current version {0}', version);
     if (inUse.enabled === false) {
       add('disabled', 'error', pinned
-        ? `Key ${name}: the ${which} is disabled, so AKS cannot encrypt or decrypt Secrets with it. Enable that version again in Key Vault.`
-        : `Key ${name}: the ${which} is disabled, so AKS cannot encrypt Secrets with it. Enable it again, or rotate the key to create a new enabled version (keep the old versions enabled until AKS has picked up the new one).`);
+        ? l10n.t('Key {0}: {1} is disabled, so AKS cannot encrypt or decrypt Secrets with it. Enable that version again in Key Vault.', name, which)
+        : l10n.t('Key {0}: {1} is disabled, so AKS cannot encrypt Secrets with it. Enable it again, or rotate the key to create a new enabled version (keep the old versions enabled until AKS has picked up the new one).', name, which));
     }
     const expiresIn = inUse.expiresOn ? inUse.expiresOn.getTime() - now : undefined;
     if (expiresIn !== undefined && expiresIn <= 0) {
-      add('expired', 'error', `Key ${name}: the ${which} expired on ${day(inUse.expiresOn!)}, so AKS cannot encrypt Secrets with it. ${pinned ? 'Extend the version\'s expiry in Key Vault.' : 'Rotate the key now (a new version) or extend the version\'s expiry.'}`);
+      const on = day(inUse.expiresOn!);
+      add('expired', 'error', pinned
+        ? l10n.t("Key {0}: {1} expired on {2}, so AKS cannot encrypt Secrets with it. Extend the version's expiry in Key Vault.", name, which, on)
+        : l10n.t("Key {0}: {1} expired on {2}, so AKS cannot encrypt Secrets with it. Rotate the key now (a new version) or extend the version's expiry.", name, which, on));
     } else if (expiresIn !== undefined && expiresIn <= EXPIRY_WARNING_DAYS * DAY_MS) {
-      add('expires-soon', 'warning', `Key ${name}: the ${which} expires on ${day(inUse.expiresOn!)} (in ${describeAge(expiresIn)}). ${pinned ? 'Extend the version\'s expiry, or move the cluster to the new KMS experience so it follows rotations.' : 'Rotate the key or extend the expiry before then; an expired key stops AKS from encrypting Secrets.'}`);
+      const on = day(inUse.expiresOn!);
+      add('expires-soon', 'warning', pinned
+        ? l10n.t("Key {0}: {1} expires on {2} (in {3}). Extend the version's expiry, or move the cluster to the new KMS experience so it follows rotations.", name, which, on, describeAge(expiresIn))
+        : l10n.t('Key {0}: {1} expires on {2} (in {3}). Rotate the key or extend the expiry before then; an expired key stops AKS from encrypting Secrets.', name, which, on, describeAge(expiresIn)));
     }
     if (inUseAgeMs !== undefined && inUseAgeMs > maxAgeDays * DAY_MS) {
       add('too-old', 'warning', pinned
-        ? `Key ${name}: the ${which} is ${describeAge(inUseAgeMs)} old, older than the ${maxAgeDays}-day maximum. Legacy KMS does not follow rotations: move the cluster to the new KMS experience (versionless key ID), then rotate.`
-        : `Key ${name}: the ${which} is ${describeAge(inUseAgeMs)} old, older than the ${maxAgeDays}-day maximum. Rotate it now, or set a rotation policy that rotates within ${maxAgeDays} days.`);
+        ? l10n.t('Key {0}: {1} is {2} old, older than the {3}-day maximum. Legacy KMS does not follow rotations: move the cluster to the new KMS experience (versionless key ID), then rotate.', name, which, describeAge(inUseAgeMs), maxAgeDays)
+        : l10n.t('Key {0}: {1} is {2} old, older than the {3}-day maximum. Rotate it now, or set a rotation policy that rotates within {3} days.', name, which, describeAge(inUseAgeMs), maxAgeDays));
     }
   }
   if (input.vault && !input.vault.enablePurgeProtection) {
-    add('no-purge-protection', 'warning', `Key vault ${input.vault.name} has no purge protection: a purged key makes the cluster's Secrets unrecoverable. Turn it on (az keyvault update --name ${input.vault.name} --enable-purge-protection true); it cannot be turned off.`);
+    add('no-purge-protection', 'warning', l10n.t("Key vault {0} has no purge protection: a purged key makes the cluster's Secrets unrecoverable. Turn it on (az keyvault update --name {0} --enable-purge-protection true); it cannot be turned off.", input.vault.name));
   }
   const pendingPickup = rotation?.pendingPickup ?? false;
   if (pendingPickup && rotation) {
-    add('pending-pickup', 'info', `Key ${name}: the newest version ${shortVersion(rotation.current.version)} is ${describeAge(rotation.currentAgeMs)} old; AKS picks up a new version within ${AKS_PICKUP_WINDOW_MS / 3_600_000} hours, so the cluster may still use the previous one. Keep the previous version enabled.`);
+    add('pending-pickup', 'info', l10n.t('Key {0}: the newest version {1} is {2} old; AKS picks up a new version within {3} hours, so the cluster may still use the previous one. Keep the previous version enabled.', name, shortVersion(rotation.current.version), describeAge(rotation.currentAgeMs), AKS_PICKUP_WINDOW_MS / 3_600_000));
   }
   warnings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 

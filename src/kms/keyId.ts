@@ -2,6 +2,7 @@
  * Key Vault key identifiers: `https://{vault host}/keys/{name}[/{version}]`.
  * Versioned vs versionless decides the KMS experience (AZURE.md): a versioned ID means legacy KMS.
  */
+import * as l10n from '@vscode/l10n';
 
 export interface KeyId {
   /** `https://{host}` — the vault's data-plane URL without a trailing slash. */
@@ -23,24 +24,24 @@ export function parseKeyId(raw: string): KeyIdParse {
   try {
     url = new URL(raw.trim());
   } catch {
-    return { ok: false, reason: `"${raw}" is not a URL. A key ID looks like https://<vault>.vault.azure.net/keys/<name>.` };
+    return { ok: false, reason: l10n.t('"{0}" is not a URL. A key ID looks like https://<vault>.vault.azure.net/keys/<name>.', raw) };
   }
   if (url.protocol !== 'https:') {
-    return { ok: false, reason: 'A key ID must start with https://.' };
+    return { ok: false, reason: l10n.t('A key ID must start with https://.') };
   }
   if (url.search || url.hash) {
-    return { ok: false, reason: 'A key ID has no query string or fragment.' };
+    return { ok: false, reason: l10n.t('A key ID has no query string or fragment.') };
   }
   const parts = url.pathname.split('/').filter(p => p.length > 0);
   if (parts.length < 2 || parts.length > 3 || parts[0] !== 'keys') {
-    return { ok: false, reason: 'A key ID has the path /keys/<name> or /keys/<name>/<version>.' };
+    return { ok: false, reason: l10n.t('A key ID has the path /keys/<name> or /keys/<name>/<version>.') };
   }
   const [, name, version] = parts;
   if (!KEY_NAME.test(name)) {
-    return { ok: false, reason: `Key name "${name}" must be 1–127 letters, digits or hyphens.` };
+    return { ok: false, reason: l10n.t('Key name "{0}" must be 1–127 letters, digits or hyphens.', name) };
   }
   if (version !== undefined && !KEY_VERSION.test(version)) {
-    return { ok: false, reason: `Key version "${version}" must be letters and digits only.` };
+    return { ok: false, reason: l10n.t('Key version "{0}" must be letters and digits only.', version) };
   }
   return { ok: true, keyId: { vaultUrl: `${url.protocol}//${url.host}`, vaultHost: url.hostname.toLowerCase(), name, version } };
 }

@@ -8,6 +8,7 @@
  * least 28 days after creation; rotation happens at least 7 days after creation and at least 7 days before expiry;
  * a notification before expiry needs an expiry time.
  */
+import * as l10n from '@vscode/l10n';
 import { daysDuration, describeIsoDuration, isoDurationMs, parseIsoDuration } from './isoDuration';
 
 export interface RotationPolicy {
@@ -52,11 +53,17 @@ export interface PolicyProblem {
 
 export type PolicyValidation = { readonly ok: true; readonly policy: RotationPolicy } | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
 
-const LABELS: Record<keyof RotationPolicyInput, string> = {
-  rotateAfter: 'Rotate after',
-  expiresAfter: 'Expires after',
-  notifyBeforeExpiry: 'Notify before expiry',
-};
+/** The form's field names as the problems quote them (a function: the bundle is configured after module load). */
+function fieldLabel(field: keyof RotationPolicyInput): string {
+  switch (field) {
+    case 'rotateAfter':
+      return l10n.t('Rotate after');
+    case 'expiresAfter':
+      return l10n.t('Expires after');
+    case 'notifyBeforeExpiry':
+      return l10n.t('Notify before expiry');
+  }
+}
 
 /** A typed value as an ISO duration: whole days become `P{n}D`; undefined when empty; a problem sentence when neither. */
 function durationOf(field: keyof RotationPolicyInput, raw: string | number | undefined): { value?: string; problem?: PolicyProblem } {
@@ -70,10 +77,10 @@ function durationOf(field: keyof RotationPolicyInput, raw: string | number | und
   if (parseIsoDuration(text)) {
     return { value: text.toUpperCase() };
   }
-  return { problem: { field, message: `${LABELS[field]} "${text}" is not a number of days or an ISO 8601 duration; enter e.g. 90, P90D, P3M or P1Y.` } };
+  return { problem: { field, message: l10n.t('{0} "{1}" is not a number of days or an ISO 8601 duration; enter e.g. 90, P90D, P3M or P1Y.', fieldLabel(field), text) } };
 }
 
-const daysText = (ms: number) => `${Math.round((ms / DAY_MS) * 100) / 100} days`;
+const daysText = (ms: number) => l10n.t('{0} days', Math.round((ms / DAY_MS) * 100) / 100);
 
 /** Checks the form against Key Vault's limits before anything is written; every problem says how to fix it. */
 export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyValidation {
@@ -91,29 +98,29 @@ export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyV
   const notifyMs = notify.value !== undefined ? isoDurationMs(notify.value)! : undefined;
 
   if (!rotate.problem && !expiry.problem && rotateMs === undefined && expiryMs === undefined) {
-    problems.push({ field: 'rotateAfter', message: 'Enter how many days after creation to rotate the key, an expiry, or both.' });
+    problems.push({ field: 'rotateAfter', message: l10n.t('Enter how many days after creation to rotate the key, an expiry, or both.') });
   }
   if (rotateMs !== undefined && rotateMs < MIN_ROTATE_AFTER_DAYS * DAY_MS) {
-    problems.push({ field: 'rotateAfter', message: `Rotate after is ${daysText(rotateMs)}; Key Vault needs at least ${MIN_ROTATE_AFTER_DAYS} days. Enter ${MIN_ROTATE_AFTER_DAYS} or more.` });
+    problems.push({ field: 'rotateAfter', message: l10n.t('Rotate after is {0}; Key Vault needs at least {1} days. Enter {1} or more.', daysText(rotateMs), MIN_ROTATE_AFTER_DAYS) });
   }
   if (expiryMs !== undefined && expiryMs < MIN_EXPIRY_DAYS * DAY_MS) {
-    problems.push({ field: 'expiresAfter', message: `Expires after is ${daysText(expiryMs)}; Key Vault needs at least ${MIN_EXPIRY_DAYS} days (P28D). Enter ${MIN_EXPIRY_DAYS} or more.` });
+    problems.push({ field: 'expiresAfter', message: l10n.t('Expires after is {0}; Key Vault needs at least {1} days (P28D). Enter {1} or more.', daysText(expiryMs), MIN_EXPIRY_DAYS) });
   }
   if (rotateMs !== undefined && expiryMs !== undefined && expiryMs - rotateMs < MIN_ROTATE_BEFORE_EXPIRY_DAYS * DAY_MS) {
     problems.push({
       field: 'rotateAfter',
-      message: `Rotate after (${daysText(rotateMs)}) must be at least ${MIN_ROTATE_BEFORE_EXPIRY_DAYS} days shorter than Expires after (${daysText(expiryMs)}), so a new version exists before the current one expires. Rotate sooner or let versions live longer.`,
+      message: l10n.t('Rotate after ({0}) must be at least {1} days shorter than Expires after ({2}), so a new version exists before the current one expires. Rotate sooner or let versions live longer.', daysText(rotateMs), MIN_ROTATE_BEFORE_EXPIRY_DAYS, daysText(expiryMs)),
     });
   }
   if (notifyMs !== undefined) {
     if (expiryMs === undefined && !expiry.problem) {
-      problems.push({ field: 'notifyBeforeExpiry', message: 'A notification before expiry needs an expiry: set Expires after, or clear Notify before expiry.' });
+      problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('A notification before expiry needs an expiry: set Expires after, or clear Notify before expiry.') });
     }
     if (notifyMs < MIN_NOTIFY_DAYS * DAY_MS) {
-      problems.push({ field: 'notifyBeforeExpiry', message: `Notify before expiry is ${daysText(notifyMs)}; give yourself at least ${MIN_NOTIFY_DAYS} days to act. Enter ${MIN_NOTIFY_DAYS} or more.` });
+      problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('Notify before expiry is {0}; give yourself at least {1} days to act. Enter {1} or more.', daysText(notifyMs), MIN_NOTIFY_DAYS) });
     }
     if (expiryMs !== undefined && notifyMs >= expiryMs) {
-      problems.push({ field: 'notifyBeforeExpiry', message: `Notify before expiry (${daysText(notifyMs)}) must be shorter than Expires after (${daysText(expiryMs)}), or the notification would come before the version exists.` });
+      problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('Notify before expiry ({0}) must be shorter than Expires after ({1}), or the notification would come before the version exists.', daysText(notifyMs), daysText(expiryMs)) });
     }
   }
   if (problems.length) {
@@ -229,21 +236,21 @@ export function samePolicy(a: RotationPolicy | undefined, b: RotationPolicy | un
 /** "rotates 90 days after creation, expires after 1 year, notifies 30 days before expiry". */
 export function describeRotationPolicy(policy: RotationPolicy | undefined): string {
   if (!policy) {
-    return 'no rotation policy';
+    return l10n.t('no rotation policy');
   }
   const parts: string[] = [];
   if (policy.rotateAfterCreate) {
-    parts.push(`rotates ${describeIsoDuration(policy.rotateAfterCreate)} after creation`);
+    parts.push(l10n.t('rotates {0} after creation', describeIsoDuration(policy.rotateAfterCreate)));
   } else if (policy.rotateBeforeExpiry) {
-    parts.push(`rotates ${describeIsoDuration(policy.rotateBeforeExpiry)} before expiry`);
+    parts.push(l10n.t('rotates {0} before expiry', describeIsoDuration(policy.rotateBeforeExpiry)));
   } else {
-    parts.push('no automatic rotation');
+    parts.push(l10n.t('no automatic rotation'));
   }
   if (policy.expiresAfter) {
-    parts.push(`expires after ${describeIsoDuration(policy.expiresAfter)}`);
+    parts.push(l10n.t('expires after {0}', describeIsoDuration(policy.expiresAfter)));
   }
   if (policy.notifyBeforeExpiry) {
-    parts.push(`notifies ${describeIsoDuration(policy.notifyBeforeExpiry)} before expiry`);
+    parts.push(l10n.t('notifies {0} before expiry', describeIsoDuration(policy.notifyBeforeExpiry)));
   }
   return parts.join(', ');
 }

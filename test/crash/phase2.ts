@@ -52,6 +52,7 @@ export async function run(): Promise<void> {
   await waitFor('the runner to check the notification', () => (fs.existsSync(process.env.CRASH_UI_CHECKED ?? '') || undefined), 30_000).catch(() => undefined);
 
   await rec.test('Resume while Azure is still applying the interrupted update is refused (blocked) and writes nothing', async () => {
+    assert.ok(clusterId, 'no journal entry to resume (see the first test)');
     api ??= await signedInApi();
     const before = (await admin.requests({ write: true })).length;
     const r = await vscode.commands.executeCommand<ResumeResult>('aksKms.resumePlan', clusterId, false);
@@ -61,6 +62,7 @@ export async function run(): Promise<void> {
   });
 
   await rec.test('once the update has finished, Resume succeeds with infrastructure encryption Enabled and no second PUT', async () => {
+    assert.ok(clusterId, 'no journal entry to resume (see the first test)');
     api ??= await signedInApi();
     // The operation phase 1 started finishes when its time is up: move the emulator clock past it.
     await admin.advanceClock(updateMs + 1000);
@@ -73,6 +75,7 @@ export async function run(): Promise<void> {
   });
 
   await rec.test('after Resume the journal entry is gone and the tree shows plain "PMK"', async () => {
+    assert.ok(clusterId, 'no journal entry was resumed (see the first test)');
     api ??= await signedInApi();
     assert.strictEqual(api.journal.resumable(clusterId), undefined);
     assert.strictEqual(api.journal.entries().length, 0, JSON.stringify(api.journal.entries()));

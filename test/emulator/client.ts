@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { resolve } from 'node:path';
+import type { PoseCloudName } from './cloudPose';
 import type { FaultRule, FaultRuleInput } from './faults';
 import { EMULATOR_INFO_ENV, parseEmulatorInfo, readEmulatorInfoFile, READY_PREFIX, type EmulatorInfo } from './info';
 import type { RequestLogEntry } from './requestLog';
@@ -26,6 +27,10 @@ export interface StartEmulatorOptions {
   readonly requestLatencyMs?: number;
   /** `--generate-fleet NxM`: N subscriptions × M clusters added to the seed. */
   readonly generateFleet?: { readonly subscriptions: number; readonly clustersPerSubscription: number };
+  /** `--cloud`: pose as this cloud (cloudPose.ts); info then has `cloud`, `proxyUrl`, `resourceManagerEndpoint`. */
+  readonly cloud?: PoseCloudName;
+  /** `--foreign-vault` (posing only): these vaults' URIs are in another cloud's Key Vault domain. */
+  readonly foreignVaults?: readonly string[];
   /** How long to wait for the READY line (default 20 s). */
   readonly timeoutMs?: number;
   /** Copy the emulator's stderr to this process's stderr (default false; it is kept for errors anyway). */
@@ -53,6 +58,8 @@ function flagsOf(opts: StartEmulatorOptions): string[] {
   if (opts.keyVaultPageSize !== undefined) flags.push('--kv-page-size', String(opts.keyVaultPageSize));
   if (opts.requestLatencyMs !== undefined) flags.push('--request-latency-ms', String(opts.requestLatencyMs));
   if (opts.generateFleet) flags.push('--generate-fleet', `${opts.generateFleet.subscriptions}x${opts.generateFleet.clustersPerSubscription}`);
+  if (opts.cloud !== undefined) flags.push('--cloud', opts.cloud);
+  for (const v of opts.foreignVaults ?? []) flags.push('--foreign-vault', v);
   return flags;
 }
 

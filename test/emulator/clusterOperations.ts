@@ -64,10 +64,12 @@ function succeed(cluster: ClusterRecord): void {
   }
 }
 
-/** Finishes every operation whose time has come (called before each request is served). */
-export function settleClusterOperations(store: EmulatorStore, nowMs: number): void {
+/** Finishes every operation whose time has come (called before each request is served); answers how many. */
+export function settleClusterOperations(store: EmulatorStore, nowMs: number): number {
+  let settled = 0;
   for (const op of store.fleet.clusterOperations) {
     if (op.status !== 'InProgress' || op.endsAtMs > nowMs) continue;
+    settled++;
     op.endMs = op.endsAtMs;
     const cluster = lookup.cluster(store.fleet, op.subscriptionId, op.resourceGroup, op.clusterName);
     if (op.failWith) {
@@ -83,6 +85,7 @@ export function settleClusterOperations(store: EmulatorStore, nowMs: number): vo
       if (cluster) succeed(cluster);
     }
   }
+  return settled;
 }
 
 /** The status monitor body: `{name, status, startTime, endTime?, error?}` (OperationStatusResult). */

@@ -2,6 +2,8 @@
 // the ARM listener. main.ts runs it as a process; tests may also run it in-process.
 import type { Server } from 'node:https';
 import { AdjustableClock, type Clock } from './clock';
+import { loadOrCreatePoseTls, POSE_CLOUDS, poseVaultBaseUrl, type PoseCloudName } from './cloudPose';
+import { startConnectProxy, type ConnectProxy } from './connectProxy';
 import type { DataPlaneAuthorizer } from './dataPlaneAccess';
 import { FaultInjector } from './faults';
 import { generatedVaultNames, type GeneratedFleetSpec } from './generate';
@@ -38,6 +40,10 @@ export interface EmulatorOptions {
   readonly clock?: Clock;
   /** Data-plane authorization; default: role assignments and access policies (rbac.ts). */
   readonly authorizer?: DataPlaneAuthorizer;
+  /** Pose as this cloud (cloudPose.ts): its vault hosts, challenge and certificate names, reached through a CONNECT proxy. Default: the local mode. */
+  readonly cloud?: PoseCloudName;
+  /** Posing only: vaults (seeded or created later) whose URI is in another cloud's Key Vault domain. */
+  readonly foreignVaults?: readonly string[];
 }
 
 export interface RunningEmulator {
@@ -49,6 +55,8 @@ export interface RunningEmulator {
   readonly faults: FaultInjector;
   /** Resource ages are relative to it; POST /_emulator/clock advances it. */
   readonly clock: Clock;
+  /** Posing only: the CONNECT proxy (info.proxyUrl). */
+  readonly proxy?: ConnectProxy;
   close(): Promise<void>;
 }
 
@@ -65,12 +73,15 @@ function closeServer(server: Server): Promise<void> {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? new AdjustableClock();
-  const tls = await loadOrCreateTls(options.tlsDir);
+  const pose = options.cloud ? POSE_CLOUDS[options.cloud] : undefined;
+  if (!pose && options.foreignVaults?.length) throw new Error('emulator: foreign vaults need a cloud pose (--cloud)');
+  const foreignVaults = new Set((options.foreignVaults ?? []).map((v) => v.toLowerCase()));
+  const tls = pose ? await loadOrCreatePoseTls(pose, options.tlsDir) : await loadOrCreateTls(options.tlsDir);
   const log = new RequestLog();
   const faults = new FaultInjector(log);
 
   // Vault ports must exist before seeding: cluster key ids and vault URIs name them.
-  const vaults = new VaultListeners({ tls, host: '127.0.0.1', log, faults });
+  const vaults = new VaultListeners({ tls, host: '127.0.0.1', log, faults, ...(pose ? { publicBaseUrl: poseVaultBaseUrl(pose, foreignVaults) } : {}) });
   await Promise.all([...SEED.vaults.map((v) => v.name), ...generatedVaultNames(options.generateFleet)].map((v) => vaults.open(v)));
 
   const store = new EmulatorStore({
@@ -89,6 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       material: new KeyMaterial(),
       authorizer: options.authorizer ?? createRbacAuthorizer(store),
       pageSize: options.keyVaultPageSize ?? DEFAULT_KEYVAULT_PAGE_SIZE,
+      ...(pose ? { challenge: { authority: pose.activeDirectoryEndpoint, resource: pose.keyVaultResource } } : {}),
     }),
   );
 
@@ -102,16 +114,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const armEndpoint = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  let proxy: ConnectProxy | undefined;
+  if (pose) {
+    try {
+      const armHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+      proxy = await startConnectProxy({ cloud: pose, arm: { host: armHost, port }, vaultPort: (v) => vaults.port(v), foreignVaults });
+    } catch (e) {
+      await Promise.all([closeServer(arm), vaults.closeAll()]);
+      throw e;
+    }
+  }
+
   const info: EmulatorInfo = {
     armEndpoint,
     caCertPath: tls.certPath,
     tenantId: store.fleet.tenantId,
     userObjectId: store.fleet.userObjectId,
-    keyVaultDnsSuffix: '127.0.0.1',
-    keyVaultResource: KEYVAULT_RESOURCE,
+    keyVaultDnsSuffix: pose ? pose.keyVaultDnsSuffix : '127.0.0.1',
+    keyVaultResource: pose ? pose.keyVaultResource : KEYVAULT_RESOURCE,
     authProviderId: AUTH_PROVIDER_ID,
-    portalUrl: `${armEndpoint}/portal`,
+    portalUrl: pose ? pose.portalUrl : `${armEndpoint}/portal`,
     pid: process.pid,
+    ...(pose && proxy ? { cloud: pose.name, proxyUrl: proxy.url, resourceManagerEndpoint: pose.resourceManagerEndpoint } : {}),
   };
 
   return {
@@ -121,8 +145,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     vaults,
     faults,
     clock,
+    ...(proxy ? { proxy } : {}),
     close: async () => {
-      await Promise.all([closeServer(arm), vaults.closeAll()]);
+      await Promise.all([closeServer(arm), vaults.closeAll(), proxy?.close()]);
     },
   };
 }

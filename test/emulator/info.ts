@@ -9,12 +9,18 @@ export interface EmulatorInfo {
   readonly caCertPath: string;
   readonly tenantId: string;
   readonly userObjectId: string;
-  /** Vault hosts are `127.0.0.1:<port>`. */
+  /** Vault hosts are `127.0.0.1:<port>` (posing: the cloud's suffix, e.g. `vault.azure.cn`). */
   readonly keyVaultDnsSuffix: string;
   readonly keyVaultResource: string;
   readonly authProviderId: string;
   readonly portalUrl: string;
   readonly pid: number;
+  /** Only when posing as a cloud (`--cloud`, cloudPose.ts): its name, e.g. `AzureChinaCloud`. Absent in the local mode. */
+  readonly cloud?: string;
+  /** Posing only: `http://127.0.0.1:PORT`, the CONNECT proxy to pass as HTTPS_PROXY (connectProxy.ts). */
+  readonly proxyUrl?: string;
+  /** Posing only: the ARM endpoint the product uses, the cloud's own (`https://management.chinacloudapi.cn`). `armEndpoint` stays the direct listener (admin API). */
+  readonly resourceManagerEndpoint?: string;
 }
 
 export const EMULATOR_INFO_ENV = 'AKS_KMS_EMULATOR_INFO';

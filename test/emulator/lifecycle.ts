@@ -8,22 +8,28 @@ import type { EmulatorStore } from './state';
 export function settle(store: EmulatorStore): void {
   const now = store.clock.now();
   const fleet = store.fleet;
+  let changes = 0;
   for (const f of fleet.features) {
     if (f.settlesAtMs === undefined || f.settlesAtMs > now) continue;
     f.state = f.state === 'Unregistering' ? 'Unregistered' : 'Registered';
     delete f.settlesAtMs;
+    changes++;
   }
   for (const p of fleet.providers) {
     if (p.settlesAtMs === undefined || p.settlesAtMs > now) continue;
     p.registrationState = 'Registered';
     delete p.settlesAtMs;
+    changes++;
   }
   for (const v of fleet.vaults) {
     if (v.provisioningState === 'RegisteringDns' && (v.readyAtMs ?? 0) <= now) {
       v.provisioningState = 'Succeeded';
       delete v.readyAtMs;
+      changes++;
     }
-    for (const k of v.keys) applyAutomaticRotation(k, now);
+    for (const k of v.keys) changes += applyAutomaticRotation(k, now);
   }
-  settleClusterOperations(store, now);
+  changes += settleClusterOperations(store, now);
+  // Results computed before (Resource Graph's) are stale now.
+  if (changes) store.changed();
 }

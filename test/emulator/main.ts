@@ -1,11 +1,13 @@
 // The emulator process (docs/CONTRACTS.md): `npx tsx test/emulator/main.ts [flags]`.
 // Prints exactly one `EMULATOR_READY <info json>` line when listening; exits on SIGTERM/SIGINT.
+import { parsePoseCloud } from './cloudPose';
 import { startEmulator, type EmulatorOptions } from './emulator';
 import { parseFleetSpec } from './generate';
 import { READY_PREFIX, writeEmulatorInfo } from './info';
 
 const USAGE = `usage: main.ts [--port N] [--host 127.0.0.1] [--tls-dir DIR] [--info-file PATH] [--omit-preview-fields]
-                [--page-size N] [--kv-page-size N] [--request-latency-ms N] [--generate-fleet NxM]`;
+                [--page-size N] [--kv-page-size N] [--request-latency-ms N] [--generate-fleet NxM]
+                [--cloud AzureCloud|AzureChinaCloud|AzureUSGovernment [--foreign-vault NAME]...]`;
 
 interface Cli {
   options: EmulatorOptions;
@@ -54,6 +56,12 @@ function parseArgs(argv: readonly string[]): Cli {
         break;
       case '--generate-fleet':
         options.generateFleet = parseFleetSpec(value(i++, a));
+        break;
+      case '--cloud':
+        options.cloud = parsePoseCloud(value(i++, a));
+        break;
+      case '--foreign-vault':
+        options.foreignVaults = [...(options.foreignVaults ?? []), value(i++, a)];
         break;
       case '--help':
       case '-h':

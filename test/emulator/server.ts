@@ -8,7 +8,7 @@ import { isAccepted } from './apiVersions';
 import { armAuthError, checkBearer } from './auth';
 import { HttpError } from './errors';
 import { armHeaders, errorReply, parseRequest, queryParam, writeReply, type ParsedRequest, type Reply } from './http';
-import type { RequestLog } from './requestLog';
+import { isWriteRequest, type RequestLog } from './requestLog';
 import { requestLatency } from './latency';
 import { settle } from './lifecycle';
 import { Router } from './router';
@@ -83,7 +83,12 @@ async function handleArm(req: IncomingMessage, parsed: ParsedRequest, router: Ro
       `The api-version '${apiVersion}' is invalid. The supported versions are '${match.apiVersions.join(',')}'.`,
     );
   }
-  return match.handler({ http: parsed, raw: req, params: match.params, apiVersion, principal: auth.principal });
+  try {
+    return await match.handler({ http: parsed, raw: req, params: match.params, apiVersion, principal: auth.principal });
+  } finally {
+    // Whatever a write did (or half did), results computed before it are no longer current.
+    if (isWriteRequest(parsed.method, parsed.pathAndQuery)) store.changed();
+  }
 }
 
 export function createArmServer(opts: ArmServerOptions): Server {

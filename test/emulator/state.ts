@@ -453,6 +453,11 @@ export class EmulatorStore {
   readonly clock: Clock;
   /** The generated fleet the current state was built with (undefined: the seed alone). */
   generatedFleet: GeneratedFleetSpec | undefined;
+  /**
+   * Bumped whenever state a read could see may have changed: every ARM write (server.ts) and every change time
+   * makes (lifecycle.ts). A result computed at the same epoch is still current (Resource Graph reuses it).
+   */
+  epoch = 0;
   private readonly seed: Seed;
 
   constructor(private readonly options: StoreOptions) {
@@ -467,6 +472,10 @@ export class EmulatorStore {
    * @param generateFleet the generated fleet to build instead of the start-up one (`null`: none). Its vaults'
    *   listeners must already be open (generatedVaultNames).
    */
+  changed(): void {
+    this.epoch++;
+  }
+
   /** The generated fleet of start-up (`--generate-fleet`), which a plain reset restores. */
   get startupFleet(): GeneratedFleetSpec | undefined {
     return this.options.generateFleet;
@@ -476,6 +485,7 @@ export class EmulatorStore {
     // A reset is a fresh start: wall-clock time again, then the seed at that "now".
     if (isControllable(this.clock)) this.clock.reset();
     this.generatedFleet = generateFleet === undefined ? this.options.generateFleet : (generateFleet ?? undefined);
+    this.changed();
     this.fleet = buildFleet(withGeneratedFleet(this.seed, this.generatedFleet), this.clock.now(), this.options.endpoints);
     this.config = { ...this.options.initialConfig };
   }

@@ -26,6 +26,11 @@ export interface VaultListenersOptions {
   readonly log: RequestLog;
   /** Fault rules of POST /_emulator/faults, checked before anything else. */
   readonly faults?: FaultInjector;
+  /**
+   * A cloud pose (cloudPose.ts): the vault's public base URL, `https://<vault>.vault.azure.cn`, which the CONNECT
+   * proxy tunnels to the listener. Default (local mode): the listener itself, `https://127.0.0.1:<port>`.
+   */
+  readonly publicBaseUrl?: (vaultName: string) => string;
 }
 
 export class VaultListeners implements VaultProvisioner {
@@ -62,7 +67,12 @@ export class VaultListeners implements VaultProvisioner {
   baseUrl(vaultName: string): string {
     const l = this.listeners.get(vaultName.toLowerCase());
     if (!l) throw new Error(`emulator: vault ${vaultName} has no data-plane listener`);
-    return `https://127.0.0.1:${l.port}`;
+    return this.opts.publicBaseUrl ? this.opts.publicBaseUrl(l.name) : `https://127.0.0.1:${l.port}`;
+  }
+
+  /** The vault's listener port on 127.0.0.1, undefined when it has none (the CONNECT proxy's routing). */
+  port(vaultName: string): number | undefined {
+    return this.listeners.get(vaultName.toLowerCase())?.port;
   }
 
   async closeAll(): Promise<void> {

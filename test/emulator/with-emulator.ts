@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulatorProcess, type StartEmulatorOptions } from './client';
+import { parsePoseCloud } from './cloudPose';
 import { parseFleetSpec } from './generate';
 import { EMULATOR_INFO_ENV } from './info';
 
 const USAGE =
-  'usage: with-emulator.ts [--tls-dir DIR] [--omit-preview-fields] [--page-size N] [--kv-page-size N] [--request-latency-ms N] [--generate-fleet NxM] [--verbose] -- <command...>';
+  'usage: with-emulator.ts [--tls-dir DIR] [--omit-preview-fields] [--page-size N] [--kv-page-size N] [--request-latency-ms N] [--generate-fleet NxM] [--cloud NAME] [--verbose] -- <command...>';
 
 function parse(argv: readonly string[]): { opts: StartEmulatorOptions & { infoFile: string }; command: string[]; tempDir: string } {
   const sep = argv.indexOf('--');
@@ -31,12 +32,19 @@ function parse(argv: readonly string[]): { opts: StartEmulatorOptions & { infoFi
     else if (a === '--kv-page-size') opts.keyVaultPageSize = Number(next());
     else if (a === '--request-latency-ms') opts.requestLatencyMs = Number(next());
     else if (a === '--generate-fleet') opts.generateFleet = parseFleetSpec(next());
+    else if (a === '--cloud') opts.cloud = parsePoseCloud(next());
     else if (a === '--verbose') opts.inheritStderr = true;
     else throw new Error(`unknown flag '${a}'\n${USAGE}`);
   }
   // Keep the generated certificate with the info file so both go away with the run.
   opts.tlsDir ??= join(tempDir, 'tls');
   return { opts, command: argv.slice(sep + 1), tempDir };
+}
+
+/** A cloud pose: every SDK client goes through the emulator's CONNECT proxy; the admin API (127.0.0.1) does not. */
+function poseEnv(proxyUrl: string | undefined): NodeJS.ProcessEnv {
+  if (!proxyUrl) return {};
+  return { HTTPS_PROXY: proxyUrl, https_proxy: proxyUrl, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' };
 }
 
 async function main(): Promise<number> {
@@ -49,7 +57,7 @@ async function main(): Promise<number> {
       const child = spawn(command[0], command.slice(1), {
         cwd: process.cwd(),
         stdio: 'inherit',
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.info.caCertPath, [EMULATOR_INFO_ENV]: opts.infoFile },
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.info.caCertPath, [EMULATOR_INFO_ENV]: opts.infoFile, ...poseEnv(emulator.info.proxyUrl) },
         // Let `npx …` and friends resolve like in a shell on every platform.
         shell: process.platform === 'win32',
       });

@@ -63,7 +63,13 @@ suite('CMK wizard', () => {
     assert.match(plan.script, /az keyvault update --name kvwizard01 .*--default-action Deny --bypass AzureServices/);
 
     const steps: string[] = [];
-    const sub = panel.onDidPost(m => m.type === 'step' && steps.push(`${m.stepId}:${m.status}`));
+    const everything: HostToWebview[] = [];
+    const sub = panel.onDidPost(m => {
+      everything.push(m);
+      if (m.type === 'step') {
+        steps.push(`${m.stepId}:${m.status}`);
+      }
+    });
     const finished = nextMessage(panel, 'finished', 60_000);
     await panel.receive({ type: 'run', form, confirmedIrreversible: true });
     const result = (await finished) as Extract<HostToWebview, { type: 'finished' }>;
@@ -73,6 +79,9 @@ suite('CMK wizard', () => {
     assert.strictEqual(profile.azureKeyVaultKms.keyVaultNetworkAccess, 'Private');
     assert.match(profile.azureKeyVaultKms.keyId, /\/keys\/aks-kms$/);
     assert.ok(steps.includes('lockFirewall:done') && steps.includes('updateCluster:done') && steps.includes('verify:done'), steps.join(' '));
+    // Nothing sent to the webview (its state) carries a token or key material.
+    const webviewState = JSON.stringify([initMessage, plan, ...everything]);
+    assert.doesNotMatch(webviewState, /eyJ[A-Za-z0-9_-]{8,}\.eyJ|Bearer |"n"\s*:\s*"[A-Za-z0-9_-]{40,}/);
 
     await api.tree.ensureLoaded();
     const after = await clusterByName(api, 'aks-prod-plain');
@@ -93,6 +102,30 @@ suite('CMK wizard', () => {
     assert.ok(plan.findings.some(f => f.code === 'private-needs-vnet-integration'));
     const writes = (await admin.requests()).filter(r => r.write && !r.path.startsWith('/_emulator'));
     assert.deepStrictEqual(writes, []);
+  });
+
+  test('the webview is hardened: strict CSP with a nonce, only the extension\'s dist/ and media/ folders', async () => {
+    const api = await signedInApi();
+    const panel = await vscode.commands.executeCommand<EnableWizardPanel>('aksKms.enableCmk', await clusterByName(api, 'aks-fab-pmk'));
+    const html = panel.panel.webview.html;
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    const nonce = /script-src 'nonce-([A-Za-z0-9+/=]{16,})'/.exec(csp)?.[1];
+    assert.ok(nonce, csp);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    // Every source is 'none', the nonce, or the webview's own resource origin: no remote origins.
+    const allowed = new Set([...panel.panel.webview.cspSource.split(/\s+/), "'none'", `'nonce-${nonce}'`]);
+    for (const directive of csp.split(';').map(d => d.trim()).filter(Boolean)) {
+      for (const source of directive.split(/\s+/).slice(1)) {
+        assert.ok(allowed.has(source), `CSP source ${source} in "${directive}"`);
+      }
+    }
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map(m => m[1]);
+    assert.ok(scripts.length > 0 && scripts.every(attrs => attrs.includes(`nonce="${nonce}"`)), 'every script carries the nonce');
+    assert.doesNotMatch(html, /<script[^>]*>[^<]+<\/script>/, 'no inline script bodies');
+    const roots = (panel.panel.webview.options.localResourceRoots ?? []).map(u => u.path.split('/').slice(-1)[0]).sort();
+    assert.deepStrictEqual(roots, ['dist', 'media']);
+    assert.strictEqual(panel.panel.webview.options.enableCommandUris, undefined, 'no command links from the webview');
   });
 
   test('malformed or unknown webview messages are rejected and change nothing', async () => {

@@ -28,8 +28,31 @@ suite('Sign-in', () => {
     const token = await ctx.credential.getToken(`${ctx.cloud.resourceManagerEndpoint}/.default`);
     assert.ok(token);
     const session = await vscode.authentication.getSession('aks-kms-emulator', [`${ctx.cloud.resourceManagerEndpoint}/.default`], { silent: true });
-    assert.strictEqual(token.token, session?.accessToken);
+    // The provider re-mints tokens as they age, so compare who they are for, not the exact strings.
+    const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as { oid: string; tid: string };
+    assert.ok(session, 'a VS Code session exists');
+    assert.deepStrictEqual({ oid: claims(token.token).oid, tid: claims(token.token).tid }, { oid: claims(session.accessToken).oid, tid: claims(session.accessToken).tid });
     assert.ok(token.expiresOnTimestamp > Date.now(), 'expiry read from the token');
+  });
+
+  test('Azure China needs VS Code\'s microsoft-sovereign-cloud environment: a clear problem until it is set', async () => {
+    const api = await extensionApi();
+    const config = vscode.workspace.getConfiguration('aksKms');
+    const savedCloud = config.inspect('cloud')?.globalValue;
+    try {
+      await config.update('cloud', 'AzureChinaCloud', vscode.ConfigurationTarget.Global);
+      const status = await waitFor('sovereign problem', async () => {
+        const s = await api.account.refreshStatus();
+        return s.problems?.length ? s : undefined;
+      });
+      assert.match(status.problems!.join(' '), /microsoft-sovereign-cloud\.environment.*ChinaCloud/);
+      assert.strictEqual(api.account.cloud?.authProviderId, 'microsoft-sovereign-cloud');
+      assert.strictEqual(api.account.cloud?.keyVaultDnsSuffix, 'vault.azure.cn');
+      assert.strictEqual(api.account.cloud?.portalUrl, 'https://portal.azure.cn');
+    } finally {
+      await config.update('cloud', savedCloud, vscode.ConfigurationTarget.Global);
+      await waitFor('signed in again', async () => ((await api.account.refreshStatus()).signedIn ? true : undefined));
+    }
   });
 
   test('a broken custom cloud setting is reported in the tree with what to fix, and nothing is listed', async () => {

@@ -31,6 +31,7 @@ suite('No leaks', () => {
     assert.ok(logs.length > 0, `the "AKS KMS" log file exists under ${logsRoot}`);
     const logText = logs.map(f => fs.readFileSync(f, 'utf8')).join('\n');
     assert.ok(/Listed \d+ clusters/.test(logText) && /Enable CMK on /.test(logText), 'the log really recorded the flows');
+    assert.match(logText, /Rejected a message from the CMK wizard webview: unknown message type/, 'malformed webview messages are logged');
 
     const journal = JSON.stringify(api.journal.entries());
     const telemetry = JSON.stringify(api.telemetry.recentlySent);

@@ -85,3 +85,13 @@ test('Select Subscriptions… filters the tree', async () => {
   await wb.shot('tree-07-filtered');
   assert.equal(await treeRow(page, 'Contoso Staging').count(), 0);
 });
+
+test('Get Started opens the walkthrough', async () => {
+  const { page } = wb;
+  await runCommand(page, 'AKS KMS: Get Started');
+  await page.locator('.gettingStartedContainer', { hasText: 'Get started with AKS KMS' }).waitFor({ timeout: 30_000 });
+  for (const step of ['Sign in to Azure', 'Pick subscriptions', 'Enable a customer-managed key', 'Rotate the key']) {
+    await page.locator('.gettingStartedContainer', { hasText: step }).waitFor({ timeout: 10_000 });
+  }
+  await wb.shot('tree-08-walkthrough');
+});

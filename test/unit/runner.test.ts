@@ -26,16 +26,14 @@ function step(id: string, dependsOn: string[], ms: number, log: string[], outcom
 describe('runPlan', () => {
   it('runs independent steps in parallel and waits for dependencies', async () => {
     const log: string[] = [];
-    const t0 = Date.now();
     const result = await runPlan([
       step('vault', [], 40, log), step('identity', [], 40, log), step('key', ['vault'], 10, log),
       step('roles', ['vault', 'identity'], 10, log), step('cluster', ['key', 'roles'], 10, log),
     ], () => {});
-    const elapsed = Date.now() - t0;
     assert.equal(result.status, 'succeeded');
+    // Overlap, not timing: both independent steps start before either ends.
     assert.deepEqual(log.slice(0, 2).sort(), ['start identity', 'start vault']);
     assert.ok(log.indexOf('start cluster') > log.indexOf('end key') && log.indexOf('start cluster') > log.indexOf('end roles'));
-    assert.ok(elapsed < 110, `parallel: ${elapsed} ms < sequential 110 ms`);
   });
 
   it('reports running/done/skipped events per step', async () => {

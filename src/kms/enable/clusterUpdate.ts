@@ -2,6 +2,7 @@
  * The cluster PUT body: the GET body with only the KMS fields changed. Every other field — including ones no SDK
  * knows — is carried over untouched (AZURE.md: a typed round-trip silently strips the platform-key field).
  */
+import * as l10n from '@vscode/l10n';
 import type { AzureKeyVaultKmsJson, ManagedClusterJson, SecurityProfileJson } from '../managedCluster';
 import type { NetworkAccess } from './config';
 
@@ -75,14 +76,14 @@ export function profileMismatches(actual: SecurityProfileJson | undefined, expec
   const problems: string[] = [];
   const actualInfra = actual?.kubernetesResourceObjectEncryptionProfile?.infrastructureEncryption;
   if (actualInfra !== expected.kubernetesResourceObjectEncryptionProfile?.infrastructureEncryption) {
-    problems.push(`infrastructureEncryption is ${actualInfra ?? 'missing'} (the api-version may not know the field)`);
+    problems.push(l10n.t('infrastructureEncryption is {0} (the api-version may not know the field)', actualInfra ?? l10n.t('missing')));
   }
   const e = expected.azureKeyVaultKms;
   const a = actual?.azureKeyVaultKms;
   if (e?.enabled === false) {
     // KMS off: only `enabled` matters (AKS may echo the old key ID, or drop the block altogether).
     if (a?.enabled === true) {
-      problems.push(`azureKeyVaultKms.enabled is true, expected false (the cluster still uses key ${a.keyId ?? 'unknown'})`);
+      problems.push(l10n.t('azureKeyVaultKms.enabled is true, expected false (the cluster still uses key {0})', a.keyId ?? l10n.t('unknown')));
     }
   } else if (e) {
     for (const field of ['enabled', 'keyId', 'keyVaultNetworkAccess', 'keyVaultResourceId'] as const) {
@@ -90,7 +91,7 @@ export function profileMismatches(actual: SecurityProfileJson | undefined, expec
         ? (a?.[field] ?? '').toString().toLowerCase() === (e[field] ?? '').toString().toLowerCase()
         : a?.[field] === e[field];
       if (!same) {
-        problems.push(`azureKeyVaultKms.${field} is ${JSON.stringify(a?.[field])}, expected ${JSON.stringify(e[field])}`);
+        problems.push(l10n.t('azureKeyVaultKms.{0} is {1}, expected {2}', field, String(JSON.stringify(a?.[field])), String(JSON.stringify(e[field]))));
       }
     }
   }

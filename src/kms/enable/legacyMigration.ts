@@ -4,6 +4,7 @@
  * wizard should prefill. A legacy profile often lacks `keyVaultResourceId` (Public access leaves it empty), so the
  * vault is found among the subscription's vaults by the key ID's host.
  */
+import * as l10n from '@vscode/l10n';
 import { sameArmId } from '../armId';
 import type { ClusterFacts } from '../kmsState';
 import type { CmkConfig } from './config';
@@ -38,16 +39,16 @@ export function vaultForKeyOrigin(vaults: readonly VaultFacts[], vaultUrl: strin
 export function legacyMigrationDefaults(facts: ClusterFacts, vaults: readonly VaultFacts[]): LegacyMigrationDefaults {
   const kms = facts.kms;
   if (kms.kind !== 'legacy') {
-    return { ok: false, reason: `${facts.name} does not use legacy KMS (a versioned key ID without infrastructure encryption), so there is nothing to move to the new experience.` };
+    return { ok: false, reason: l10n.t('{0} does not use legacy KMS (a versioned key ID without infrastructure encryption), so there is nothing to move to the new experience.', facts.name) };
   }
   if (!kms.key) {
-    return { ok: false, reason: `${facts.name} has the key ID "${kms.keyId ?? ''}", which is not a Key Vault key ID; choose the vault and key in the wizard.` };
+    return { ok: false, reason: l10n.t('{0} has the key ID "{1}", which is not a Key Vault key ID; choose the vault and key in the wizard.', facts.name, kms.keyId ?? '') };
   }
   const vault = (kms.keyVaultResourceId ? vaults.find(v => sameArmId(v.id, kms.keyVaultResourceId)) : undefined) ?? vaultForKeyOrigin(vaults, kms.key.vaultUrl);
   if (!vault) {
     return {
       ok: false,
-      reason: `The key vault ${kms.key.vaultHost} of ${facts.name}'s key is not among the vaults you can read in subscription ${facts.subscriptionId}; it may be in another subscription. Choose it in the wizard, or ask for Reader on it.`,
+      reason: l10n.t("The key vault {0} of {1}'s key is not among the vaults you can read in subscription {2}; it may be in another subscription. Choose it in the wizard, or ask for Reader on it.", kms.key.vaultHost, facts.name, facts.subscriptionId),
     };
   }
   const identityId = facts.identity === 'userAssigned' ? facts.userAssignedIdentityIds[0] : undefined;

@@ -8,10 +8,11 @@
  *   createIdentity ─┬► assignCryptoUserToIdentity  (also after createVault) ──────────────────────────┤
  *                   └► assignContributorToIdentity (also after createVault) ──────────────────────────┴► updateCluster ─► verify
  */
+import * as l10n from '@vscode/l10n';
 import { parseArmId } from '../armId';
 import { versionlessKeyId } from '../keyId';
 import { parseKeyId } from '../keyId';
-import { isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../plan/retry';
+import { isIdentityPermissionPending, isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../plan/retry';
 import type { PlanStep, StepContext, StepOutcome } from '../plan/runner';
 import { applyCmk, applyMigrateToPmk, applyPmk, CmkTarget, expectedKmsProfile, profileMismatches } from './clusterUpdate';
 import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, MigrateToPmkConfig, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
@@ -93,7 +94,7 @@ function featureSteps(facts: EnableFacts, ports: EnablePorts, options: PlanOptio
       async run(ctx) {
         let state = await ports.getFeatureState(subscriptionId, ctx.signal);
         if (/^registered$/i.test(state)) {
-          return skipped(`${KMS_FEATURE.name} is Registered`);
+          return skipped(l10n.t('{0} is Registered', KMS_FEATURE.name));
         }
         registeredNow = true;
         if (!/^registering$/i.test(state)) {
@@ -103,14 +104,14 @@ function featureSteps(facts: EnableFacts, ports: EnablePorts, options: PlanOptio
         let delay = options.featurePollMs;
         while (!/^registered$/i.test(state)) {
           if (Date.now() > deadline) {
-            throw new Error(`${KMS_FEATURE.name} is still ${state} after ${Math.round(options.featureTimeoutMs / 60_000)} minutes; run the plan again later to resume.`);
+            throw new Error(l10n.t('{0} is still {1} after {2} minutes; run the plan again later to resume.', KMS_FEATURE.name, state, Math.round(options.featureTimeoutMs / 60_000)));
           }
           ctx.progress(`${KMS_FEATURE.name}: ${state}`);
           await ports.sleep(delay, ctx.signal);
           delay = Math.min(MAX_FEATURE_POLL_MS, delay * 2);
           state = await ports.getFeatureState(subscriptionId, ctx.signal);
         }
-        return done(`${KMS_FEATURE.name} is Registered`);
+        return done(l10n.t('{0} is Registered', KMS_FEATURE.name));
       },
     },
     {
@@ -118,11 +119,11 @@ function featureSteps(facts: EnableFacts, ports: EnablePorts, options: PlanOptio
       dependsOn: ['registerFeature'],
       async run(ctx) {
         if (!registeredNow) {
-          return skipped('the feature was already registered');
+          return skipped(l10n.t('the feature was already registered'));
         }
         // The docs re-register the provider after the feature so the new feature flag reaches it.
         await ports.registerProvider(subscriptionId, ctx.signal);
-        return done(`${KMS_FEATURE.namespace} re-registered`);
+        return done(l10n.t('{0} re-registered', KMS_FEATURE.namespace));
       },
     },
   ];
@@ -142,6 +143,8 @@ function clusterSteps(
   expected: () => Plan['expected'],
   apply: (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) => Awaited<ReturnType<EnablePorts['getCluster']>>,
   identityId?: () => string,
+  /** CMK: how long to wait for the identity's new Key Vault role to reach AKS's check. */
+  propagation?: typeof ROLE_PROPAGATION_RETRY,
 ): PlanStep<StepId>[] {
   const matches = (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) =>
     profileMismatches(cluster.properties?.securityProfile, expected()).length === 0 &&
@@ -153,10 +156,20 @@ function clusterSteps(
       async run(ctx) {
         const current = await ports.getCluster(clusterId, ctx.signal);
         if (matches(current)) {
-          return skipped('the cluster already has this configuration');
+          return skipped(l10n.t('the cluster already has this configuration'));
         }
-        ctx.progress('updating the cluster (this takes several minutes)');
-        await ports.putCluster(clusterId, apply(current), m => ctx.progress(m), ctx.signal);
+        ctx.progress(l10n.t('updating the cluster (this takes several minutes)'));
+        const body = apply(current);
+        const put = () => ports.putCluster(clusterId, body, m => ctx.progress(m), ctx.signal);
+        // AKS refuses the update until the identity's new role has propagated; that is worth waiting for.
+        await (propagation
+          ? retryWhile(put, isIdentityPermissionPending, {
+            ...propagation,
+            signal: ctx.signal,
+            sleep: (ms, s) => ports.sleep(ms, s),
+            onRetry: (_attempt, delayMs) => ctx.progress(l10n.t('waiting {0} s for the new role assignment to reach Key Vault', Math.round(delayMs / 1000))),
+          })
+          : put());
         return done();
       },
     },
@@ -167,9 +180,9 @@ function clusterSteps(
         const cluster = await ports.getCluster(clusterId, ctx.signal);
         const problems = profileMismatches(cluster.properties?.securityProfile, expected());
         if (problems.length) {
-          throw new Error(`The cluster does not report the expected security profile: ${problems.join('; ')}.`);
+          throw new Error(l10n.t('The cluster does not report the expected security profile: {0}.', problems.join('; ')));
         }
-        return done('securityProfile matches');
+        return done(l10n.t('securityProfile matches'));
       },
     },
   ];
@@ -221,13 +234,13 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
 
   const requireVault = (): VaultFacts => {
     if (!state.vault) {
-      throw new Error(`The key vault ${vaultId} is not available.`);
+      throw new Error(l10n.t('The key vault {0} is not available.', vaultId));
     }
     return state.vault;
   };
   const requireIdentity = (): IdentityFacts => {
     if (!state.identity) {
-      throw new Error(`The identity ${identityId} is not available.`);
+      throw new Error(l10n.t('The identity {0} is not available.', identityId));
     }
     return state.identity;
   };
@@ -248,13 +261,13 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
       const scope = requireVault().id;
       const p = principal();
       if (await ports.hasRoleAssignment(scope, p.id, ROLES[role], ctx.signal)) {
-        return skipped('already assigned');
+        return skipped(l10n.t('already assigned'));
       }
       const result = await ports.createRoleAssignment(
         { scope, name: roleAssignmentName(scope, p.id, ROLES[role]), principalId: p.id, principalType: p.type, roleGuid: ROLES[role] },
         ctx.signal,
       );
-      return result === 'exists' ? skipped('already assigned') : done();
+      return result === 'exists' ? skipped(l10n.t('already assigned')) : done();
     },
   });
 
@@ -276,14 +289,14 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
       const existing = await ports.getVault(vaultId, ctx.signal);
       if (existing && !/^(registeringdns|creating|updating)$/i.test(existing.provisioningState ?? '')) {
         state.vault = existing;
-        return skipped(`${existing.name} exists`);
+        return skipped(l10n.t('{0} exists', existing.name));
       }
       if (config.vault.kind === 'existing') {
-        throw new Error(`The key vault ${vaultId} does not exist.`);
+        throw new Error(l10n.t('The key vault {0} does not exist.', vaultId));
       }
       const v = config.vault;
       state.vault = await ports.createVault({ id: vaultId, name: v.name, resourceGroup: v.resourceGroup, subscriptionId, location: v.location, tenantId: options.tenantId }, ctx.signal);
-      return done(`${state.vault.name} created`);
+      return done(l10n.t('{0} created', state.vault.name));
     },
   }, Boolean(facts.vault));
 
@@ -295,7 +308,7 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
       async run(ctx) {
         const vault = requireVault();
         if (vault.enablePurgeProtection) {
-          return skipped('purge protection is on');
+          return skipped(l10n.t('purge protection is on'));
         }
         state.vault = await ports.updateVault(vault.id, { enablePurgeProtection: true }, ctx.signal);
         return done();
@@ -315,16 +328,16 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
       const existing = await ports.getKey(vault, config.key.name, ctx.signal);
       if (existing) {
         state.key = existing;
-        return skipped(`${config.key.name} exists`);
+        return skipped(l10n.t('{0} exists', config.key.name));
       }
       // Right after the Crypto Officer assignment the data plane may still answer 403 until RBAC propagates.
       state.key = await retryWhile(() => ports.createKey(vault, config.key.name, ctx.signal), isRolePropagationDenial, {
         ...retry,
         signal: ctx.signal,
         sleep: (ms, s) => ports.sleep(ms, s),
-        onRetry: (_attempt, delayMs) => ctx.progress(`waiting ${Math.round(delayMs / 1000)} s for the new role assignment to reach Key Vault`),
+        onRetry: (_attempt, delayMs) => ctx.progress(l10n.t('waiting {0} s for the new role assignment to reach Key Vault', Math.round(delayMs / 1000))),
       });
-      return done(`${config.key.name} created`);
+      return done(l10n.t('{0} created', config.key.name));
     },
   }, Boolean(facts.key));
 
@@ -338,7 +351,7 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
         const vault = (await ports.getVault(requireVault().id, ctx.signal)) ?? requireVault();
         if (/^deny$/i.test(vault.networkDefaultAction ?? '') && /azureservices/i.test(vault.networkBypass ?? '')) {
           state.vault = vault;
-          return skipped('the firewall already denies public access and lets trusted services through');
+          return skipped(l10n.t('the firewall already denies public access and lets trusted services through'));
         }
         state.vault = await ports.updateVault(vault.id, { networkDefaultAction: 'Deny', networkBypass: 'AzureServices' }, ctx.signal);
         return done();
@@ -354,14 +367,14 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
       const existing = await ports.getIdentity(identityId, ctx.signal);
       if (existing) {
         state.identity = existing;
-        return skipped(`${existing.name} exists`);
+        return skipped(l10n.t('{0} exists', existing.name));
       }
       if (config.identity.kind === 'existing') {
-        throw new Error(`The identity ${identityId} does not exist.`);
+        throw new Error(l10n.t('The identity {0} does not exist.', identityId));
       }
       const i = config.identity;
       state.identity = await ports.createIdentity({ id: identityId, name: i.name, resourceGroup: i.resourceGroup, subscriptionId, location: i.location }, ctx.signal);
-      return done(`${state.identity.name} created`);
+      return done(l10n.t('{0} created', state.identity.name));
     },
   }, Boolean(facts.identity));
 
@@ -381,7 +394,7 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
   let expectedAtRun: Plan['expected'] | undefined;
   const expectedNow = () => (expectedAtRun ??= expectedKmsProfile(target()));
   const clusterAlreadyDone = profileMismatches(facts.clusterJson.properties?.securityProfile, expectedStatic).length === 0;
-  const [update, verify] = clusterSteps(config.clusterId, beforeCluster, ports, expectedNow, c => applyCmk(c, target()), () => identityId);
+  const [update, verify] = clusterSteps(config.clusterId, beforeCluster, ports, expectedNow, c => applyCmk(c, target()), () => identityId, retry);
   add(update, clusterAlreadyDone, true);
   add(verify, false);
 

@@ -31,6 +31,15 @@ export function isRolePropagationDenial(err: unknown): boolean {
   return !/ForbiddenBy(Firewall|Connection)/i.test(inner) && !/ForbiddenBy(Firewall|Connection)/i.test(e.message ?? '');
 }
 
+/**
+ * AKS checks the cluster identity's access to the key whenever the KMS settings change. Right after the identity got
+ * its Key Vault role, that check fails until RBAC propagates: 400 AzureKeyVaultKmsValidateIdentityPermissionCustomerError.
+ */
+export function isIdentityPermissionPending(err: unknown): boolean {
+  const e = err as { statusCode?: number; code?: string } | undefined;
+  return e?.statusCode === 400 && e.code === 'AzureKeyVaultKmsValidateIdentityPermissionCustomerError';
+}
+
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

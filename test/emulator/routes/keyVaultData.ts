@@ -29,6 +29,8 @@ export interface DataPlaneDeps {
   readonly authorizer: DataPlaneAuthorizer;
   /** Items per page of key lists (small, so clients really follow nextLink). */
   readonly pageSize: number;
+  /** What the 401 challenge names; default the local mode's (CHALLENGE_AUTHORITY, KEYVAULT_RESOURCE). A cloud pose names its cloud's. */
+  readonly challenge?: { readonly authority: string; readonly resource: string };
 }
 
 interface DataRequest {
@@ -60,10 +62,10 @@ function badParameter(message: string): HttpError {
   return new HttpError(400, 'BadParameter', message);
 }
 
-function challengeError(tenantId: string, message: string): HttpError {
+function challengeError(tenantId: string, message: string, challenge = { authority: CHALLENGE_AUTHORITY, resource: KEYVAULT_RESOURCE }): HttpError {
   // The challenge tells the client where to get a token and for which resource (AZURE.md).
   return new HttpError(401, 'Unauthorized', message, {
-    headers: { 'www-authenticate': `Bearer authorization="${CHALLENGE_AUTHORITY}/${tenantId}", resource="${KEYVAULT_RESOURCE}"` },
+    headers: { 'www-authenticate': `Bearer authorization="${challenge.authority}/${tenantId}", resource="${challenge.resource}"` },
   });
 }
 
@@ -238,11 +240,11 @@ export function createDataPlaneHandler(deps: DataPlaneDeps): (req: IncomingMessa
     if (!auth.ok) {
       switch (auth.reason) {
         case 'missing':
-          throw challengeError(fleet.tenantId, 'AKV10000: Request is missing a Bearer or PoP token.');
+          throw challengeError(fleet.tenantId, 'AKV10000: Request is missing a Bearer or PoP token.', deps.challenge);
         case 'expired':
-          throw challengeError(fleet.tenantId, "[TokenExpired] Error validating token: 'S2S12086'.");
+          throw challengeError(fleet.tenantId, "[TokenExpired] Error validating token: 'S2S12086'.", deps.challenge);
         default:
-          throw challengeError(fleet.tenantId, 'AKV10022: Invalid token: the token could not be parsed.');
+          throw challengeError(fleet.tenantId, 'AKV10022: Invalid token: the token could not be parsed.', deps.challenge);
       }
     }
 

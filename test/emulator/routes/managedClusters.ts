@@ -8,7 +8,7 @@ import { validateClusterPut } from '../clusterRules';
 import { clusterApiVersionHasInfraEncryptionProfile, MANAGED_CLUSTER_API_VERSIONS } from '../apiVersions';
 import { HttpError, resourceNotFound } from '../errors';
 import { json, readJsonBody } from '../http';
-import { cloneJson, deletePath, isJsonObject, type JsonObject } from '../json';
+import { isJsonObject, type JsonObject } from '../json';
 import { pageOf } from '../paging';
 import type { Router } from '../router';
 import { lookup, type ClusterRecord } from '../state';
@@ -17,11 +17,19 @@ import type { ArmDeps, ArmHandler, ArmRequest } from './types';
 
 export const INFRA_ENCRYPTION_PROFILE_PATH = ['properties', 'securityProfile', 'kubernetesResourceObjectEncryptionProfile'] as const;
 
-/** The cluster as a provider at `apiVersion` would return it. */
+/**
+ * The cluster as a provider at `apiVersion` would return it, for a reply (serialised right away, never changed):
+ * the stored JSON itself when the api-version knows every field, else a copy of just the path it drops — a list of
+ * a generated fleet's clusters costs no deep copies.
+ */
 export function renderClusterForApiVersion(c: ClusterRecord, apiVersion: string): JsonObject {
-  const body = cloneJson(c.body);
-  if (!clusterApiVersionHasInfraEncryptionProfile(apiVersion)) deletePath(body, INFRA_ENCRYPTION_PROFILE_PATH);
-  return body;
+  if (clusterApiVersionHasInfraEncryptionProfile(apiVersion)) return c.body;
+  const [, , field] = INFRA_ENCRYPTION_PROFILE_PATH;
+  const props = c.body.properties;
+  if (!isJsonObject(props) || !isJsonObject(props.securityProfile) || !(field in props.securityProfile)) return c.body;
+  const securityProfile = { ...props.securityProfile };
+  delete securityProfile[field];
+  return { ...c.body, properties: { ...props, securityProfile } };
 }
 
 const PROVIDER = '/providers/Microsoft.ContainerService/managedClusters';

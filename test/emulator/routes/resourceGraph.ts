@@ -2,15 +2,15 @@
 // Rows are the ARM resources of the requested subscriptions (managed clusters and vaults), queried with
 // the KQL subset of kql.ts; paging follows the service: `$top` (default and max 1000), an opaque
 // `$skipToken` when more rows remain and the result carries `id`, otherwise `resultTruncated: "true"`.
-// A `$skipToken` continues the result its first page computed (a snapshot, like the service's cursor), so
-// paging through 10,000 rows costs one query evaluation, not one per page; a request without a token always
-// sees the current state.
+// A `$skipToken` continues the result its first page computed (a snapshot, like the service's cursor), and any
+// other request reuses a result computed while nothing changed (the store's epoch), so paging through 10,000 rows —
+// by token or, in parallel, by `$skip` — costs one query evaluation, not one per page.
 import { createHash, randomUUID } from 'node:crypto';
 import { RESOURCE_GRAPH_API_VERSIONS } from '../apiVersions';
 import { HttpError } from '../errors';
 import { json, readJsonBody } from '../http';
 import { isJsonObject, type JsonObject } from '../json';
-import { compileQuery, KqlError, type Row } from '../kql';
+import { compileQuery, KqlError, rowTemplate, type Row } from '../kql';
 import { renderVault } from '../model/vault';
 import { decodeSkipToken, encodeSkipToken } from '../paging';
 import type { Router } from '../router';
@@ -133,10 +133,13 @@ function columnType(values: unknown[]): string {
   return 'object';
 }
 
-/** A query's whole result, kept for the pages its `$skipToken`s ask for. */
+/** A query's whole result, kept for the pages its `$skipToken`s (and same-epoch requests) ask for. */
 interface Snapshot {
   readonly id: string;
   readonly fingerprint: string;
+  /** The store's epoch and the preview-field switch it was computed at: still current while both are the same. */
+  readonly epoch: number;
+  readonly omitsPreviewFields: boolean;
   readonly rows: Row[];
   readonly columns: string[];
 }
@@ -162,13 +165,29 @@ function runQuery(deps: ArmDeps, req: QueryRequest): Snapshot {
   const fleet = deps.store.fleet;
   let kept = snapshots.get(fleet);
   if (!kept) snapshots.set(fleet, (kept = new Map()));
-  const snapshot: Snapshot = { id: randomUUID(), fingerprint: fingerprint(req), rows, columns };
+  const snapshot: Snapshot = {
+    id: randomUUID(),
+    fingerprint: fingerprint(req),
+    epoch: deps.store.epoch,
+    omitsPreviewFields: deps.store.config.resourceGraphOmitsPreviewFields,
+    rows,
+    columns,
+  };
   kept.set(snapshot.id, snapshot);
   for (const oldest of kept.keys()) {
     if (kept.size <= MAX_SNAPSHOTS) break;
     kept.delete(oldest);
   }
   return snapshot;
+}
+
+/** A kept result of the same query and scopes that nothing has changed since. */
+function currentSnapshot(deps: ArmDeps, print: string): Snapshot | undefined {
+  const { epoch, config } = deps.store;
+  for (const s of snapshots.get(deps.store.fleet)?.values() ?? []) {
+    if (s.fingerprint === print && s.epoch === epoch && s.omitsPreviewFields === config.resourceGraphOmitsPreviewFields) return s;
+  }
+  return undefined;
 }
 
 export function registerResourceGraphRoutes(router: Router<ArmHandler>, deps: ArmDeps): void {
@@ -184,14 +203,19 @@ export function registerResourceGraphRoutes(router: Router<ArmHandler>, deps: Ar
       // The first page's result when it is still kept; else the query again (as after a reset).
       snapshot = token.s ? snapshots.get(deps.store.fleet)?.get(token.s) : undefined;
     }
-    snapshot ??= runQuery(deps, req);
+    snapshot ??= currentSnapshot(deps, fingerprint(req)) ?? runQuery(deps, req);
     const { rows, columns } = snapshot;
     const page = rows.slice(offset, offset + req.top);
     const more = offset + req.top < rows.length;
     // Paging needs the id column; without it the service truncates instead of handing out a token.
     const canPage = columns.includes('id');
 
-    const ordered = page.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] === undefined ? null : row[c]])));
+    const template = rowTemplate(columns);
+    const ordered = page.map((row) => {
+      const out: Row = { ...template };
+      for (const c of columns) if (row[c] !== undefined) out[c] = row[c];
+      return out;
+    });
     const data =
       req.resultFormat === 'table'
         ? {

@@ -1,0 +1,344 @@
+/**
+ * `npm run bench` (scripts/bench.mjs runs this under test/emulator/with-emulator.ts): every scenario of the
+ * benchmark issue against the emulator with injected latency (config.ts), product and baseline measured in the same
+ * run, alternating, after one unmeasured warm-up. Prints the table and writes test-results/bench.json and
+ * test-results/bench.md (the README "Performance" snippet).
+ *
+ * Options: --reps N (every scenario), --only fleet,memory,enable
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../emulator/client';
+import { admin, benchContext, countByKind, takeRequests } from './azure';
+import { FLEET, ENABLE, MEMORY, REAL_AZURE_MS, REPETITIONS, TIME_SCALE } from './config';
+import { criticalPath, type CriticalPath } from './criticalPath';
+import { baselineEnable, freshEnableEmulator, lroNotice, productEnable, registrationOverlap, repeatedReads, type RepeatedRead } from './enable';
+import { baselineFleet, compareStates, generatedSubscriptions, kindCounts, productFleet } from './fleet';
+import { mb, ms, spreadText, summarize, table } from './stats';
+
+const { values: opts } = parseArgs({ options: { reps: { type: 'string' }, only: { type: 'string' } } });
+const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : undefined;
+const reps = (n: number) => (opts.reps ? Math.max(1, Number(opts.reps)) : n);
+const RESULTS = join(REPO_ROOT, 'test-results');
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const load = () => os.loadavg().map((x) => Number(x.toFixed(2)));
+
+interface Row {
+  scenario: string;
+  product: string;
+  baseline: string;
+  ratio: string;
+  spread: string;
+  target: string;
+  met: string;
+}
+const rows: Row[] = [];
+const json: Record<string, unknown> = {};
+const notes: string[] = [];
+
+function machine() {
+  let free = '';
+  try {
+    free = execFileSync('free', ['-h'], { encoding: 'utf8' }).trim();
+  } catch {
+    free = `total ${mb(os.totalmem())}`;
+  }
+  const cpu = os.cpus()[0]?.model ?? 'unknown';
+  return { nproc: os.availableParallelism(), cpu, free, totalMemBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvgAtStart: load() };
+}
+
+const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
+
+// ------------------------------------------------------------------------------------------- scenario 1
+
+async function fleetScenario(): Promise<void> {
+  const ctx = benchContext();
+  const seeded = await admin.reset({ generateFleet: { subscriptions: FLEET.subscriptions, clustersPerSubscription: FLEET.clustersPerSubscription } });
+  log(`generated fleet: ${seeded.clusters} clusters in ${seeded.subscriptions} subscriptions, seeded in ${seeded.seedMs} ms`);
+  const visible = generatedSubscriptions(FLEET.subscriptions);
+  const out: Record<string, unknown> = { seedMs: seeded.seedMs, config: FLEET };
+
+  for (const [variant, omit, n] of [
+    ['index carries the preview field', false, reps(REPETITIONS.fleet)],
+    ['index omits the preview field', true, reps(REPETITIONS.fleetOmitPreview)],
+  ] as const) {
+    await admin.config({ ...FLEET.emulator, resourceGraphOmitsPreviewFields: omit });
+    log(`scenario 1 (${variant}): warm-up`);
+    await productFleet(ctx, visible);
+    await baselineFleet(ctx, visible, 10);
+    await takeRequests();
+    const product: number[] = [];
+    const firstPage: number[] = [];
+    const baseline: number[] = [];
+    const baselineFirst: number[] = [];
+    let productRequests: Record<string, number> = {};
+    let baselineRequests: Record<string, number> = {};
+    let productCount = 0;
+    let baselineCount = 0;
+    let states: Record<string, number> = {};
+    let disagreements: string[] = [];
+    let unknownLeft = 0;
+    for (let i = 0; i < n; i++) {
+      const p = await productFleet(ctx, visible);
+      const pr = await takeRequests();
+      const b = await baselineFleet(ctx, visible);
+      const br = await takeRequests();
+      product.push(p.totalMs);
+      firstPage.push(p.firstPageMs);
+      baseline.push(b.totalMs);
+      baselineFirst.push(b.firstPageMs);
+      log(`scenario 1 (${variant}) rep ${i + 1}/${n}: product ${ms(p.totalMs)} (first rows ${ms(p.firstPageMs)}, ${pr.length} requests), baseline ${ms(b.totalMs)} (${br.length} requests), load ${load().join(' ')}`);
+      if (i === 0) {
+        productRequests = countByKind(pr);
+        baselineRequests = countByKind(br);
+        productCount = pr.length;
+        baselineCount = br.length;
+        states = kindCounts(p.facts);
+        unknownLeft = p.facts.filter((f) => f.kms.kind === 'unknown').length;
+        disagreements = compareStates(p.facts, b.facts);
+      }
+    }
+    const ps = summarize(product);
+    const bs = summarize(baseline);
+    const fs = summarize(firstPage);
+    const speedup = bs.median / ps.median;
+    const correct = disagreements.length === 0 && unknownLeft === 0 && states && Object.values(states).reduce((a, b) => a + b, 0) === FLEET.subscriptions * FLEET.clustersPerSubscription;
+    const met = ps.median <= FLEET.targets.maxProductMs && speedup >= FLEET.targets.minSpeedup && correct;
+    const label = `1 Fleet inventory, 10,000 clusters (${variant})`;
+    rows.push({
+      scenario: label,
+      product: ms(ps.median),
+      baseline: ms(bs.median),
+      ratio: `${speedup.toFixed(1)}× faster`,
+      spread: `product ${spreadText(ps)}; baseline ${spreadText(bs)}`,
+      target: `≤ ${ms(FLEET.targets.maxProductMs)}, ≥ ${FLEET.targets.minSpeedup}×`,
+      met: `${yes(met)}${correct ? '' : ' (states wrong)'}`,
+    });
+    rows.push({
+      scenario: `  time to first rows · requests (${omit ? 'omits' : 'carries'} field)`,
+      product: `${ms(fs.median)} · ${productCount} req`,
+      baseline: `${ms(summarize(baselineFirst).median)} · ${baselineCount} req`,
+      ratio: baselineCount >= productCount ? `${(baselineCount / productCount).toFixed(1)}× fewer requests` : `${(productCount / baselineCount).toFixed(2)}× more requests`,
+      spread: spreadText(fs),
+      target: 'report',
+      met: '–',
+    });
+    out[omit ? 'omitsPreviewField' : 'carriesPreviewField'] = {
+      product: ps, baseline: bs, speedup, firstPage: fs, baselineFirstPage: summarize(baselineFirst),
+      requests: { product: productCount, baseline: baselineCount, productByKind: productRequests, baselineByKind: baselineRequests },
+      states, unknownLeft, disagreements, met,
+    };
+  }
+  json.fleet = out;
+}
+
+// ------------------------------------------------------------------------------------------- scenario 4
+
+function runMemoryChild(): Promise<Record<string, number>> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', resolve(__dirname, 'memory.ts'), String(FLEET.subscriptions)], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`memory.ts exited ${code}`);
+        resolveRun(JSON.parse(text.trim().split('\n').pop() ?? '') as Record<string, number>);
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+async function memoryScenario(): Promise<void> {
+  const current = await admin.getConfig();
+  await admin.reset({ generateFleet: { subscriptions: FLEET.subscriptions, clustersPerSubscription: FLEET.clustersPerSubscription } });
+  // The normal path (index carries the field); no injected latency: memory does not depend on it.
+  await admin.config({ resourceGraphOmitsPreviewFields: false, requestLatencyMs: 0 });
+  const runs: Record<string, number>[] = [];
+  const n = reps(REPETITIONS.memory);
+  for (let i = 0; i < n; i++) {
+    const r = await runMemoryChild();
+    runs.push(r);
+    log(`scenario 4 rep ${i + 1}/${n}: retained ${mb(r.retainedHeapBytes)} for ${r.clusters} clusters (${r.bytesPerCluster} B each), peak growth ${mb(r.peakHeapGrowthBytes)}`);
+  }
+  await admin.config({ requestLatencyMs: current.requestLatencyMs });
+  const retained = summarize(runs.map((r) => r.retainedHeapBytes));
+  const peak = summarize(runs.map((r) => r.peakHeapGrowthBytes));
+  const met = retained.median <= MEMORY.maxRetainedHeapMb * 1024 * 1024;
+  rows.push({
+    scenario: '4 Memory: heap retained with the 10,000-cluster fleet loaded (bench process)',
+    product: mb(retained.median),
+    baseline: '–',
+    ratio: `peak growth ${mb(peak.median)}`,
+    spread: spreadText(retained, mb),
+    target: `≤ ${MEMORY.maxRetainedHeapMb} MB`,
+    met: yes(met),
+  });
+  notes.push('Memory is the FleetService data (the facts the tree keeps) in a plain node process; the extension-host measurement (scenario 3) is separate.');
+  json.memory = { retained, peak, runs, met, targetMb: MEMORY.maxRetainedHeapMb };
+}
+
+// ------------------------------------------------------------------------------------------- scenario 2
+
+async function enableScenario(): Promise<void> {
+  const ctx = benchContext();
+  const n = reps(REPETITIONS.enable);
+  const product: number[] = [];
+  const prepare: number[] = [];
+  const baseline: number[] = [];
+  const overBound: number[] = [];
+  const notices: number[] = [];
+  const overlaps: ReturnType<typeof registrationOverlap>[] = [];
+  let bound: CriticalPath | undefined;
+  let requests: Record<string, unknown> = {};
+  let repeats: RepeatedRead[] = [];
+  let baselineCommands: unknown;
+  let productSteps: unknown;
+  for (let i = 0; i < n; i++) {
+    await freshEnableEmulator();
+    const p = await productEnable(ctx);
+    await freshEnableEmulator();
+    const b = await baselineEnable(ctx);
+    bound ??= criticalPath(p.preview, ENABLE.emulator, 1);
+    const notice = lroNotice(p.executeRequests);
+    const baselineNotice = lroNotice(b.requests);
+    product.push(p.executeMs);
+    prepare.push(p.prepareMs);
+    baseline.push(b.totalMs);
+    overBound.push(p.executeMs / bound.boundMs);
+    if (notice) notices.push(notice.noticeMs / notice.retryAfterMs);
+    overlaps.push(registrationOverlap(p.steps));
+    log(
+      `scenario 2 rep ${i + 1}/${n}: product ${ms(p.executeMs)} (+ prepare ${ms(p.prepareMs)}), baseline ${ms(b.totalMs)}, bound ${ms(bound.boundMs)}, ` +
+        `LRO noticed after ${notice ? ms(notice.noticeMs) : '?'} (Retry-After ${notice ? ms(notice.retryAfterMs) : '?'}, ${notice?.polls ?? '?'} polls; baseline ${baselineNotice ? ms(baselineNotice.noticeMs) : '?'}), load ${load().join(' ')}`,
+    );
+    if (i === 0) {
+      repeats = repeatedReads(p.prepareRequests, p.executeRequests);
+      requests = {
+        product: { prepare: p.prepareRequests.length, execute: p.executeRequests.length, prepareByKind: countByKind(p.prepareRequests), executeByKind: countByKind(p.executeRequests) },
+        baseline: { total: b.requests.length, byKind: countByKind(b.requests) },
+        repeatedReads: repeats,
+      };
+      baselineCommands = b.timings.commands;
+      productSteps = p.steps;
+    }
+  }
+  if (!bound) return;
+  const ps = summarize(product);
+  const bs = summarize(baseline);
+  const ob = summarize(overBound);
+  const ns = notices.length ? summarize(notices) : undefined;
+  const req = requests as { product: { prepare: number; execute: number }; baseline: { total: number } };
+  const redundant = repeats.filter((r) => r.kind === 'redundant').reduce((a, r) => a + r.count, 0);
+  rows.push({
+    scenario: `2 Enable CMK (new vault, key, identity; feature not registered), ×1/${TIME_SCALE} time`,
+    product: ms(ps.median),
+    baseline: ms(bs.median),
+    ratio: `${(bs.median / ps.median).toFixed(2)}× faster`,
+    spread: `product ${spreadText(ps)}; baseline ${spreadText(bs)}`,
+    target: 'report (bound below)',
+    met: '–',
+  });
+  rows.push({
+    scenario: `  product ÷ critical-path bound (${ms(bound.boundMs)}: ${bound.path.join(' → ')})`,
+    product: `${ob.median.toFixed(3)}×`,
+    baseline: `${(bs.median / bound.boundMs).toFixed(3)}×`,
+    ratio: '–',
+    spread: spreadText(ob, (v) => `${v.toFixed(3)}×`),
+    target: `≤ ${ENABLE.targets.maxOverBound}×`,
+    met: yes(ob.median <= ENABLE.targets.maxOverBound),
+  });
+  const fullyHidden = overlaps.every((o) => o.allFinishedBefore);
+  rows.push({
+    scenario: '  feature registration overlapped with vault/key/identity work',
+    product: `${Math.round(summarize(overlaps.map((o) => o.overlappedShare)).median * 100)} % of that work ran during it`,
+    baseline: '0 % (sequential)',
+    ratio: '–',
+    spread: '–',
+    target: 'overlapped',
+    met: yes(overlaps.every((o) => o.allStartedBefore) && fullyHidden),
+  });
+  rows.push({
+    scenario: '  cluster-update LRO noticed after ÷ Retry-After',
+    product: ns ? `${ns.median.toFixed(3)}×` : '?',
+    baseline: 'same adapter',
+    ratio: '–',
+    spread: ns ? spreadText(ns, (v) => `${v.toFixed(3)}×`) : '–',
+    target: `≤ ${ENABLE.targets.maxLroNoticeOverRetryAfter}×`,
+    met: yes(!!ns && ns.max <= ENABLE.targets.maxLroNoticeOverRetryAfter),
+  });
+  rows.push({
+    scenario: '  requests per flow (product: prepare + run)',
+    product: `${req.product.prepare} + ${req.product.execute}`,
+    baseline: `${req.baseline.total}`,
+    ratio: '–',
+    spread: '–',
+    target: 'no redundant reads',
+    met: redundant ? `NO (${redundant} redundant)` : 'yes',
+  });
+  notes.push(
+    `Scenario 2 scales real Azure by 1/${TIME_SCALE}: cluster update ${ms(REAL_AZURE_MS.clusterUpdate)} → ${ms(ENABLE.emulator.clusterUpdateDurationMs)}, feature registration ` +
+      `${ms(REAL_AZURE_MS.featureRegistration)} → ${ms(ENABLE.emulator.featureRegistrationDelayMs)}, vault ${ms(REAL_AZURE_MS.vaultCreate)} → ${ms(ENABLE.emulator.vaultCreateDurationMs)}, ` +
+      `RBAC propagation ${ms(REAL_AZURE_MS.rolePropagation)} → ${ms(ENABLE.emulator.rolePropagationDelayMs)}, request ${ms(REAL_AZURE_MS.request)} → ${ms(ENABLE.emulator.requestLatencyMs)} (test/bench/config.ts). ` +
+      `Product time is the run (executeEnable); prepareEnable took ${ms(summarize(prepare).median)} more (before the user presses Run).`,
+  );
+  json.enable = {
+    config: ENABLE, realAzureMs: REAL_AZURE_MS, timeScale: TIME_SCALE,
+    product: ps, prepare: summarize(prepare), baseline: bs, speedup: bs.median / ps.median,
+    bound, productOverBound: ob, lroNoticeOverRetryAfter: ns, overlaps, requests, productSteps, baselineCommands,
+  };
+}
+
+// ------------------------------------------------------------------------------------------- report
+
+function readmeSnippet(m: ReturnType<typeof machine>, tableText: string): string {
+  const mem = m.free.split('\n').find((l) => /^Mem:/.test(l))?.split(/\s+/)[1] ?? mb(m.totalMemBytes);
+  return [
+    '### Performance',
+    '',
+    `\`npm run bench\` (test/bench, against the local emulator with injected latency; one run, medians of the repetitions). ` +
+      `Machine: ${m.nproc} CPUs (\`nproc\`, ${m.cpu}), ${mem} RAM (\`free -h\`), Node ${m.node}, ${m.platform}; load average ${m.loadAvgAtStart.join(' / ')} at start.`,
+    '',
+    tableText,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '- Scenario 3 (activation in the real code-server extension host: `activate()` time and code loaded) is measured separately.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const m = machine();
+  log(`machine: ${m.nproc} CPUs, node ${m.node}, load ${m.loadAvgAtStart.join(' ')}`);
+  const want = (name: string) => !only || only.has(name);
+  if (want('fleet')) await fleetScenario();
+  if (want('memory')) await memoryScenario();
+  if (want('enable')) await enableScenario();
+  rows.push({ scenario: '3 Activation (code-server extension host)', product: 'skipped', baseline: '–', ratio: '–', spread: '–', target: 'measured by the lead', met: '–' });
+  await admin.reset({ generateFleet: null });
+
+  const tableText = table(['scenario', 'product median', 'baseline median', 'ratio', 'spread (min–max)', 'target', 'met?'], rows.map((r) => [r.scenario, r.product, r.baseline, r.ratio, r.spread, r.target, r.met]));
+  const machineInfo = { ...m, loadAvgAtEnd: load(), durationMs: Date.now() - started };
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'bench.json'), `${JSON.stringify({ machine: machineInfo, table: rows, notes, ...json }, null, 2)}\n`);
+  const snippet = readmeSnippet(m, tableText);
+  writeFileSync(join(RESULTS, 'bench.md'), snippet);
+  process.stdout.write(`\n${tableText}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n`);
+  process.stdout.write(`bench: ${Math.round((Date.now() - started) / 1000)} s; load average ${load().join(' ')} at the end; wrote test-results/bench.json and test-results/bench.md\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});

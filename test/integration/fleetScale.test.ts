@@ -1,0 +1,65 @@
+/**
+ * FleetService on a generated fleet (more than one Resource Graph page, subscriptions of 50 clusters): pages after
+ * the first asked for by offset and delivered in order, and subscriptions whose clusters the index cannot classify
+ * confirmed with one list call each instead of a GET per cluster. Run through test/emulator/with-emulator.ts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FleetService } from '../../src/azure/fleetService';
+import type { ClusterFacts } from '../../src/kms/kmsState';
+import { generatedSubscriptionId } from '../emulator/generate';
+import { admin, azureContext } from './support/azure';
+
+const SUBS = 6;
+const PER_SUB = 250;
+const subscriptions = Array.from({ length: SUBS }, (_, i) => generatedSubscriptionId(i));
+
+async function load(): Promise<{ facts: ClusterFacts[]; pages: ClusterFacts[][] }> {
+  const pages: ClusterFacts[][] = [];
+  const facts = await new FleetService(azureContext()).loadClusters(subscriptions, { onClusters: (c) => pages.push(c) });
+  return { facts, pages };
+}
+
+const states = (facts: readonly ClusterFacts[]) => Object.fromEntries(facts.map((f) => [f.id.toLowerCase(), f.kms.kind]));
+
+describe('FleetService on a 1,500-cluster generated fleet', () => {
+  let expected: Record<string, string>;
+  before(async () => {
+    await admin.reset({ generateFleet: { subscriptions: SUBS, clustersPerSubscription: PER_SUB } });
+    await admin.config({ resourceGraphOmitsPreviewFields: false });
+  });
+  after(() => admin.reset());
+
+  it('reads every page once and in order (the first by itself, the rest by offset)', async () => {
+    await admin.clearRequests();
+    const { facts, pages } = await load();
+    assert.equal(facts.length, SUBS * PER_SUB);
+    const ids = facts.map((f) => f.id.toLowerCase());
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual(ids, [...ids].sort(), 'pages arrive in the order of the query');
+    assert.equal(pages[0].length, 1000, 'the tree gets the first page before the others');
+    const requests = await admin.requests();
+    assert.equal(requests.filter((r) => /Microsoft\.ResourceGraph\/resources/i.test(r.path)).length, 2);
+    assert.equal(requests.filter((r) => /managedClusters/i.test(r.path)).length, 0, 'the index carries the field: no confirmation');
+    assert.ok(!facts.some((f) => f.kms.kind === 'unknown'));
+    expected = states(facts);
+  });
+
+  it('without the preview field in the index: one list call per subscription confirms the unknown clusters', async () => {
+    await admin.config({ resourceGraphOmitsPreviewFields: true });
+    try {
+      await admin.clearRequests();
+      const { facts } = await load();
+      assert.deepEqual(states(facts), expected, 'the same states as when the index carries the field');
+      const requests = await admin.requests();
+      const lists = requests.filter((r) => r.method === 'GET' && /\/providers\/Microsoft\.ContainerService\/managedClusters\?/i.test(r.path));
+      const gets = requests.filter((r) => r.method === 'GET' && /\/managedClusters\/[^/?]+\?/i.test(r.path));
+      // One paged list per subscription (pages of --page-size: 3 in the shared test emulator), never a GET per cluster.
+      assert.equal(gets.length, 0);
+      assert.ok(lists.length >= SUBS && lists.length <= SUBS * Math.ceil(PER_SUB / 3), `${lists.length} list calls`);
+      assert.ok(lists.every((r) => /api-version=2026-10-02-preview/.test(r.path)), 'at the preview api-version');
+    } finally {
+      await admin.config({ resourceGraphOmitsPreviewFields: false });
+    }
+  });
+});
