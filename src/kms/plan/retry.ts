@@ -5,13 +5,13 @@
  */
 
 export interface RetryOptions {
-  /** Total time to keep trying, ms. */
+  /** Total time to spend waiting between attempts, ms (counted from the waits, so it does not depend on how fast
+   * each attempt fails — the same on a loaded machine as on an idle one). */
   readonly timeoutMs: number;
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
   readonly signal?: AbortSignal;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly now?: () => number;
   readonly onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 }
 
@@ -60,18 +60,18 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 
 export async function retryWhile<T>(operation: () => Promise<T>, shouldRetry: (err: unknown) => boolean, options: RetryOptions): Promise<T> {
   const sleep = options.sleep ?? abortableSleep;
-  const now = options.now ?? Date.now;
-  const deadline = now() + options.timeoutMs;
+  let waited = 0;
   let delay = options.initialDelayMs;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (err) {
-      if (!shouldRetry(err) || now() + delay > deadline || options.signal?.aborted) {
+      if (!shouldRetry(err) || waited + delay > options.timeoutMs || options.signal?.aborted) {
         throw err;
       }
       options.onRetry?.(attempt, delay, err);
       await sleep(delay, options.signal);
+      waited += delay;
       delay = Math.min(options.maxDelayMs, delay * 2);
     }
   }
