@@ -11,6 +11,7 @@ import type { SecurityProfileJson } from '../kms/managedCluster';
 import { PlanResult, runPlan, StepEvent } from '../kms/plan/runner';
 import type { AzureContext } from './azureContext';
 import { azureEnablePorts, readEnableFacts } from './enablePorts';
+import { tokenIdentity } from './tokenClaims';
 import type { ManagedClustersAdapter } from './managedClusters';
 
 export interface PreparedEnable {
@@ -64,9 +65,7 @@ export async function executeEnable(clusters: ManagedClustersAdapter, prepared: 
 
 /** The tenant of the signed-in token (`tid`), for a new vault's tenantId. */
 async function tenantOf(ctx: AzureContext): Promise<string> {
-  const token = await ctx.credential.getToken(`${ctx.cloud.resourceManagerEndpoint}/.default`);
-  const payload = token?.token.split('.')[1];
-  const tid = payload ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: string }).tid : undefined;
+  const { tid } = await tokenIdentity(ctx);
   if (!tid) {
     throw new Error('The access token has no tenant (tid) claim; set aksKms.tenantId.');
   }

@@ -15,6 +15,7 @@ import { createRsaKey } from './keyVaultData';
 import { createVault, findKey, findVault, isVaultNameAvailable, updateVault } from './keyVault';
 import { ManagedClustersAdapter } from './managedClusters';
 import { isNotFound } from './errors';
+import { tokenIdentity } from './tokenClaims';
 import { canAssignRoles, createRoleAssignment, hasRoleAssignment, listRoleAssignmentsFor } from './roleAssignments';
 
 export function azureEnablePorts(ctx: AzureContext, clusters: ManagedClustersAdapter): EnablePorts {
@@ -39,9 +40,7 @@ export function azureEnablePorts(ctx: AzureContext, clusters: ManagedClustersAda
 
 /** The signed-in user's object id: the `oid` claim of the ARM access token (AZURE.md). */
 export async function signedInObjectId(ctx: AzureContext): Promise<string> {
-  const token = await ctx.credential.getToken(`${ctx.cloud.resourceManagerEndpoint}/.default`);
-  const payload = token?.token.split('.')[1];
-  const oid = payload ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { oid?: string }).oid : undefined;
+  const { oid } = await tokenIdentity(ctx);
   if (!oid) {
     throw new Error('The access token has no object id (oid) claim; sign in with a user account.');
   }

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   NOISE, RESULTS_DIR, ROOT, codeServerInstalled, emulatorSettings, freePort, installCompanion, installVsix,
-  launchChromium, linkExtension, mkProfile, startCodeServer, startEmulator, trustAuthAccess, workbenchUrl, writeSettings,
+  launchChromium, linkExtension, mkProfile, requireTs, startCodeServer, startEmulator, trustAuthAccess, workbenchUrl, writeSettings,
 } from './lib.mjs';
 
 export const SCREENSHOTS_DIR = path.join(RESULTS_DIR, 'screenshots');
@@ -149,4 +149,27 @@ export async function runContextMenu(page, target, item) {
   await page.waitForTimeout(250);
   await entry.click();
   await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+/**
+ * A workbench signed in the way a user does it: open the AKS KMS view, press the welcome view's sign-in button,
+ * allow VS Code's consent dialog, and wait until `waitForRow` is listed. `emulatorConfig` (admin API switches such as
+ * LRO durations) is applied before signing in.
+ */
+export async function signedInWorkbench({ waitForRow, signInLabel = 'Sign in to Azure', emulatorConfig, ...options } = {}) {
+  const wb = await startWorkbench(options);
+  try {
+    if (emulatorConfig) {
+      const { emulatorAdmin } = requireTs('test/emulator/client.ts');
+      await emulatorAdmin(wb.emulator.info).config(emulatorConfig);
+    }
+    await activityBarEntry(wb.page, 'AKS KMS').first().click();
+    await wb.page.locator('.part.sidebar .monaco-button', { hasText: signInLabel }).click();
+    await acceptSignInConsent(wb.page);
+    await treeRow(wb.page, waitForRow).waitFor({ timeout: 60_000 });
+    return wb;
+  } catch (e) {
+    await wb.close({ keep: true });
+    throw e;
+  }
 }

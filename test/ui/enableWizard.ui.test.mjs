@@ -3,20 +3,12 @@
 // Every page is screenshotted into test-results/screenshots/wizard-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { requireTs } from '../harness/lib.mjs';
-import { acceptSignInConsent, activityBarEntry, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
-
-const { emulatorAdmin } = requireTs('test/emulator/client.ts');
+import { runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 let wizard;
 before(async () => {
-  wb = await startWorkbench({ viewport: { width: 1500, height: 1000 } });
-  await emulatorAdmin(wb.emulator.info).config({ featureRegistrationDelayMs: 500, clusterUpdateDurationMs: 1500, vaultCreateDurationMs: 500 });
-  await activityBarEntry(wb.page, 'AKS KMS').first().click();
-  await wb.page.locator('.part.sidebar .monaco-button', { hasText: 'Sign in to Azure' }).click();
-  await acceptSignInConsent(wb.page);
-  await treeRow(wb.page, 'aks-prod-plain').waitFor({ timeout: 60_000 });
+  wb = await signedInWorkbench({ viewport: { width: 1500, height: 1000 }, emulatorConfig: { featureRegistrationDelayMs: 500, clusterUpdateDurationMs: 1500, vaultCreateDurationMs: 500 }, waitForRow: 'aks-prod-plain' });
 });
 after(async () => {
   await wb?.close();

@@ -3,15 +3,11 @@
 // test-results/screenshots/tree-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { acceptSignInConsent, activityBarEntry, runCommand, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
+import { runCommand, runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 before(async () => {
-  wb = await startWorkbench({ viewport: { width: 1500, height: 950 } });
-  await activityBarEntry(wb.page, 'AKS KMS').first().click();
-  await wb.page.locator('.part.sidebar .monaco-button', { hasText: 'Sign in to Azure' }).click();
-  await acceptSignInConsent(wb.page);
-  await treeRow(wb.page, 'aks-prod-cmk-public').waitFor({ timeout: 60_000 });
+  wb = await signedInWorkbench({ viewport: { width: 1500, height: 950 }, waitForRow: 'aks-prod-cmk-public' });
 });
 after(async () => {
   await wb?.close();

@@ -3,19 +3,11 @@
 // Screenshots: test-results/screenshots/migrate-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { requireTs } from '../harness/lib.mjs';
-import { acceptSignInConsent, activityBarEntry, runCommand, startWorkbench, treeRow } from '../harness/ui.mjs';
-
-const { emulatorAdmin } = requireTs('test/emulator/client.ts');
+import { runCommand, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 before(async () => {
-  wb = await startWorkbench({ viewport: { width: 1500, height: 950 } });
-  await emulatorAdmin(wb.emulator.info).config({ clusterUpdateDurationMs: 1500 });
-  await activityBarEntry(wb.page, 'AKS KMS').first().click();
-  await wb.page.locator('.part.sidebar .monaco-button', { hasText: 'Sign in to Azure' }).click();
-  await acceptSignInConsent(wb.page);
-  await treeRow(wb.page, 'aks-fab-cmk-public').waitFor({ timeout: 60_000 });
+  wb = await signedInWorkbench({ viewport: { width: 1500, height: 950 }, emulatorConfig: { clusterUpdateDurationMs: 1500 }, waitForRow: 'aks-fab-cmk-public' });
 });
 after(async () => {
   await wb?.close();

@@ -3,19 +3,11 @@
 // Screenshots: test-results/screenshots/pmk-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { requireTs } from '../harness/lib.mjs';
-import { acceptSignInConsent, activityBarEntry, runCommand, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
-
-const { emulatorAdmin } = requireTs('test/emulator/client.ts');
+import { runCommand, runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 before(async () => {
-  wb = await startWorkbench({ viewport: { width: 1500, height: 950 } });
-  await emulatorAdmin(wb.emulator.info).config({ clusterUpdateDurationMs: 1500, featureRegistrationDelayMs: 1500 });
-  await activityBarEntry(wb.page, 'AKS KMS').first().click();
-  await wb.page.locator('.part.sidebar .monaco-button', { hasText: 'Sign in to Azure' }).click();
-  await acceptSignInConsent(wb.page);
-  await treeRow(wb.page, 'aks-fab-plain').waitFor({ timeout: 60_000 });
+  wb = await signedInWorkbench({ viewport: { width: 1500, height: 950 }, emulatorConfig: { clusterUpdateDurationMs: 1500, featureRegistrationDelayMs: 1500 }, waitForRow: 'aks-fab-plain' });
 });
 after(async () => {
   await wb?.close();

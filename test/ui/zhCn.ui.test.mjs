@@ -2,15 +2,11 @@
 // zh-cn bundles (l10n/bundle.l10n.zh-cn.json, package.nls.zh-cn.json). Screenshots: test-results/screenshots/zh-cn-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { acceptSignInConsent, activityBarEntry, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
+import { runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 before(async () => {
-  wb = await startWorkbench({ locale: 'zh-cn', viewport: { width: 1500, height: 950 } });
-  await activityBarEntry(wb.page, 'AKS KMS').first().click();
-  await wb.page.locator('.part.sidebar .monaco-button', { hasText: '登录到 Azure' }).click();
-  await acceptSignInConsent(wb.page);
-  await treeRow(wb.page, 'aks-prod-cmk-public').waitFor({ timeout: 60_000 });
+  wb = await signedInWorkbench({ locale: 'zh-cn', viewport: { width: 1500, height: 950 }, signInLabel: '登录到 Azure', waitForRow: 'aks-prod-cmk-public' });
 });
 after(async () => {
   await wb?.close();
