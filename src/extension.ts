@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { AzureAccount } from './azure/account';
 import { registerClusterInfo } from './commands/clusterInfo';
+import { registerFleetViews } from './commands/fleetViews';
 import { registerEnableCmk } from './commands/enableCmk';
 import { registerKeyRotation } from './commands/keyRotation';
 import { registerPlatformKeys } from './commands/platformKeys';
@@ -14,6 +15,7 @@ import { registerSignIn } from './commands/signIn';
 import { registerWalkthrough } from './commands/walkthrough';
 import { FleetTreeProvider } from './views/fleetTree';
 import { configureDomainL10n } from './views/domainL10n';
+import { stateFilterDescription } from './views/labels';
 import { createLog } from './views/log';
 import { PlanJournalStore } from './views/planJournalStore';
 import { Telemetry } from './views/telemetry';
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
   const journal = new PlanJournalStore(context.globalState);
   const tree = new FleetTreeProvider(account, log, journal);
   const view = vscode.window.createTreeView('aksKms.fleet', { treeDataProvider: tree, showCollapseAll: true });
+  view.description = stateFilterDescription(vscode.workspace.getConfiguration('aksKms').get<string[]>('stateFilter') ?? []);
   const telemetry = new Telemetry((context.extension.packageJSON as { telemetryConnectionString?: string }).telemetryConnectionString);
   const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, log, telemetry, journal };
 
@@ -49,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     registerRefresh(ctx),
     registerSelectSubscriptions(ctx),
     ...registerClusterInfo(ctx),
+    ...registerFleetViews(ctx),
     ...registerEnableCmk(ctx),
     ...registerPlatformKeys(ctx),
     ...registerKeyRotation(ctx),
@@ -56,6 +60,12 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     ...registerResumePlan(ctx),
     registerWalkthrough(context.extension.id),
     account.onDidChange(() => void tree.refresh()),
+    vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration('aksKms.stateFilter')) {
+        view.description = stateFilterDescription(vscode.workspace.getConfiguration('aksKms').get<string[]>('stateFilter') ?? []);
+        tree.redraw();
+      }
+    }),
   );
   // Learn whether a session already exists without prompting; the welcome view shows until then.
   void account.refreshStatus();

@@ -56,7 +56,9 @@ export async function executeEnable(clusters: ManagedClustersAdapter, prepared: 
   const result = await runPlan(prepared.plan.steps, onEvent, signal);
   let securityProfile: SecurityProfileJson | undefined;
   try {
-    securityProfile = (await clusters.get(prepared.config.clusterId)).properties?.securityProfile;
+    // After a successful run the plan's verify step has just read the cluster: no need to read it a third time.
+    const latest = result.status === 'succeeded' ? prepared.plan.observed.latest : undefined;
+    securityProfile = (latest ?? (await clusters.get(prepared.config.clusterId))).properties?.securityProfile;
   } catch {
     securityProfile = undefined; // the run's own result already says what happened
   }

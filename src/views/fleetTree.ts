@@ -10,6 +10,7 @@ import type { SubscriptionInfo } from '../azure/subscriptions';
 import { clusterContextValue } from '../kms/contextValue';
 import type { ClusterFacts } from '../kms/kmsState';
 import { mapWithConcurrency } from '../kms/concurrency';
+import { passesStateFilter } from '../kms/stateFilter';
 import { clusterDetailRows, clusterHover, KeyHealthResult, worstKeyWarning } from './clusterDetails';
 import { kmsStateIcon, kmsStateLabel } from './labels';
 import type { Log } from './log';
@@ -155,6 +156,11 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     });
   }
 
+  /** Re-renders from what is loaded (e.g. after the state filter changed); reads nothing from Azure. */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
+
   // ---- queries used by commands and tests ----
 
   get subscriptionNodes(): readonly SubscriptionNode[] {
@@ -189,7 +195,12 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       return this.rootChildren();
     }
     if (node.kind === 'subscription') {
-      const clusters = [...(this.clustersBySubscription.get(node.subscription.subscriptionId.toLowerCase())?.values() ?? [])];
+      const all = [...(this.clustersBySubscription.get(node.subscription.subscriptionId.toLowerCase())?.values() ?? [])];
+      const filter = vscode.workspace.getConfiguration('aksKms').get<string[]>('stateFilter') ?? [];
+      const clusters = all.filter(c => passesStateFilter(c.facts, filter));
+      if (all.length && !clusters.length) {
+        return [message(`${node.subscription.subscriptionId}/filtered`, vscode.l10n.t('No clusters match the state filter ({0} hidden).', all.length), 'filter', { command: 'aksKms.filterByState', title: vscode.l10n.t('Filter by State…') })];
+      }
       if (!clusters.length) {
         return [this.state.phase === 'loading' ? message(`${node.subscription.subscriptionId}/loading`, vscode.l10n.t('Loading clusters…'), 'loading~spin') : message(`${node.subscription.subscriptionId}/empty`, vscode.l10n.t('No AKS clusters in this subscription.'), 'info')];
       }
@@ -222,6 +233,11 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   async clusterTooltip(node: ClusterNode): Promise<vscode.MarkdownString> {
     const keys = node.facts.kms.key ? await this.loadKeyHealth(node) : undefined;
     return clusterHover(node.facts, keys, this.now());
+  }
+
+  /** Loads (or returns the cached) key health of a cluster, for reports and actions. */
+  loadKeyHealthFor(node: ClusterNode): Promise<KeyHealthResult> {
+    return this.loadKeyHealth(node);
   }
 
   /** The key health of a cluster as last loaded (undefined until loaded, or without a customer-managed key). */

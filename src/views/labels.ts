@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { KeyWarning } from '../kms/keyHealth';
 import type { ClusterFacts, KmsState } from '../kms/kmsState';
 import type { RotationPolicy } from '../kms/rotationPolicy';
+import { STATE_FILTER_VALUES, StateFilterValue } from '../kms/stateFilter';
 import { ageInUnits } from '../kms/rotation';
 
 export function kmsStateLabel(kms: KmsState): string {
@@ -136,4 +137,25 @@ export function isoDurationLabel(duration: string): string {
     parts.push(d === 1 ? vscode.l10n.t('1 day') : vscode.l10n.t('{0} days', d));
   }
   return parts.join(' ') || duration;
+}
+
+export function stateFilterLabel(value: StateFilterValue): string {
+  switch (value) {
+    case 'notEncrypted':
+      return vscode.l10n.t('not encrypted');
+    case 'pmk':
+      return vscode.l10n.t('PMK');
+    case 'cmkPublic':
+      return vscode.l10n.t('CMK · public');
+    case 'cmkPrivate':
+      return vscode.l10n.t('CMK · private');
+    case 'legacy':
+      return vscode.l10n.t('legacy KMS');
+  }
+}
+
+/** The tree view's description while a state filter is on, e.g. "Filter: not encrypted". */
+export function stateFilterDescription(filter: readonly string[]): string | undefined {
+  const values = STATE_FILTER_VALUES.filter(v => filter.includes(v));
+  return values.length ? vscode.l10n.t('Filter: {0}', values.map(stateFilterLabel).join(', ')) : undefined;
 }

@@ -10,12 +10,12 @@
  */
 import * as l10n from '@vscode/l10n';
 import { parseArmId } from '../armId';
-import { versionlessKeyId } from '../keyId';
-import { parseKeyId } from '../keyId';
+import { parseKeyId, versionlessKeyId } from '../keyId';
 import { isIdentityPermissionPending, isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../plan/retry';
 import type { PlanStep, StepContext, StepOutcome } from '../plan/runner';
 import { applyCmk, applyMigrateToPmk, applyPmk, CmkTarget, expectedKmsProfile, profileMismatches } from './clusterUpdate';
 import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, MigrateToPmkConfig, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
+import type { ManagedClusterJson } from '../managedCluster';
 import type { EnableFacts, IdentityFacts, KeyFacts, VaultFacts } from './facts';
 import type { EnablePorts } from './ports';
 import { roleAssignmentName } from './roleAssignmentName';
@@ -59,6 +59,12 @@ export interface Plan {
   readonly steps: readonly PlanStep<StepId>[];
   /** The securityProfile fields the cluster must report at the end. */
   readonly expected: ReturnType<typeof expectedKmsProfile>;
+  /** The cluster as the plan's own steps last read it, so callers need not read it again. */
+  readonly observed: ClusterObservation;
+}
+
+export interface ClusterObservation {
+  latest?: ManagedClusterJson;
 }
 
 const done = (detail?: string): StepOutcome => ({ status: 'done', detail });
@@ -142,9 +148,10 @@ function clusterSteps(
   ports: EnablePorts,
   expected: () => Plan['expected'],
   apply: (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) => Awaited<ReturnType<EnablePorts['getCluster']>>,
-  identityId?: () => string,
+  identityId: (() => string) | undefined,
   /** CMK: how long to wait for the identity's new Key Vault role to reach AKS's check. */
-  propagation?: typeof ROLE_PROPAGATION_RETRY,
+  propagation: typeof ROLE_PROPAGATION_RETRY | undefined,
+  observed: ClusterObservation,
 ): PlanStep<StepId>[] {
   const matches = (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) =>
     profileMismatches(cluster.properties?.securityProfile, expected()).length === 0 &&
@@ -155,6 +162,7 @@ function clusterSteps(
       dependsOn,
       async run(ctx) {
         const current = await ports.getCluster(clusterId, ctx.signal);
+        observed.latest = current;
         if (matches(current)) {
           return skipped(l10n.t('the cluster already has this configuration'));
         }
@@ -162,7 +170,8 @@ function clusterSteps(
         const body = apply(current);
         const put = () => ports.putCluster(clusterId, body, m => ctx.progress(m), ctx.signal);
         // AKS refuses the update until the identity's new role has propagated; that is worth waiting for.
-        await (propagation
+        // putCluster returns the cluster as a GET shows it after the operation: that is what `verify` checks.
+        observed.latest = await (propagation
           ? retryWhile(put, isIdentityPermissionPending, {
             ...propagation,
             signal: ctx.signal,
@@ -177,7 +186,8 @@ function clusterSteps(
       id: 'verify',
       dependsOn: ['updateCluster'],
       async run(ctx) {
-        const cluster = await ports.getCluster(clusterId, ctx.signal);
+        const cluster = observed.latest ?? (await ports.getCluster(clusterId, ctx.signal));
+        observed.latest = cluster;
         const problems = profileMismatches(cluster.properties?.securityProfile, expected());
         if (problems.length) {
           throw new Error(l10n.t('The cluster does not report the expected security profile: {0}.', problems.join('; ')));
@@ -191,11 +201,13 @@ function clusterSteps(
 function buildPmkPlan(config: PmkConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
   const feature = featureSteps(facts, ports, options);
   const expected = expectedKmsProfile('pmk');
-  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, applyPmk)];
+  const observed: ClusterObservation = {};
+  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, applyPmk, undefined, undefined, observed)];
   const alreadyPmk = facts.cluster.kms.kind === 'pmk';
   return {
     expected,
     steps,
+    observed,
     preview: [
       ...feature.preview,
       { id: 'updateCluster', dependsOn: ['registerProvider'], alreadyDone: alreadyPmk, irreversible: true },
@@ -211,11 +223,13 @@ function buildPmkPlan(config: PmkConfig, facts: EnableFacts, ports: EnablePorts,
 function buildMigrateToPmkPlan(config: MigrateToPmkConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
   const feature = featureSteps(facts, ports, options);
   const expected = expectedKmsProfile('migrateToPmk');
-  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, applyMigrateToPmk)];
+  const observed: ClusterObservation = {};
+  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, applyMigrateToPmk, undefined, undefined, observed)];
   const alreadyDone = profileMismatches(facts.clusterJson.properties?.securityProfile, expected).length === 0;
   return {
     expected,
     steps,
+    observed,
     preview: [
       ...feature.preview,
       { id: 'updateCluster', dependsOn: ['registerProvider'], alreadyDone, irreversible: true },
@@ -394,9 +408,10 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
   let expectedAtRun: Plan['expected'] | undefined;
   const expectedNow = () => (expectedAtRun ??= expectedKmsProfile(target()));
   const clusterAlreadyDone = profileMismatches(facts.clusterJson.properties?.securityProfile, expectedStatic).length === 0;
-  const [update, verify] = clusterSteps(config.clusterId, beforeCluster, ports, expectedNow, c => applyCmk(c, target()), () => identityId, retry);
+  const observed: ClusterObservation = {};
+  const [update, verify] = clusterSteps(config.clusterId, beforeCluster, ports, expectedNow, c => applyCmk(c, target()), () => identityId, retry, observed);
   add(update, clusterAlreadyDone, true);
   add(verify, false);
 
-  return { expected: expectedStatic, steps, preview };
+  return { expected: expectedStatic, steps, preview, observed };
 }
