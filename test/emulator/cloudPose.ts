@@ -6,12 +6,7 @@
 //
 // The endpoints are AZURE.md's "Clouds" table, copied here on purpose: the emulator follows Azure, not the product's
 // table (src/azure/cloud.ts), so a wrong host there fails a test instead of being mirrored.
-import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { generate } from 'selfsigned';
-import type { TlsMaterial } from './tls';
+import { loadOrCreateTls, type TlsMaterial } from './tls';
 
 export const POSE_CLOUD_NAMES = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const;
 export type PoseCloudName = (typeof POSE_CLOUD_NAMES)[number];
@@ -93,22 +88,6 @@ export function vaultNameOfHost(cloud: PoseCloud, host: string): string | undefi
   return /^[a-z0-9-]{1,63}$/.test(label) ? label : undefined;
 }
 
-const REUSE_MARGIN_MS = 24 * 60 * 60 * 1000;
-
-function usableFor(certPem: string, cloud: PoseCloud): boolean {
-  try {
-    const cert = new X509Certificate(certPem);
-    return (
-      Date.parse(cert.validTo) - Date.now() > REUSE_MARGIN_MS &&
-      cert.checkIP('127.0.0.1') !== undefined &&
-      cert.checkHost(armHostOf(cloud)) !== undefined &&
-      cert.checkHost(`kvcheck.${cloud.keyVaultDnsSuffix}`) !== undefined
-    );
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The pose's certificate: like tls.ts (self-signed, its own CA, EC P-256, reused from `dir` when still good) but also
  * valid for the cloud's ARM host and `*.<suffix>`, so a client that trusts it (NODE_EXTRA_CA_CERTS) and reaches the
@@ -116,39 +95,9 @@ function usableFor(certPem: string, cloud: PoseCloud): boolean {
  * local mode's cert.pem, which stays untouched. Only processes pointed at this file trust it.
  */
 export async function loadOrCreatePoseTls(cloud: PoseCloud, dir?: string): Promise<TlsMaterial> {
-  const tlsDir = dir ? resolve(dir) : mkdtempSync(join(tmpdir(), 'aks-kms-emulator-tls-'));
-  mkdirSync(tlsDir, { recursive: true });
-  const certPath = join(tlsDir, `pose-${cloud.name}-cert.pem`);
-  const keyPath = join(tlsDir, `pose-${cloud.name}-key.pem`);
-  if (existsSync(certPath) && existsSync(keyPath)) {
-    const cert = readFileSync(certPath, 'utf8');
-    if (usableFor(cert, cloud)) return { cert, key: readFileSync(keyPath, 'utf8'), certPath, keyPath };
-  }
-  const notBefore = new Date(Date.now() - 60 * 60 * 1000);
-  const notAfter = new Date(notBefore.getTime() + 2 * 365 * 24 * 60 * 60 * 1000);
-  const pems = await generate([{ name: 'commonName', value: `AKS KMS emulator posing as ${cloud.name}` }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: notBefore,
-    notAfterDate: notAfter,
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '::1' },
-          { type: 2, value: armHostOf(cloud) },
-          { type: 2, value: `*.${cloud.keyVaultDnsSuffix}` },
-        ],
-      },
-    ],
+  return loadOrCreateTls(dir, {
+    filePrefix: `pose-${cloud.name}-`,
+    commonName: `AKS KMS emulator posing as ${cloud.name}`,
+    hosts: [armHostOf(cloud), `*.${cloud.keyVaultDnsSuffix}`],
   });
-  writeFileSync(certPath, pems.cert);
-  writeFileSync(keyPath, pems.private, { mode: 0o600 });
-  return { cert: pems.cert, key: pems.private, certPath, keyPath };
 }

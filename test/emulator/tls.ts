@@ -17,29 +17,44 @@ export interface TlsMaterial {
 
 const REUSE_MARGIN_MS = 24 * 60 * 60 * 1000;
 
-function usable(certPem: string): boolean {
+/** Extra names a certificate must also be valid for (e.g. a posed cloud's ARM host and `*.vault.azure.cn`). */
+export interface TlsNames {
+  /** File prefix inside the directory, e.g. `pose-AzureChinaCloud-` (default: none → cert.pem / key.pem). */
+  readonly filePrefix?: string;
+  readonly commonName?: string;
+  readonly hosts?: readonly string[];
+}
+
+function usable(certPem: string, hosts: readonly string[]): boolean {
   try {
     const cert = new X509Certificate(certPem);
-    return Date.parse(cert.validTo) - Date.now() > REUSE_MARGIN_MS && cert.checkIP('127.0.0.1') !== undefined;
+    return (
+      Date.parse(cert.validTo) - Date.now() > REUSE_MARGIN_MS &&
+      cert.checkIP('127.0.0.1') !== undefined &&
+      // A wildcard name is checked with a sample host under it.
+      hosts.every(h => cert.checkHost(h.replace(/^\*\./, 'kvcheck.')) !== undefined)
+    );
   } catch {
     return false;
   }
 }
 
-export async function loadOrCreateTls(dir?: string): Promise<TlsMaterial> {
+export async function loadOrCreateTls(dir?: string, names: TlsNames = {}): Promise<TlsMaterial> {
   const tlsDir = dir ? resolve(dir) : mkdtempSync(join(tmpdir(), 'aks-kms-emulator-tls-'));
   mkdirSync(tlsDir, { recursive: true });
-  const certPath = join(tlsDir, 'cert.pem');
-  const keyPath = join(tlsDir, 'key.pem');
+  const prefix = names.filePrefix ?? '';
+  const certPath = join(tlsDir, `${prefix}cert.pem`);
+  const keyPath = join(tlsDir, `${prefix}key.pem`);
+  const hosts = names.hosts ?? [];
   if (existsSync(certPath) && existsSync(keyPath)) {
     const cert = readFileSync(certPath, 'utf8');
-    if (usable(cert)) return { cert, key: readFileSync(keyPath, 'utf8'), certPath, keyPath };
+    if (usable(cert, hosts)) return { cert, key: readFileSync(keyPath, 'utf8'), certPath, keyPath };
   }
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
   const notAfter = new Date(notBefore.getTime() + 2 * 365 * 24 * 60 * 60 * 1000);
   // EC P-256 keeps generation fast (start-up budget < 1.5 s). The cert is its own CA: it is what
   // clients trust through NODE_EXTRA_CA_CERTS, and OpenSSL wants a CA flag on a trust anchor.
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+  const pems = await generate([{ name: 'commonName', value: names.commonName ?? '127.0.0.1' }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
@@ -55,6 +70,7 @@ export async function loadOrCreateTls(dir?: string): Promise<TlsMaterial> {
           { type: 7, ip: '127.0.0.1' },
           { type: 2, value: 'localhost' },
           { type: 7, ip: '::1' },
+          ...hosts.map(value => ({ type: 2 as const, value })),
         ],
       },
     ],

@@ -80,9 +80,8 @@ interface RunState {
 export function buildPlan(config: EnableConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
   switch (config.kind) {
     case 'pmk':
-      return buildPmkPlan(config, facts, ports, options);
     case 'migrateToPmk':
-      return buildMigrateToPmkPlan(config, facts, ports, options);
+      return buildPlatformKeysPlan(config, facts, ports, options);
     case 'cmk':
       return buildCmkPlan(config, facts, ports, options);
   }
@@ -198,34 +197,20 @@ function clusterSteps(
   ];
 }
 
-function buildPmkPlan(config: PmkConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
-  const feature = featureSteps(facts, ports, options);
-  const expected = expectedKmsProfile('pmk');
-  const observed: ClusterObservation = {};
-  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, applyPmk, undefined, undefined, observed)];
-  const alreadyPmk = facts.cluster.kms.kind === 'pmk';
-  return {
-    expected,
-    steps,
-    observed,
-    preview: [
-      ...feature.preview,
-      { id: 'updateCluster', dependsOn: ['registerProvider'], alreadyDone: alreadyPmk, irreversible: true },
-      { id: 'verify', dependsOn: ['updateCluster'], alreadyDone: false, irreversible: false },
-    ],
-  };
-}
-
 /**
- * CMK or legacy KMS → platform keys: the same feature steps as PMK, then one cluster update that turns Key Vault KMS
- * off and keeps (or turns on) infrastructure encryption. No step touches the vault or the key: they must be kept.
+ * Platform keys — from an unencrypted cluster (`pmk`), or from CMK / legacy KMS (`migrateToPmk`, which turns Key Vault
+ * KMS off and keeps infrastructure encryption; no step touches the vault or the key: they must be kept). The feature
+ * steps, then one cluster update and its verification.
  */
-function buildMigrateToPmkPlan(config: MigrateToPmkConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
+function buildPlatformKeysPlan(config: PmkConfig | MigrateToPmkConfig, facts: EnableFacts, ports: EnablePorts, options: PlanOptions): Plan {
   const feature = featureSteps(facts, ports, options);
-  const expected = expectedKmsProfile('migrateToPmk');
+  const expected = expectedKmsProfile(config.kind === 'pmk' ? 'pmk' : 'migrateToPmk');
+  const apply = config.kind === 'pmk' ? applyPmk : applyMigrateToPmk;
   const observed: ClusterObservation = {};
-  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, applyMigrateToPmk, undefined, undefined, observed)];
-  const alreadyDone = profileMismatches(facts.clusterJson.properties?.securityProfile, expected).length === 0;
+  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, apply, undefined, undefined, observed)];
+  const alreadyDone = config.kind === 'pmk'
+    ? facts.cluster.kms.kind === 'pmk'
+    : profileMismatches(facts.clusterJson.properties?.securityProfile, expected).length === 0;
   return {
     expected,
     steps,
