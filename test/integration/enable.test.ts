@@ -5,32 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { executeEnable, prepareEnable } from '../../src/azure/enableFlow';
+import { prepareEnable } from '../../src/azure/enableFlow';
 import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
 import type { EnableConfig } from '../../src/kms/enable/config';
 import type { StepEvent } from '../../src/kms/plan/runner';
 import { getVault } from '../../src/azure/keyVault';
-import { admin, azureContext, clusterId, SUB1, SUB2, SUB3, writes } from './support/azure';
+import { admin, azureContext, clusterId, resetFast, runFlow, SUB1, SUB2, SUB3, writes } from './support/azure';
 
 const fast = { featurePollMs: 200 };
 
-async function enable(config: EnableConfig, events: StepEvent[] = []) {
-  const ctx = azureContext();
-  const clusters = new ManagedClustersAdapter(ctx);
-  const prepared = await prepareEnable(ctx, clusters, config, fast);
-  assert.equal(prepared.blocked, false, JSON.stringify(prepared.findings.filter(f => f.severity === 'error')));
-  const outcome = await executeEnable(clusters, prepared, e => events.push(e));
-  return { prepared, outcome };
-}
+const enable = runFlow;
 
 const vaultUrlOf = async (vaultId: string) => (await getVault(azureContext(), vaultId)).vaultUri.replace(/\/+$/, '');
 
 describe('enable flows against the emulator', () => {
-  beforeEach(async () => {
-    await admin.reset();
-    await admin.config({ featureRegistrationDelayMs: 300, clusterUpdateDurationMs: 300, vaultCreateDurationMs: 200, rolePropagationDelayMs: 0 });
-    await admin.clearRequests();
-  });
+  beforeEach(resetFast);
 
   it('PMK on an existing cluster', async () => {
     const id = clusterId(SUB1, 'rg-prod', 'aks-prod-plain');

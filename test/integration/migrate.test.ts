@@ -5,34 +5,26 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { executeEnable, prepareEnable } from '../../src/azure/enableFlow';
+import { prepareEnable } from '../../src/azure/enableFlow';
 import { findKey, findVaultByUri, getVault, listKeyVersions, listVaults } from '../../src/azure/keyVault';
 import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
 import type { EnableConfig } from '../../src/kms/enable/config';
 import { legacyMigrationDefaults } from '../../src/kms/enable/legacyMigration';
 import { clusterFactsOf } from '../../src/kms/kmsState';
-import { admin, azureContext, clusterId, SUB1, SUB2, SUB3, writes } from './support/azure';
+import { admin, azureContext, clusterId, resetFast, runFlow, SUB1, SUB2, SUB3, writes } from './support/azure';
 
 const fast = { featurePollMs: 200 };
 const vaultId = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
 const MIGRATED = { azureKeyVaultKms: { enabled: false }, kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } };
 
 async function run(config: EnableConfig) {
-  const ctx = azureContext();
-  const clusters = new ManagedClustersAdapter(ctx);
-  const prepared = await prepareEnable(ctx, clusters, config, fast);
-  assert.equal(prepared.blocked, false, JSON.stringify(prepared.findings.filter(f => f.severity === 'error')));
-  const outcome = await executeEnable(clusters, prepared, () => undefined);
-  assert.equal(outcome.result.status, 'succeeded', JSON.stringify(outcome.result));
-  return { prepared, outcome, clusters };
+  const result = await runFlow(config);
+  assert.equal(result.outcome.result.status, 'succeeded', JSON.stringify(result.outcome.result));
+  return result;
 }
 
 describe('migrations against the emulator', () => {
-  beforeEach(async () => {
-    await admin.reset();
-    await admin.config({ featureRegistrationDelayMs: 300, clusterUpdateDurationMs: 300, vaultCreateDurationMs: 200, rolePropagationDelayMs: 0 });
-    await admin.clearRequests();
-  });
+  beforeEach(resetFast);
 
   it('CMK → PMK: one cluster PUT; Key Vault KMS off, infrastructure encryption kept; the vault and key remain', async () => {
     const id = clusterId(SUB1, 'rg-prod', 'aks-prod-cmk-public');

@@ -2,6 +2,10 @@
 import assert from 'node:assert/strict';
 import type { AzureContext } from '../../../src/azure/azureContext';
 import { resolveCloud } from '../../../src/azure/cloud';
+import { executeEnable, prepareEnable } from '../../../src/azure/enableFlow';
+import { ManagedClustersAdapter } from '../../../src/azure/managedClusters';
+import type { EnableConfig } from '../../../src/kms/enable/config';
+import type { StepEvent } from '../../../src/kms/plan/runner';
 import { emulatorAdmin, readEmulatorInfo } from '../../emulator/client';
 import { testCredential } from '../../emulator/token';
 
@@ -41,4 +45,21 @@ export const SUB3 = '33333333-3333-4333-8333-333333333333';
 
 export function clusterId(sub: string, rg: string, name: string): string {
   return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+}
+
+/** Resets the emulator with short operation durations and an empty request log (for flow tests). */
+export async function resetFast(): Promise<void> {
+  await admin.reset();
+  await admin.config({ featureRegistrationDelayMs: 300, clusterUpdateDurationMs: 300, vaultCreateDurationMs: 200, rolePropagationDelayMs: 0 });
+  await admin.clearRequests();
+}
+
+/** Prepares (asserting preflight passed) and runs a flow as the wizard and commands do. */
+export async function runFlow(config: EnableConfig, events: StepEvent[] = []) {
+  const ctx = azureContext();
+  const clusters = new ManagedClustersAdapter(ctx);
+  const prepared = await prepareEnable(ctx, clusters, config, { featurePollMs: 200 });
+  assert.equal(prepared.blocked, false, JSON.stringify(prepared.findings.filter(f => f.severity === 'error')));
+  const outcome = await executeEnable(clusters, prepared, e => events.push(e));
+  return { prepared, outcome, clusters };
 }
