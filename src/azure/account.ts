@@ -152,13 +152,13 @@ function sovereignSettingProblem(cloud: CloudDefinition): string | undefined {
     : vscode.l10n.t('To sign in to {0}, set "microsoft-sovereign-cloud.environment" to "{1}" in your settings.', cloud.displayName, cloud.sovereignEnvironment);
 }
 
-/** `@azure/identity` is large; load it only for users who chose the Azure CLI login. */
+/** `@azure/identity` is large (its own lazy bundle, cliCredential.ts); load it only for users who chose the Azure CLI login. */
 function lazyAzureCliCredential(tenantId: string | undefined): TokenCredential {
   let inner: TokenCredential | undefined;
   return {
     async getToken(scopes, options) {
       if (!inner) {
-        const { AzureCliCredential } = await import('@azure/identity');
+        const { AzureCliCredential } = await import('./cliCredential');
         inner = new AzureCliCredential(tenantId ? { tenantId } : {});
       }
       return inner.getToken(scopes, options);

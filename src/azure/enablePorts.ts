@@ -4,7 +4,7 @@
  */
 import { parseArmId } from '../kms/armId';
 import { EnableConfig, identityIdOf, vaultIdOf } from '../kms/enable/config';
-import type { EnableFacts } from '../kms/enable/facts';
+import type { EnableFacts, RoleAssignmentFact } from '../kms/enable/facts';
 import type { EnablePorts } from '../kms/enable/ports';
 import { clusterFactsOf } from '../kms/kmsState';
 import { abortableSleep } from '../kms/plan/retry';
@@ -16,9 +16,11 @@ import { createVault, findKey, findVault, isVaultNameAvailable, updateVault } fr
 import { ManagedClustersAdapter } from './managedClusters';
 import { isNotFound } from './errors';
 import { tokenIdentity } from './tokenClaims';
-import { canAssignRoles, createRoleAssignment, hasRoleAssignment, listRoleAssignmentsFor } from './roleAssignments';
+import { canAssignRoles, createRoleAssignment, holdsRole, listRoleAssignmentsFor } from './roleAssignments';
 
 export function azureEnablePorts(ctx: AzureContext, clusters: ManagedClustersAdapter): EnablePorts {
+  // The identity's two role steps start together and ask about the same principal: one request answers both.
+  const principalAssignments = whileInFlight((scope: string, principalId: string, signal?: AbortSignal) => listRoleAssignmentsFor(ctx, scope, signal, principalId));
   return {
     getFeatureState: (s, signal) => getKmsFeatureState(ctx, s, signal),
     registerFeature: (s, signal) => registerKmsFeature(ctx, s, signal),
@@ -30,7 +32,7 @@ export function azureEnablePorts(ctx: AzureContext, clusters: ManagedClustersAda
     createKey: (vault, name, signal) => createRsaKey(ctx, vault.vaultUri, name, signal),
     getIdentity: (id, signal) => getIdentity(ctx, id, signal),
     createIdentity: (spec, signal) => createIdentity(ctx, spec, signal),
-    hasRoleAssignment: (scope, principalId, roleGuid, signal) => hasRoleAssignment(ctx, scope, principalId, roleGuid, signal),
+    hasRoleAssignment: async (scope, principalId, roleGuid, signal) => holdsRole(await principalAssignments(scope, principalId, signal), principalId, roleGuid),
     createRoleAssignment: (spec, signal) => createRoleAssignment(ctx, spec, signal),
     getCluster: (id, signal) => clusters.get(id, signal),
     putCluster: (id, body, onProgress, signal) => clusters.put(id, body, onProgress, signal),
@@ -81,5 +83,25 @@ export async function readEnableFacts(ctx: AzureContext, clusters: ManagedCluste
     roleAssignments,
     keyVaultDnsSuffix: ctx.cloud.keyVaultDnsSuffix,
     now: new Date(),
+  };
+}
+
+/**
+ * Calls with the same (case-insensitive) scope and principal share the request while it is in flight; nothing is
+ * kept once it settles, so a later check reads again. Sharing is safe because each role step writes only its own
+ * role: a read the other step started still answers correctly for this step's role.
+ */
+function whileInFlight(
+  read: (scope: string, principalId: string, signal?: AbortSignal) => Promise<RoleAssignmentFact[]>,
+): (scope: string, principalId: string, signal?: AbortSignal) => Promise<RoleAssignmentFact[]> {
+  const inFlight = new Map<string, Promise<RoleAssignmentFact[]>>();
+  return (scope, principalId, signal) => {
+    const key = `${scope}|${principalId}`.toLowerCase();
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = read(scope, principalId, signal).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
   };
 }

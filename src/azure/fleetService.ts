@@ -7,7 +7,7 @@ import { clusterFactsFromRow, FleetRow, indexCarriesPreviewFields } from '../kms
 import { ClusterFacts, clusterFactsOf } from '../kms/kmsState';
 import type { KeyVersionInfo } from '../kms/rotation';
 import type { AzureContext } from './azureContext';
-import { ClusterKeyHealth, KeyHealthOptions, loadKeyHealth } from './keyHealthService';
+import { ClusterKeyHealth, KeyHealthOptions, loadKeyHealth, SharedKeyReads } from './keyHealthService';
 import { listKeyVersions } from './keyVault';
 import { listKeyVersionsFromDataPlane } from './keyVaultData';
 import { ManagedClustersAdapter } from './managedClusters';
@@ -94,6 +94,8 @@ function confirmationWork(all: readonly ClusterFacts[], unknown: readonly Cluste
 
 export class FleetService {
   readonly clusters: ManagedClustersAdapter;
+  /** Keys read for one cluster serve every other cluster on the same key, for this service's lifetime. */
+  private readonly keyReads = new SharedKeyReads();
 
   constructor(private readonly ctx: AzureContext, managedClustersApiVersion?: string) {
     this.clusters = new ManagedClustersAdapter(ctx, managedClustersApiVersion);
@@ -171,8 +173,11 @@ export class FleetService {
     return listKeyVersionsFromDataPlane(this.ctx, key.vaultUrl, key.name, signal);
   }
 
-  /** Versions, rotation policy, vault facts and the warnings about them (keyHealthService); undefined without a customer-managed key. */
+  /**
+   * Versions, rotation policy, vault facts and the warnings about them (keyHealthService); undefined without a
+   * customer-managed key. A key is read once per service, however many clusters use it: make a new service to re-read.
+   */
   keyHealth(facts: ClusterFacts, options?: KeyHealthOptions, signal?: AbortSignal): Promise<ClusterKeyHealth | undefined> {
-    return loadKeyHealth(this.ctx, facts, options, signal);
+    return loadKeyHealth(this.ctx, facts, options, signal, this.keyReads);
   }
 }

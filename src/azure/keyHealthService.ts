@@ -29,17 +29,56 @@ export interface ClusterKeyHealth {
   readonly health: KeyHealth;
 }
 
-/** Key health of a cluster's customer-managed key; undefined for clusters without one (PMK, not encrypted). */
-export async function loadKeyHealth(ctx: AzureContext, facts: ClusterFacts, options: KeyHealthOptions = {}, signal?: AbortSignal): Promise<ClusterKeyHealth | undefined> {
-  const key = clusterKeyRef(facts);
-  if (!key) {
-    return undefined;
-  }
-  const vault = key.vaultId ? await findVault(ctx, key.vaultId, signal) : await findVaultByUri(ctx, facts.subscriptionId, key.vaultUrl, signal);
+/** What is read once per key, however many clusters use it. */
+interface KeyReads {
+  readonly vault?: VaultFacts;
+  readonly versions: readonly KeyVersionInfo[];
+  readonly policy: PolicyRead;
+}
+
+async function readKey(ctx: AzureContext, key: ClusterKeyRef, subscriptionId: string, signal?: AbortSignal): Promise<KeyReads> {
+  const vault = key.vaultId ? await findVault(ctx, key.vaultId, signal) : await findVaultByUri(ctx, subscriptionId, key.vaultUrl, signal);
   const [versions, policy] = await Promise.all([
     vault ? listKeyVersions(ctx, vault.id, key.keyName, signal) : listKeyVersionsFromDataPlane(ctx, key.vaultUrl, key.keyName, signal),
     readRotationPolicy(ctx, { vaultUrl: key.vaultUrl, keyName: key.keyName, vaultId: vault?.id }, signal),
   ]);
+  return { vault, versions, policy };
+}
+
+/**
+ * Key reads shared by the clusters that use the same key — fleets commonly point many clusters at one vault and key,
+ * so a tree of thousands of clusters reads each key once, not once per cluster. Holds results until it is dropped
+ * (the tree keeps one per load); a failed read is forgotten so the next caller retries.
+ */
+export class SharedKeyReads {
+  private readonly reads = new Map<string, Promise<KeyReads>>();
+
+  read(ctx: AzureContext, key: ClusterKeyRef, subscriptionId: string, signal?: AbortSignal): Promise<KeyReads> {
+    // A key ID without the vault's resource ID is looked up in the cluster's subscription, so that is part of the key.
+    const id = `${key.vaultId ?? subscriptionId}|${key.vaultUrl}|${key.keyName}`.toLowerCase();
+    let pending = this.reads.get(id);
+    if (!pending) {
+      pending = readKey(ctx, key, subscriptionId, signal);
+      this.reads.set(id, pending);
+      pending.catch(() => this.reads.delete(id));
+    }
+    return pending;
+  }
+}
+
+/** Key health of a cluster's customer-managed key; undefined for clusters without one (PMK, not encrypted). */
+export async function loadKeyHealth(
+  ctx: AzureContext,
+  facts: ClusterFacts,
+  options: KeyHealthOptions = {},
+  signal?: AbortSignal,
+  shared?: SharedKeyReads,
+): Promise<ClusterKeyHealth | undefined> {
+  const key = clusterKeyRef(facts);
+  if (!key) {
+    return undefined;
+  }
+  const { vault, versions, policy } = await (shared ? shared.read(ctx, key, facts.subscriptionId, signal) : readKey(ctx, key, facts.subscriptionId, signal));
   const health = assessKeyHealth({
     keyName: key.keyName,
     versions,

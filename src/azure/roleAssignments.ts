@@ -15,10 +15,16 @@ function client(ctx: AzureContext, scope: string): AuthorizationManagementClient
 const roleGuidOf = (roleDefinitionId: string | undefined) => (roleDefinitionId ?? '').split('/').pop()?.toLowerCase() ?? '';
 
 /** Assignments that apply at `scope` (assigned there or inherited from above). */
-export async function listRoleAssignmentsFor(ctx: AzureContext, scope: string, signal?: AbortSignal): Promise<RoleAssignmentFact[]> {
+/**
+ * Assignments that apply at `scope` (at, above or below it). With `principalId`, only that principal's — ARM filters
+ * them (`principalId eq '…'`), so checking one principal's role reads one small page, not every assignment on the vault.
+ */
+export async function listRoleAssignmentsFor(ctx: AzureContext, scope: string, signal?: AbortSignal, principalId?: string): Promise<RoleAssignmentFact[]> {
   const result: RoleAssignmentFact[] = [];
+  // Principal ids are GUIDs; anything else is not put into an OData filter (the unfiltered list answers the same).
+  const filter = principalId && /^[0-9a-f-]{36}$/i.test(principalId) ? `principalId eq '${principalId}'` : undefined;
   try {
-    for await (const a of client(ctx, scope).roleAssignments.listForScope(scope, { abortSignal: signal })) {
+    for await (const a of client(ctx, scope).roleAssignments.listForScope(scope, { abortSignal: signal, filter })) {
       if (a.principalId) {
         result.push({ scope: a.scope ?? scope, principalId: a.principalId, roleGuid: roleGuidOf(a.roleDefinitionId) });
       }
@@ -31,8 +37,8 @@ export async function listRoleAssignmentsFor(ctx: AzureContext, scope: string, s
   return result;
 }
 
-export async function hasRoleAssignment(ctx: AzureContext, scope: string, principalId: string, roleGuid: string, signal?: AbortSignal): Promise<boolean> {
-  const assignments = await listRoleAssignmentsFor(ctx, scope, signal);
+/** Whether `assignments` (listRoleAssignmentsFor) give the principal the role. */
+export function holdsRole(assignments: readonly RoleAssignmentFact[], principalId: string, roleGuid: string): boolean {
   return assignments.some(a => a.principalId.toLowerCase() === principalId.toLowerCase() && a.roleGuid === roleGuid.toLowerCase());
 }
 

@@ -1,7 +1,7 @@
 /** Read-only cluster actions: Copy key ID, Open in portal, Show security profile. */
 import * as vscode from 'vscode';
 import { portalResourceUrl } from '../azure/cloud';
-import { ManagedClustersAdapter } from '../azure/managedClusters';
+import { azureSdk } from '../azure/lazySdk';
 import { CommandContext, registerCommand } from './commandContext';
 import { clusterArgument } from './pickCluster';
 import { errorMessage } from '../views/fleetTree';
@@ -43,6 +43,7 @@ export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
       }
       try {
         const apiVersion = vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined;
+        const { ManagedClustersAdapter } = await azureSdk();
         const cluster = await new ManagedClustersAdapter(azure, apiVersion).get(node.facts.id);
         // The same shape `az aks show --query securityProfile` prints.
         const content = JSON.stringify(cluster.properties?.securityProfile ?? null, null, 2);

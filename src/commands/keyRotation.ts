@@ -4,7 +4,7 @@
  * so there the user is told first and must confirm.
  */
 import * as vscode from 'vscode';
-import { applyRotationPolicyInput, readRotationPolicy, rotateKey } from '../azure/keyRotation';
+import { azureSdk } from '../azure/lazySdk';
 import { clusterKeyRef, keyActionFindings } from '../kms/keyActions';
 import type { KeyVersionInfo } from '../kms/rotation';
 import { RotationPolicyInput, rotationPolicyInputOf, validateRotationPolicyInput } from '../kms/rotationPolicy';
@@ -48,8 +48,8 @@ export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
         return undefined;
       }
       try {
-        const version = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rotating key {0}…', ref.keyName) }, () =>
-          rotateKey(azure, ref.vaultUrl, ref.keyName),
+        const version = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rotating key {0}…', ref.keyName) }, async () =>
+          (await azureSdk()).rotateKey(azure, ref.vaultUrl, ref.keyName),
         );
         ctx.log.info(`Rotated key ${ref.keyName} of ${node.facts.name}: new version ${version.version}.`);
         await ctx.tree.refresh();
@@ -73,11 +73,11 @@ export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
         return undefined;
       }
       try {
-        const input = given ?? (await askForPolicy(ref.keyName, rotationPolicyInputOf((await readRotationPolicy(azure, ref)).policy)));
+        const input = given ?? (await askForPolicy(ref.keyName, rotationPolicyInputOf((await (await azureSdk()).readRotationPolicy(azure, ref)).policy)));
         if (!input) {
           return undefined;
         }
-        const result = await applyRotationPolicyInput(azure, ref.vaultUrl, ref.keyName, input);
+        const result = await (await azureSdk()).applyRotationPolicyInput(azure, ref.vaultUrl, ref.keyName, input);
         ctx.telemetry.send({ name: 'flow', flow: 'setRotationPolicy', outcome: result.ok ? 'succeeded' : 'blocked' });
         if (!result.ok) {
           void vscode.window.showErrorMessage(result.problems.map(p => p.message).join(' '));

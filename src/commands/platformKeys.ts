@@ -5,8 +5,7 @@
  * streamed to the output channel. The extension never deletes a key or a vault.
  */
 import * as vscode from 'vscode';
-import { prepareEnable } from '../azure/enableFlow';
-import { ManagedClustersAdapter } from '../azure/managedClusters';
+import { azureSdk } from '../azure/lazySdk';
 import { errorMessage } from '../views/fleetTree';
 import { stepTitle } from '../views/stepTitles';
 import { CommandContext, registerCommand } from './commandContext';
@@ -57,6 +56,7 @@ async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): P
   }
   const name = node.facts.name;
   const t = texts(kind, name, node.facts.kms.keyId);
+  const { ManagedClustersAdapter, prepareEnable } = await azureSdk();
   const clusters = new ManagedClustersAdapter(azure, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined);
   try {
     const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t.checking }, () =>

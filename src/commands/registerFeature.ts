@@ -1,7 +1,6 @@
 /** "Register KMS preview feature": registers KMSPMKPreview in a subscription and waits until it is Registered. */
 import * as vscode from 'vscode';
-import { getKmsFeatureState, registerContainerServiceProvider, registerKmsFeature } from '../azure/features';
-import { FleetService } from '../azure/fleetService';
+import { azureSdk } from '../azure/lazySdk';
 import { abortableSleep } from '../kms/plan/retry';
 import { errorMessage } from '../views/fleetTree';
 import { CommandContext, registerCommand } from './commandContext';
@@ -15,6 +14,7 @@ export function registerRegisterFeature(ctx: CommandContext): vscode.Disposable 
       void vscode.window.showWarningMessage(vscode.l10n.t('Sign in to Azure first.'));
       return undefined;
     }
+    const { FleetService, getKmsFeatureState, registerContainerServiceProvider, registerKmsFeature } = await azureSdk();
     let sub = typeof subscriptionId === 'string' ? subscriptionId : (subscriptionId as { subscription?: { subscriptionId?: string } } | undefined)?.subscription?.subscriptionId;
     if (!sub) {
       const subs = await new FleetService(azure).listSubscriptions();

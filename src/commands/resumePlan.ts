@@ -4,8 +4,7 @@
  * the tree and, after a restart, in a notification.
  */
 import * as vscode from 'vscode';
-import { prepareEnable } from '../azure/enableFlow';
-import { ManagedClustersAdapter } from '../azure/managedClusters';
+import { azureSdk } from '../azure/lazySdk';
 import type { PlanJournalEntry } from '../kms/plan/journal';
 import { errorMessage } from '../views/fleetTree';
 import type { PlanJournalStore } from '../views/planJournalStore';
@@ -51,6 +50,7 @@ async function resume(ctx: CommandContext, clusterId: string, confirm: boolean):
       return { status: 'declined' };
     }
   }
+  const { ManagedClustersAdapter, prepareEnable } = await azureSdk();
   const clusters = new ManagedClustersAdapter(azure, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined);
   try {
     const prepared = await prepareEnable(azure, clusters, entry.config);

@@ -1,6 +1,6 @@
 /** "Select Subscriptions…": which subscriptions the tree lists (saved in `aksKms.selectedSubscriptions`; none = all). */
 import * as vscode from 'vscode';
-import { FleetService } from '../azure/fleetService';
+import { azureSdk } from '../azure/lazySdk';
 import { CommandContext, registerCommand } from './commandContext';
 import { errorMessage } from '../views/fleetTree';
 
@@ -13,6 +13,7 @@ export function registerSelectSubscriptions(ctx: CommandContext): vscode.Disposa
     }
     let subscriptions;
     try {
+      const { FleetService } = await azureSdk();
       subscriptions = await new FleetService(azure).listSubscriptions();
     } catch (err) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not list subscriptions: {0}', errorMessage(err)));

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { AzureAccount } from '../azure/account';
-import { FleetService } from '../azure/fleetService';
+import type { FleetService } from '../azure/fleetService';
+import { azureSdk } from '../azure/lazySdk';
 import type { SubscriptionInfo } from '../azure/subscriptions';
 import { clusterContextValue } from '../kms/contextValue';
 import type { ClusterFacts } from '../kms/kmsState';
@@ -35,6 +36,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   private state: LoadState = { phase: 'idle' };
   private generation = 0;
   private loading?: Promise<void>;
+  private fleetService?: Promise<FleetService>;
 
   constructor(
     private readonly account: AzureAccount,
@@ -53,6 +55,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     this.keyHealth.clear();
     this.keyHealthSettled.clear();
     this.fullFacts.clear();
+    this.fleetService = undefined;
     this.state = { phase: 'idle' };
     this.loading = undefined;
     this.changed.fire(undefined);
@@ -65,22 +68,32 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     return this.loading;
   }
 
-  private service(): FleetService | undefined {
+  /**
+   * One service per load, so clusters sharing a key share its reads until Refresh (FleetService.keyHealth). The Azure
+   * SDK bundle loads on the first call (lazySdk.ts). Undefined while signed out.
+   */
+  private service(): Promise<FleetService | undefined> {
     const ctx = this.account.context;
     if (!ctx) {
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    return new FleetService(ctx, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined);
+    this.fleetService ??= azureSdk().then(
+      sdk => new sdk.FleetService(ctx, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined),
+    );
+    return this.fleetService;
   }
 
   private async load(generation: number): Promise<void> {
-    const service = this.service();
-    if (!service) {
+    if (!this.account.context) {
       return;
     }
     this.state = { phase: 'loading' };
     const started = Date.now();
     try {
+      const service = await this.service();
+      if (!service) {
+        return;
+      }
       const all = await service.listSubscriptions();
       const selected = selectedSubscriptionIds();
       const visible = selected.length ? all.filter(s => selected.includes(s.subscriptionId.toLowerCase())) : all;
@@ -279,8 +292,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     const key = node.facts.id.toLowerCase();
     let pending = this.fullFacts.get(key);
     if (!pending) {
-      const service = this.service();
-      pending = service ? service.getCluster(node.facts.id) : Promise.resolve(node.facts);
+      pending = this.service().then(service => (service ? service.getCluster(node.facts.id) : node.facts));
       this.fullFacts.set(key, pending);
       pending.catch(() => this.fullFacts.delete(key));
     }
@@ -291,17 +303,18 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     const key = node.facts.id.toLowerCase();
     let pending = this.keyHealth.get(key);
     if (!pending) {
-      const service = this.service();
       const maxAgeDays = vscode.workspace.getConfiguration('aksKms').get<number>('maxKeyAgeDays');
-      pending = service
-        ? service.keyHealth(node.facts, { maxAgeDays, now: this.now }).then(
-            health => ({ health }),
-            err => {
-              this.log.warn(`Reading the key of ${node.facts.name} failed: ${errorMessage(err)}`);
-              return { error: errorMessage(err) };
-            },
-          )
-        : Promise.resolve({ error: vscode.l10n.t('signed out') });
+      pending = this.service().then(service =>
+        service
+          ? service.keyHealth(node.facts, { maxAgeDays, now: this.now }).then(
+              health => ({ health }),
+              err => {
+                this.log.warn(`Reading the key of ${node.facts.name} failed: ${errorMessage(err)}`);
+                return { error: errorMessage(err) };
+              },
+            )
+          : { error: vscode.l10n.t('signed out') },
+      );
       pending.then(r => this.keyHealthSettled.set(key, r));
       this.keyHealth.set(key, pending);
     }

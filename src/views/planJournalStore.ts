@@ -3,7 +3,8 @@
  * a reload or a failure can be offered for "Resume" next time. Every plan run goes through `run` here.
  */
 import * as vscode from 'vscode';
-import { EnableOutcome, executeEnable, PreparedEnable } from '../azure/enableFlow';
+import type { EnableOutcome, PreparedEnable } from '../azure/enableFlow';
+import { azureSdk } from '../azure/lazySdk';
 import type { ManagedClustersAdapter } from '../azure/managedClusters';
 import { journalFinish, journalRemove, journalStart, journalStep, parseJournal, PlanJournal, PlanJournalEntry, resumableEntry } from '../kms/plan/journal';
 import type { StepEvent } from '../kms/plan/runner';
@@ -40,6 +41,7 @@ export class PlanJournalStore implements vscode.Disposable {
     this.active.add(clusterId.toLowerCase());
     await this.save(journalStart(this.journal, clusterName, prepared.config, Date.now()));
     try {
+      const { executeEnable } = await azureSdk();
       const outcome = await executeEnable(clusters, prepared, e => {
         // Saved without awaiting: the memento write is ordered, and the step must not wait on disk.
         void this.save(journalStep(this.journal, clusterId, e));

@@ -33,7 +33,7 @@ export class Telemetry implements vscode.Disposable {
       },
     });
     if (connectionString) {
-      void import('@vscode/extension-telemetry').then(m => {
+      void import('./telemetryReporter').then(m => {
         this.reporter = new m.TelemetryReporter(connectionString);
       });
     }

@@ -164,7 +164,12 @@ export interface RepeatedRead {
  * the write is redundant. Reads before the run (prepare) repeated by a step are the steps' own idempotency checks.
  */
 export function repeatedReads(prepare: readonly RequestLogEntry[], execute: readonly RequestLogEntry[]): RepeatedRead[] {
-  const resourceOf = (e: RequestLogEntry) => `${e.host}${e.path.split('?')[0]}`.toLowerCase();
+  // A filtered list ($filter, e.g. one principal's role assignments) asks a different question than another filter.
+  const resourceOf = (e: RequestLogEntry) => {
+    const [path, query = ''] = e.path.split('?');
+    const filter = new URLSearchParams(query).get('$filter');
+    return `${e.host}${path}${filter ? ` $filter=${filter}` : ''}`.toLowerCase();
+  };
   const polled = /\/(vaults|features)\/[^/]+$/i;
   const preparedReads = new Set(prepare.filter((e) => e.method === 'GET').map(resourceOf));
   const readsSinceWrite = new Map<string, number>();

@@ -39,6 +39,11 @@ const entries = await new Promise((resolve, reject) => {
   });
 });
 if (!entries.includes('extension/dist/extension.js')) problems.push('the VSIX has no extension/dist/extension.js');
+// The lazy bundles (esbuild.mjs) are required by name from the main bundle; a missing one fails only on first use.
+const lazy = [...fs.readFileSync(path.join(ROOT, 'dist/extension.js'), 'utf8').matchAll(/require\("\.\/([\w-]+\.js)"\)/g)].map(m => m[1]);
+if (!lazy.length) problems.push('dist/extension.js requires no lazy bundle (expected ./azure.js at least): is the lazy-bundles plugin in esbuild.mjs applied?');
+for (const file of lazy) if (!entries.includes(`extension/dist/${file}`)) problems.push(`the VSIX lacks extension/dist/${file}, which dist/extension.js requires (.vscodeignore)`);
+say(`lazy bundles in the VSIX: ${lazy.join(', ')}`);
 if (!entries.includes('extension/package.json')) problems.push('the VSIX has no extension/package.json');
 const leaked = entries.filter(e => /^extension\/(test|src|tmp|test-results|\.vscode-test|node_modules|scripts)\//.test(e) || /\.map$/.test(e));
 if (leaked.length) problems.push(`the VSIX contains files that are not part of the product: ${leaked.slice(0, 10).join(', ')}${leaked.length > 10 ? ' …' : ''}`);

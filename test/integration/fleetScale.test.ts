@@ -62,4 +62,23 @@ describe('FleetService on a 1,500-cluster generated fleet', () => {
       await admin.config({ resourceGraphOmitsPreviewFields: false });
     }
   });
+
+  it('reads each customer-managed key once for all the clusters that use it, until a new service re-reads', async () => {
+    const service = new FleetService(azureContext());
+    const withKeys = (await service.loadClusters(subscriptions.slice(0, 2), { onClusters: () => {} })).filter((f) => f.kms.key);
+    const keys = new Set(withKeys.map((f) => f.kms.keyId?.replace(/\/[^/]*$/, '').toLowerCase()));
+    assert.ok(withKeys.length > keys.size * 10, `${withKeys.length} clusters share ${keys.size} keys`);
+    const versionLists = async () => (await admin.requests()).filter((r) => r.method === 'GET' && /\/keys\/[^/]+\/versions/i.test(r.path)).length;
+
+    await admin.clearRequests();
+    const healths = await Promise.all(withKeys.map((f) => service.keyHealth(f)));
+    assert.ok(healths.every((h) => h && h.versions.length === 2), 'every cluster gets its key versions');
+    const legacy = withKeys.findIndex((f) => f.kms.kind === 'legacy');
+    assert.ok(legacy >= 0 && healths[legacy]?.key.pinnedVersion, 'a legacy cluster keeps its own pinned version');
+    assert.equal(await versionLists(), keys.size, 'one versions read per key');
+
+    await admin.clearRequests();
+    await new FleetService(azureContext()).keyHealth(withKeys[0]);
+    assert.equal(await versionLists(), 1, 'a new service (the tree makes one per Refresh) reads again');
+  });
 });

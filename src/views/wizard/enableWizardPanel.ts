@@ -4,10 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { AzureContext } from '../../azure/azureContext';
-import { PreparedEnable, prepareEnable } from '../../azure/enableFlow';
-import { listIdentities } from '../../azure/identities';
-import { listVaults } from '../../azure/keyVault';
-import { ManagedClustersAdapter } from '../../azure/managedClusters';
+import type { PreparedEnable } from '../../azure/enableFlow';
+import { azureSdk } from '../../azure/lazySdk';
+import type { ManagedClustersAdapter } from '../../azure/managedClusters';
 import type { CmkConfig } from '../../kms/enable/config';
 import { legacyMigrationDefaults } from '../../kms/enable/legacyMigration';
 import type { ClusterFacts } from '../../kms/kmsState';
@@ -37,7 +36,7 @@ export class EnableWizardPanel implements vscode.Disposable {
   private readonly posted = new vscode.EventEmitter<HostToWebview>();
   /** Every message sent to the webview (the wizard's observable state, e.g. for an accessibility mirror or tests). */
   readonly onDidPost = this.posted.event;
-  private readonly clusters: ManagedClustersAdapter;
+  private adapter?: Promise<ManagedClustersAdapter>;
   private prepared?: PreparedEnable;
   private running?: AbortController;
   private readonly disposables: vscode.Disposable[] = [];
@@ -60,7 +59,6 @@ export class EnableWizardPanel implements vscode.Disposable {
   }
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly deps: WizardDependencies, private cluster: ClusterFacts) {
-    this.clusters = new ManagedClustersAdapter(deps.azure, deps.managedClustersApiVersion);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'activity-bar.svg');
     panel.webview.html = wizardHtml(panel.webview, deps.extensionUri, panel.title);
     this.disposables.push(
@@ -108,12 +106,18 @@ export class EnableWizardPanel implements vscode.Disposable {
     }
   }
 
+  private clusters(): Promise<ManagedClustersAdapter> {
+    this.adapter ??= azureSdk().then(sdk => new sdk.ManagedClustersAdapter(this.deps.azure, this.deps.managedClustersApiVersion));
+    return this.adapter;
+  }
+
   private async sendInit(): Promise<void> {
     const c = this.cluster;
+    const { listIdentities, listVaults } = await azureSdk();
     const [vaults, identities, full] = await Promise.all([
       listVaults(this.deps.azure, c.subscriptionId).catch(() => []),
       listIdentities(this.deps.azure, c.subscriptionId).catch(() => []),
-      this.clusters.get(c.id),
+      (await this.clusters()).get(c.id),
     ]);
     const location = full.location ?? c.location ?? '';
     const currentIdentity = c.userAssignedIdentityIds[0];
@@ -150,7 +154,7 @@ export class EnableWizardPanel implements vscode.Disposable {
 
   private async check(form: WizardForm): Promise<void> {
     this.post({ type: 'checking' });
-    this.prepared = await prepareEnable(this.deps.azure, this.clusters, this.config(form));
+    this.prepared = await (await azureSdk()).prepareEnable(this.deps.azure, await this.clusters(), this.config(form));
     const p = this.prepared;
     this.post({
       type: 'checked',
@@ -166,7 +170,7 @@ export class EnableWizardPanel implements vscode.Disposable {
       return;
     }
     // Facts may have changed since the check: read them again and re-run every rule before the first write.
-    this.prepared = await prepareEnable(this.deps.azure, this.clusters, this.config(form));
+    this.prepared = await (await azureSdk()).prepareEnable(this.deps.azure, await this.clusters(), this.config(form));
     if (this.prepared.blocked) {
       const errors = this.prepared.findings.filter(f => f.severity === 'error');
       this.deps.telemetry.send({ name: 'flow', flow: 'enableCmk', outcome: 'blocked', findingCodes: errors.map(f => f.code) });
@@ -178,7 +182,7 @@ export class EnableWizardPanel implements vscode.Disposable {
     log.info(`Enable CMK on ${this.cluster.name}: starting (${this.prepared.plan?.steps.length} steps).`);
     this.running = new AbortController();
     try {
-      const outcome = await this.deps.journal.run(this.cluster.name, this.clusters, this.prepared, e => {
+      const outcome = await this.deps.journal.run(this.cluster.name, await this.clusters(), this.prepared, e => {
         this.post({ type: 'step', stepId: e.stepId, status: e.status, message: e.message });
         log.info(`[${this.cluster.name}] ${stepTitle(e.stepId)}: ${e.status}${e.message ? ` — ${e.message}` : ''}`);
       }, this.running.signal);
