@@ -39,6 +39,20 @@ test('zh-cn: the CMK wizard is in Chinese', async () => {
   await wb.shot('zh-cn-03-wizard');
 });
 
+// Preflight runs in the lazily loaded Azure bundle (dist/azure.js), which has its own copy of the l10n library: its
+// findings must be Chinese too (src/azure/lazySdk.ts hands it the bundle).
+test('zh-cn: preflight findings from the lazily loaded Azure bundle are in Chinese', async () => {
+  const { page } = wb;
+  const wizard = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await wizard.locator('#vaultName input').fill('kvzhcnwizard01');
+  await wizard.locator('#check').click();
+  await wizard.locator('#plan').waitFor({ timeout: 30_000 });
+  const irreversible = wizard.locator('li.finding[data-code="irreversible"] > span');
+  await irreversible.waitFor({ timeout: 10_000 });
+  assert.match((await irreversible.innerText()).trim(), /^新的 KMS 体验一旦启用便无法禁用/);
+  await wb.shot('zh-cn-03b-preflight');
+});
+
 test('zh-cn: the walkthrough and its pages are in Chinese', async () => {
   const { page } = wb;
   await page.keyboard.press('Escape');
