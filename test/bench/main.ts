@@ -303,6 +303,8 @@ async function enableScenario(): Promise<void> {
 
 interface ProbeRun {
   activateMs: number;
+  loadMs: number;
+  activateCallMs: number;
   loadedAtActivation: { file: string; bytes: number }[];
   loadedAtActivationBytes: number;
   loadedOnFirstUse: { file: string; bytes: number }[];
@@ -352,7 +354,9 @@ async function extensionHostScenario(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const r = await runExtHostChild(reps(REPETITIONS.extensionHost));
   await admin.config({ requestLatencyMs: current.requestLatencyMs });
-  const activate = summarize(r.runs.map((x) => x.activateMs));
+  const wall = summarize(r.runs.map((x) => x.activateMs));
+  const loadAndCall = summarize(r.runs.map((x) => x.loadMs + x.activateCallMs));
+  const call = summarize(r.runs.map((x) => x.activateCallMs));
   const eager = summarize(r.runs.map((x) => x.eagerLoadMs));
   const loaded = summarize(r.runs.map((x) => x.loadedAtActivationBytes));
   const heap = summarize(r.runs.map((x) => x.heapGrowthBytes));
@@ -360,14 +364,33 @@ async function extensionHostScenario(): Promise<void> {
   const first = r.runs[0];
   const lazyLoaded = first.loadedOnFirstUse.map((f) => f.file).join(', ') || 'nothing';
   const sdkAtActivation = r.runs.some((x) => x.loadedAtActivation.some((f) => f.file !== 'dist/extension.js'));
+  const msText = (v: number) => `${v.toFixed(1)} ms`;
   rows.push({
-    scenario: '3 Activation: `activate()` in the code-server extension host (load + run)',
-    product: `${activate.median.toFixed(1)} ms`,
-    baseline: `${eager.median.toFixed(1)} ms`,
-    ratio: `${(eager.median / activate.median).toFixed(1)}× faster`,
-    spread: `product ${spreadText(activate, (v) => `${v.toFixed(1)} ms`)}; baseline ${spreadText(eager, (v) => `${v.toFixed(1)} ms`)}`,
+    scenario: '3 Activation (code-server extension host): load dist/extension.js + `activate()`',
+    product: msText(loadAndCall.median),
+    baseline: msText(eager.median),
+    ratio: `${(eager.median / loadAndCall.median).toFixed(1)}× faster`,
+    spread: `product ${spreadText(loadAndCall, msText)}; baseline ${spreadText(eager, msText)}`,
     target: `≤ ${ACTIVATION.maxActivateMs} ms`,
-    met: yes(activate.median <= ACTIVATION.maxActivateMs),
+    met: yes(loadAndCall.median <= ACTIVATION.maxActivateMs),
+  });
+  rows.push({
+    scenario: '  of which `activate()` itself',
+    product: msText(call.median),
+    baseline: '–',
+    ratio: '–',
+    spread: spreadText(call, msText),
+    target: 'report',
+    met: '–',
+  });
+  rows.push({
+    scenario: '  `ext.activate()` wall time (adds the extension host\'s own work and round trips to the workbench)',
+    product: msText(wall.median),
+    baseline: '–',
+    ratio: '–',
+    spread: spreadText(wall, msText),
+    target: 'report',
+    met: '–',
   });
   rows.push({
     scenario: '  JavaScript loaded at activation (files entering the module cache)',
@@ -397,8 +420,8 @@ async function extensionHostScenario(): Promise<void> {
     met: yes(heap.median <= MEMORY.maxRetainedHeapMb * 1024 * 1024),
   });
   notes.push(
-    `Scenario 3 runs ${r.runs.length} fresh code-server workbenches (test/bench/exthost): \`ext.activate()\` wall time, which includes loading dist/extension.js; ` +
-      `the baseline is only \`require\` of the same entry bundled into one file (${kb(r.eagerBytes)}, no lazy bundles), without running activate(), so a lower bound for activation before the split. ` +
+    `Scenario 3 runs ${r.runs.length} fresh code-server workbenches (test/bench/exthost); the probe times Node's loading of dist/extension.js and the call to its activate() by hooking the loader for that file. ` +
+      `The baseline is loading the same entry bundled into one file (${kb(r.eagerBytes)}, no lazy bundles) in the same extension host, without running activate(): a lower bound for activation before the split. ` +
       `Loaded on first use (sign-in and the tree): ${lazyLoaded}. Bundles: ${Object.entries(r.bundles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')}.`,
   );
   notes.push(
@@ -406,7 +429,7 @@ async function extensionHostScenario(): Promise<void> {
       `key health of all ${first.clustersWithKeys} customer-managed keys read after ${ms(summarize(r.runs.map((x) => x.keyHealthMs)).median)} (no injected latency); ` +
       'heap after garbage collection, activation\'s growth plus the tree\'s (every other extension is activated in between, so their heap is not counted).',
   );
-  json.extensionHost = { ...r, activate, eager, loaded, heap, tree };
+  json.extensionHost = { ...r, loadAndCall, activateCall: call, wall, eager, loaded, heap, tree };
 }
 
 // ------------------------------------------------------------------------------------------- report
