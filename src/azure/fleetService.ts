@@ -37,22 +37,26 @@ export interface FleetLoadCallbacks {
   onClusters(clusters: ClusterFacts[]): void;
 }
 
-/** Runs tasks as they are added, at most `limit` at a time, in the order added. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+/**
+ * Runs tasks at most `limit` at a time; waiting tasks start lowest `priority` first, in the order added among equals.
+ * (Hand-written: p-limit and its kin queue strictly first in, first out.)
+ */
+function priorityLimiter(limit: number): <T>(task: () => Promise<T>, priority: number) => Promise<T> {
   let active = 0;
-  const waiting: (() => void)[] = [];
-  return task => new Promise((resolve, reject) => {
+  const waiting: { priority: number; run: () => void }[] = [];
+  return (task, priority) => new Promise((resolve, reject) => {
     const run = () => {
       active++;
       task().then(resolve, reject).finally(() => {
         active--;
-        waiting.shift()?.();
+        waiting.shift()?.run();
       });
     };
     if (active < limit) {
       run();
     } else {
-      waiting.push(run);
+      const at = waiting.findIndex(w => w.priority > priority);
+      waiting.splice(at < 0 ? waiting.length : at, 0, { priority, run });
     }
   });
 }
@@ -67,7 +71,7 @@ function lastSubscriptionStart(rows: readonly FleetRow[]): number {
   return i;
 }
 
-type ConfirmationWork = { kind: 'get'; id: string } | { kind: 'list'; subscriptionId: string; ids: Set<string> };
+type ConfirmationWork = { kind: 'get'; subscriptionId: string; id: string } | { kind: 'list'; subscriptionId: string; ids: Set<string> };
 
 /** Per subscription, the cheaper way to confirm its unknown clusters: a GET each, or one (paged) list of them all. */
 function confirmationWork(all: readonly ClusterFacts[], unknown: readonly ClusterFacts[]): ConfirmationWork[] {
@@ -89,7 +93,7 @@ function confirmationWork(all: readonly ClusterFacts[], unknown: readonly Cluste
     const listPages = Math.ceil((total.get(key) ?? clusters.length) / ARM_LIST_PAGE_ESTIMATE);
     return clusters.length >= LIST_CONFIRM_MIN_UNKNOWN && listPages < clusters.length
       ? [{ kind: 'list', subscriptionId: clusters[0].subscriptionId, ids: new Set(clusters.map(c => c.id.toLowerCase())) }]
-      : clusters.map(c => ({ kind: 'get' as const, id: c.id }));
+      : clusters.map(c => ({ kind: 'get' as const, subscriptionId: c.subscriptionId, id: c.id }));
   });
 }
 
@@ -106,24 +110,32 @@ export class FleetService {
     return listSubscriptions(this.ctx, signal);
   }
 
+  /**
+   * Every cluster of the subscriptions, reported through `callbacks` as pages arrive. Pass the subscriptions in the
+   * order the user sees them: when the index lacks the preview field, their clusters are confirmed in that order.
+   */
   async loadClusters(subscriptionIds: readonly string[], callbacks: FleetLoadCallbacks, signal?: AbortSignal): Promise<ClusterFacts[]> {
     const rows: FleetRow[] = [];
     let previewFieldsKnown = false;
-    const confirm = limiter(CONFIRM_CONCURRENCY);
+    const confirm = priorityLimiter(CONFIRM_CONCURRENCY);
+    // Subscriptions the user sees first (the caller's order: the tree's) are confirmed first.
+    const order = new Map(subscriptionIds.map((id, i) => [id.toLowerCase(), i]));
+    const priorityOf = (work: ConfirmationWork) => order.get(work.subscriptionId.toLowerCase()) ?? subscriptionIds.length;
     const confirmations: Promise<ClusterFacts[]>[] = [];
     /** Rows before this index are complete subscriptions whose confirmation has started (or was not needed). */
     let confirmedUpTo = 0;
     const startConfirming = (end: number) => {
       const facts = rows.slice(confirmedUpTo, end).map(r => clusterFactsFromRow(r, false));
       confirmedUpTo = end;
-      for (const work of confirmationWork(facts, facts.filter(f => f.kms.kind === 'unknown'))) {
+      const works = confirmationWork(facts, facts.filter(f => f.kms.kind === 'unknown')).sort((a, b) => priorityOf(a) - priorityOf(b));
+      for (const work of works) {
         const confirmation = confirm(async () => {
           const full = work.kind === 'get'
             ? [clusterFactsOf(await this.clusters.get(work.id, signal))]
             : (await this.clusters.listBySubscription(work.subscriptionId, signal)).map(c => clusterFactsOf(c)).filter(c => work.ids.has(c.id.toLowerCase()));
           callbacks.onClusters(full);
           return full;
-        });
+        }, priorityOf(work));
         confirmation.catch(() => undefined); // awaited below; never an unhandled rejection while pages still load
         confirmations.push(confirmation);
       }

@@ -82,3 +82,30 @@ describe('FleetService on a 1,500-cluster generated fleet', () => {
     assert.equal(await versionLists(), 1, 'a new service (the tree makes one per Refresh) reads again');
   });
 });
+
+describe('confirming clusters without the preview field: the subscriptions the user sees first go first', () => {
+  const SUB_COUNT = 80;
+  const LIMIT = 32; // CONFIRM_CONCURRENCY in src/azure/fleetService.ts
+  before(async () => {
+    await admin.reset({ generateFleet: { subscriptions: SUB_COUNT, clustersPerSubscription: 12 } });
+    await admin.config({ resourceGraphOmitsPreviewFields: true, requestLatencyMs: 20 });
+  });
+  after(() => admin.reset());
+
+  it('starts the confirmations in the order the subscriptions were given, not the order of the index', async () => {
+    // The tree passes subscriptions in display order; the index returns them by id. Give them in reverse.
+    const given = Array.from({ length: SUB_COUNT }, (_, i) => generatedSubscriptionId(SUB_COUNT - 1 - i));
+    await admin.clearRequests();
+    const facts = await new FleetService(azureContext()).loadClusters(given, { onClusters: () => {} });
+    assert.equal(facts.length, SUB_COUNT * 12);
+    assert.ok(!facts.some((f) => f.kms.kind === 'unknown'));
+    const listed = (await admin.requests())
+      .filter((r) => r.method === 'GET' && /\/providers\/Microsoft\.ContainerService\/managedClusters\?/i.test(r.path))
+      .map((r) => /\/subscriptions\/([^/]+)\//i.exec(r.path)?.[1]?.toLowerCase() ?? '');
+    assert.equal(new Set(listed).size, SUB_COUNT, 'one list per subscription');
+    const firstGiven = new Set(given.slice(0, LIMIT).map((s) => s.toLowerCase()));
+    const early = listed.slice(0, LIMIT).filter((s) => firstGiven.has(s)).length;
+    // In index order none of the first lists would be among them; allow a few to finish out of order.
+    assert.ok(early >= LIMIT - 4, `${early} of the first ${LIMIT} lists are of the first ${LIMIT} subscriptions given`);
+  });
+});
