@@ -18,13 +18,13 @@ import type { Log } from './log';
 import type { PlanJournalStore } from './planJournalStore';
 import type { ClusterNode, DetailNode, FleetNode, MessageNode, SubscriptionNode } from './treeNodes';
 
-/** Key-health reads in flight at once after listing (each is 2–3 ARM calls). */
+/** Distinct keys read at once after listing (each is 2–3 ARM calls). */
 const KEY_HEALTH_CONCURRENCY = 4;
 
 type LoadState = { phase: 'idle' } | { phase: 'loading' } | { phase: 'loaded' } | { phase: 'failed'; message: string };
 
 export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<FleetNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<FleetNode | FleetNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
   private subscriptions: SubscriptionNode[] = [];
@@ -154,17 +154,31 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
 
   /**
    * Key warnings (too old, expiring, disabled, no purge protection) colour the cluster's icon, so customer-managed
-   * keys are checked after listing — a few at a time, so ARM is not flooded on a large fleet.
+   * keys are checked after listing — a few keys at a time, so ARM is not flooded on a large fleet. Clusters are
+   * grouped by key: the reads are shared (FleetService.keyHealth), so the slots go to distinct keys, and each key's
+   * clusters are redrawn in one event.
    */
   private async loadKeyHealthInBackground(generation: number): Promise<void> {
-    const withKeys = this.clusterNodes().filter(c => c.facts.kms.key);
-    await mapWithConcurrency(withKeys, KEY_HEALTH_CONCURRENCY, async node => {
+    const byKey = new Map<string, ClusterNode[]>();
+    for (const node of this.clusterNodes()) {
+      const key = node.facts.kms.key;
+      if (key) {
+        const id = `${node.facts.kms.keyVaultResourceId ?? node.facts.subscriptionId}|${key.vaultUrl}|${key.name}`.toLowerCase();
+        const group = byKey.get(id);
+        if (group) {
+          group.push(node);
+        } else {
+          byKey.set(id, [node]);
+        }
+      }
+    }
+    await mapWithConcurrency([...byKey.values()], KEY_HEALTH_CONCURRENCY, async nodes => {
       if (generation !== this.generation) {
         return;
       }
-      await this.loadKeyHealth(node);
+      await Promise.all(nodes.map(node => this.loadKeyHealth(node)));
       if (generation === this.generation) {
-        this.changed.fire(node);
+        this.changed.fire(nodes);
       }
     });
   }
