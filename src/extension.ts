@@ -1,5 +1,6 @@
 /** Entry point: builds the services, registers the view and commands. Nothing else happens here. */
 import * as vscode from 'vscode';
+import { stateFilter } from './views/settings';
 import { AzureAccount } from './azure/account';
 import { registerClusterInfo } from './commands/clusterInfo';
 import { registerFleetViews } from './commands/fleetViews';
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
   const journal = new PlanJournalStore(context.globalState);
   const tree = new FleetTreeProvider(account, log, journal);
   const view = vscode.window.createTreeView('aksKms.fleet', { treeDataProvider: tree, showCollapseAll: true });
-  view.description = stateFilterDescription(vscode.workspace.getConfiguration('aksKms').get<string[]>('stateFilter') ?? []);
+  view.description = stateFilterDescription(stateFilter());
   const telemetry = new Telemetry((context.extension.packageJSON as { telemetryConnectionString?: string }).telemetryConnectionString);
   const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, log, telemetry, journal };
 
@@ -62,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     account.onDidChange(() => void tree.refresh()),
     vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('aksKms.stateFilter')) {
-        view.description = stateFilterDescription(vscode.workspace.getConfiguration('aksKms').get<string[]>('stateFilter') ?? []);
+        view.description = stateFilterDescription(stateFilter());
         tree.redraw();
       }
     }),

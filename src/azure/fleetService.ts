@@ -4,6 +4,7 @@
  * several such clusters, else a GET per cluster), while the next pages load. Also reads a cluster's key versions.
  */
 import { clusterFactsFromRow, FleetRow, indexCarriesPreviewFields } from '../kms/fleet';
+import { groupBy } from '../kms/groupBy';
 import { ClusterFacts, clusterFactsOf } from '../kms/kmsState';
 import type { KeyVersionInfo } from '../kms/rotation';
 import type { AzureContext } from './azureContext';
@@ -79,16 +80,7 @@ function confirmationWork(all: readonly ClusterFacts[], unknown: readonly Cluste
   for (const f of all) {
     total.set(f.subscriptionId.toLowerCase(), (total.get(f.subscriptionId.toLowerCase()) ?? 0) + 1);
   }
-  const bySubscription = new Map<string, ClusterFacts[]>();
-  for (const f of unknown) {
-    const key = f.subscriptionId.toLowerCase();
-    const group = bySubscription.get(key);
-    if (group) {
-      group.push(f);
-    } else {
-      bySubscription.set(key, [f]);
-    }
-  }
+  const bySubscription = groupBy(unknown, f => f.subscriptionId.toLowerCase());
   return [...bySubscription].flatMap(([key, clusters]): ConfirmationWork[] => {
     const listPages = Math.ceil((total.get(key) ?? clusters.length) / ARM_LIST_PAGE_ESTIMATE);
     return clusters.length >= LIST_CONFIRM_MIN_UNKNOWN && listPages < clusters.length

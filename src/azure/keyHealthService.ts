@@ -4,7 +4,7 @@
  * answer (not blocked by the vault firewall, no data-plane role); the data plane fills in what ARM cannot. Reads only.
  */
 import type { VaultFacts } from '../kms/enable/facts';
-import { clusterKeyRef, ClusterKeyRef } from '../kms/keyActions';
+import { clusterKeyRef, ClusterKeyRef, keyReadId } from '../kms/keyActions';
 import { assessKeyHealth, KeyHealth } from '../kms/keyHealth';
 import type { ClusterFacts } from '../kms/kmsState';
 import type { KeyVersionInfo } from '../kms/rotation';
@@ -54,8 +54,7 @@ export class SharedKeyReads {
   private readonly reads = new Map<string, Promise<KeyReads>>();
 
   read(ctx: AzureContext, key: ClusterKeyRef, subscriptionId: string, signal?: AbortSignal): Promise<KeyReads> {
-    // A key ID without the vault's resource ID is looked up in the cluster's subscription, so that is part of the key.
-    const id = `${key.vaultId ?? subscriptionId}|${key.vaultUrl}|${key.keyName}`.toLowerCase();
+    const id = keyReadId(key, subscriptionId);
     let pending = this.reads.get(id);
     if (!pending) {
       pending = readKey(ctx, key, subscriptionId, signal);

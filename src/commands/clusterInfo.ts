@@ -1,5 +1,6 @@
 /** Read-only cluster actions: Copy key ID, Open in portal, Show security profile. */
 import * as vscode from 'vscode';
+import { managedClustersApiVersion } from '../views/settings';
 import { portalResourceUrl } from '../azure/cloud';
 import { azureSdk } from '../azure/lazySdk';
 import { CommandContext, registerCommand } from './commandContext';
@@ -42,7 +43,7 @@ export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
         return;
       }
       try {
-        const apiVersion = vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined;
+        const apiVersion = managedClustersApiVersion();
         const { ManagedClustersAdapter } = await azureSdk();
         const cluster = await new ManagedClustersAdapter(azure, apiVersion).get(node.facts.id);
         // The same shape `az aks show --query securityProfile` prints.

@@ -4,6 +4,7 @@
  * "Move to the New KMS Experience…" (legacy KMS, prefilled with the cluster's own vault and key).
  */
 import * as vscode from 'vscode';
+import { managedClustersApiVersion } from '../views/settings';
 import { EnableWizardPanel } from '../views/wizard/enableWizardPanel';
 import { CommandContext, registerCommand } from './commandContext';
 import { clusterArgument } from './pickCluster';
@@ -18,7 +19,7 @@ export function registerEnableCmk(ctx: CommandContext): vscode.Disposable[] {
     return EnableWizardPanel.show({
       extensionUri: ctx.extensionUri,
       azure,
-      managedClustersApiVersion: vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined,
+      managedClustersApiVersion: managedClustersApiVersion(),
       log: ctx.log,
       telemetry: ctx.telemetry,
       journal: ctx.journal,

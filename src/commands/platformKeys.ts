@@ -5,6 +5,7 @@
  * streamed to the output channel. The extension never deletes a key or a vault.
  */
 import * as vscode from 'vscode';
+import { managedClustersApiVersion } from '../views/settings';
 import { azureSdk } from '../azure/lazySdk';
 import { errorMessage } from '../views/fleetTree';
 import { stepTitle } from '../views/stepTitles';
@@ -57,7 +58,7 @@ async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): P
   const name = node.facts.name;
   const t = texts(kind, name, node.facts.kms.keyId);
   const { ManagedClustersAdapter, prepareEnable } = await azureSdk();
-  const clusters = new ManagedClustersAdapter(azure, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined);
+  const clusters = new ManagedClustersAdapter(azure, managedClustersApiVersion());
   try {
     const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t.checking }, () =>
       prepareEnable(azure, clusters, { kind, clusterId: node.facts.id }),

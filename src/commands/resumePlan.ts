@@ -4,6 +4,7 @@
  * the tree and, after a restart, in a notification.
  */
 import * as vscode from 'vscode';
+import { managedClustersApiVersion } from '../views/settings';
 import { azureSdk } from '../azure/lazySdk';
 import type { PlanJournalEntry } from '../kms/plan/journal';
 import { errorMessage } from '../views/fleetTree';
@@ -51,7 +52,7 @@ async function resume(ctx: CommandContext, clusterId: string, confirm: boolean):
     }
   }
   const { ManagedClustersAdapter, prepareEnable } = await azureSdk();
-  const clusters = new ManagedClustersAdapter(azure, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined);
+  const clusters = new ManagedClustersAdapter(azure, managedClustersApiVersion());
   try {
     const prepared = await prepareEnable(azure, clusters, entry.config);
     if (prepared.blocked) {

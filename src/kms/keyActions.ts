@@ -31,6 +31,14 @@ export function clusterKeyRef(facts: ClusterFacts): ClusterKeyRef | undefined {
   return { vaultUrl: key.vaultUrl, keyName: key.name, vaultId: facts.kms.keyVaultResourceId || undefined, pinnedVersion: key.version };
 }
 
+/**
+ * What a key-health read fetches, as one string, so clusters on the same key share the read: the vault (by ARM ID,
+ * or — when the profile lacks it — looked up by host in the cluster's subscription) and the key's name.
+ */
+export function keyReadId(ref: ClusterKeyRef, subscriptionId: string): string {
+  return `${ref.vaultId ?? subscriptionId}|${ref.vaultUrl}|${ref.keyName}`.toLowerCase();
+}
+
 export function keyActionFindings(action: KeyAction, facts: ClusterFacts, vault?: VaultFacts): Finding[] {
   const findings: Finding[] = [];
   const ref = clusterKeyRef(facts);

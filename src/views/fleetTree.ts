@@ -4,11 +4,14 @@
  * expanded or hovered, then cached until Refresh.
  */
 import * as vscode from 'vscode';
+import { managedClustersApiVersion, stateFilter } from './settings';
 import type { AzureAccount } from '../azure/account';
 import type { FleetService } from '../azure/fleetService';
 import { azureSdk } from '../azure/lazySdk';
 import type { SubscriptionInfo } from '../azure/subscriptions';
 import { clusterContextValue } from '../kms/contextValue';
+import { groupBy } from '../kms/groupBy';
+import { clusterKeyRef, keyReadId } from '../kms/keyActions';
 import type { ClusterFacts } from '../kms/kmsState';
 import { mapWithConcurrency } from '../kms/concurrency';
 import { passesStateFilter } from '../kms/stateFilter';
@@ -78,7 +81,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       return Promise.resolve(undefined);
     }
     this.fleetService ??= azureSdk().then(
-      sdk => new sdk.FleetService(ctx, vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined),
+      sdk => new sdk.FleetService(ctx, managedClustersApiVersion()),
     );
     return this.fleetService;
   }
@@ -159,19 +162,10 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
    * clusters are redrawn in one event.
    */
   private async loadKeyHealthInBackground(generation: number): Promise<void> {
-    const byKey = new Map<string, ClusterNode[]>();
-    for (const node of this.clusterNodes()) {
-      const key = node.facts.kms.key;
-      if (key) {
-        const id = `${node.facts.kms.keyVaultResourceId ?? node.facts.subscriptionId}|${key.vaultUrl}|${key.name}`.toLowerCase();
-        const group = byKey.get(id);
-        if (group) {
-          group.push(node);
-        } else {
-          byKey.set(id, [node]);
-        }
-      }
-    }
+    const byKey = groupBy(this.clusterNodes().filter(c => c.facts.kms.key), node => {
+      const ref = clusterKeyRef(node.facts);
+      return ref ? keyReadId(ref, node.facts.subscriptionId) : node.facts.id.toLowerCase();
+    });
     await mapWithConcurrency([...byKey.values()], KEY_HEALTH_CONCURRENCY, async nodes => {
       if (generation !== this.generation) {
         return;
@@ -223,7 +217,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     }
     if (node.kind === 'subscription') {
       const all = [...(this.clustersBySubscription.get(node.subscription.subscriptionId.toLowerCase())?.values() ?? [])];
-      const filter = vscode.workspace.getConfiguration('aksKms').get<string[]>('stateFilter') ?? [];
+      const filter = stateFilter();
       const clusters = all.filter(c => passesStateFilter(c.facts, filter));
       if (all.length && !clusters.length) {
         return [message(`${node.subscription.subscriptionId}/filtered`, vscode.l10n.t('No clusters match the state filter ({0} hidden).', all.length), 'filter', { command: 'aksKms.filterByState', title: vscode.l10n.t('Filter by State…') })];

@@ -1,28 +1,15 @@
 /**
- * The bench's view of the emulator: an AzureContext for the product's adapters (the emulator as a custom cloud,
- * exactly as test/integration/support/azure.ts builds it), the admin API, and the request log.
+ * The bench's view of the emulator: an AzureContext for the product's adapters (the emulator as a custom cloud, the
+ * same one the integration tests use), the admin API, and the request log.
  */
 import type { AzureContext } from '../../src/azure/azureContext';
-import { resolveCloud } from '../../src/azure/cloud';
-import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
-import type { EmulatorInfo } from '../emulator/info';
 import type { RequestLogEntry } from '../emulator/requestLog';
-import { testCredential } from '../emulator/token';
+import { admin, azureContext, info } from '../integration/support/azure';
 
-export const info: EmulatorInfo = readEmulatorInfo();
-export const admin = emulatorAdmin(info);
+export { admin, info };
 
 export function benchContext(): AzureContext {
-  const resolved = resolveCloud('Custom', {
-    resourceManagerEndpointUrl: info.armEndpoint,
-    keyVaultDnsSuffix: info.keyVaultDnsSuffix,
-    keyVaultResource: info.keyVaultResource,
-    authenticationProviderId: info.authProviderId,
-    portalUrl: info.portalUrl,
-    tenantId: info.tenantId,
-  });
-  if (!resolved.ok) throw new Error(`the emulator's custom cloud does not resolve: ${JSON.stringify(resolved)}`);
-  return { cloud: resolved.cloud, credential: testCredential(info) };
+  return azureContext();
 }
 
 /** Requests the emulator served since the last clear (ARM and vault listeners; never the admin API). */

@@ -96,3 +96,21 @@ export async function pollOperation(url: string, intervalMs = 50, timeoutMs = 15
     await sleep(intervalMs);
   }
 }
+
+/** What the SDKs' RestError carries that the emulator tests check. */
+export interface RestErrorLike {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  details?: { error?: { code?: string; innerError?: { code?: string } } };
+}
+
+/** The error `p` rejects with; fails the test when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<RestErrorLike> {
+  try {
+    await p;
+  } catch (e) {
+    return e as RestErrorLike;
+  }
+  assert.fail('expected the call to fail');
+}

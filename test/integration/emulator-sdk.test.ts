@@ -16,25 +16,12 @@ import { emulatorAdmin, emulatorRequest, readEmulatorInfo, startEmulatorProcess,
 import type { EmulatorInfo } from '../emulator/info';
 import { DAY_MS, SEED, seedCluster, seedVault } from '../emulator/seed';
 import { mintTestToken, testCredential } from '../emulator/token';
+import { rejection } from './emulator-helpers';
 
 const CLUSTER_QUERY = "resources | where type =~ 'microsoft.containerservice/managedclusters' | order by name asc";
 /** Seeding happened when the emulator started (or at a reset by a parallel test file): allow minutes. */
 const AGE_TOLERANCE_MS = 10 * 60 * 1000;
 
-interface RestErrorLike {
-  statusCode?: number;
-  code?: string;
-  details?: { error?: { code?: string; innerError?: { code?: string } } };
-}
-
-async function rejection(p: Promise<unknown>): Promise<RestErrorLike> {
-  try {
-    await p;
-  } catch (e) {
-    return e as RestErrorLike;
-  }
-  assert.fail('expected the call to fail');
-}
 
 function clusterPath(name: string): string {
   const c = seedCluster(name);

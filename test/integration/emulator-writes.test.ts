@@ -19,23 +19,8 @@ import { identityPrincipalId } from '../emulator/ids';
 import { KEY_VAULT_CONTRIBUTOR, KEY_VAULT_CRYPTO_OFFICER, KEY_VAULT_CRYPTO_USER } from '../emulator/roles';
 import { DAY_MS, SEED, seedCluster, seedVault } from '../emulator/seed';
 import { mintTestToken, testCredential } from '../emulator/token';
-import { armClientOptions, call, emulatorInfo, expectError, getJson, KV_DATA_API, sleep, vaultBaseUrl, vaultId, vaultUrl } from './emulator-helpers';
+import { armClientOptions, call, emulatorInfo, expectError, getJson, KV_DATA_API, rejection, type RestErrorLike, sleep, vaultBaseUrl, vaultId, vaultUrl } from './emulator-helpers';
 
-interface RestErrorLike {
-  statusCode?: number;
-  code?: string;
-  message?: string;
-  details?: { error?: { code?: string; innerError?: { code?: string } } };
-}
-
-async function rejection(p: Promise<unknown>): Promise<RestErrorLike> {
-  try {
-    await p;
-  } catch (e) {
-    return e as RestErrorLike;
-  }
-  assert.fail('expected the call to fail');
-}
 
 const info = emulatorInfo();
 const admin = emulatorAdmin(info);

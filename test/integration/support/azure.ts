@@ -54,12 +54,24 @@ export async function resetFast(): Promise<void> {
   await admin.clearRequests();
 }
 
+/** Feature polling fast enough for tests (the product polls every 2 s, doubling). */
+const FAST = { featurePollMs: 200 };
+
 /** Prepares (asserting preflight passed) and runs a flow as the wizard and commands do. */
 export async function runFlow(config: EnableConfig, events: StepEvent[] = []) {
   const ctx = azureContext();
   const clusters = new ManagedClustersAdapter(ctx);
-  const prepared = await prepareEnable(ctx, clusters, config, { featurePollMs: 200 });
+  const prepared = await prepareEnable(ctx, clusters, config, FAST);
   assert.equal(prepared.blocked, false, JSON.stringify(prepared.findings.filter(f => f.severity === 'error')));
   const outcome = await executeEnable(clusters, prepared, e => events.push(e));
   return { prepared, outcome, clusters };
+}
+
+/** Preflight refuses `config` with the error `code`, and nothing was written (call after clearing the request log). */
+export async function assertBlockedWithoutWrites(config: EnableConfig, code: string): Promise<void> {
+  const ctx = azureContext();
+  const prepared = await prepareEnable(ctx, new ManagedClustersAdapter(ctx), config, FAST);
+  assert.equal(prepared.blocked, true);
+  assert.ok(prepared.findings.some(f => f.code === code && f.severity === 'error'), JSON.stringify(prepared.findings));
+  assert.deepEqual(await writes(), []);
 }
