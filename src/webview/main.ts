@@ -134,6 +134,9 @@ function renderChecked(m: Extract<HostToWebview, { type: 'checked' }>): void {
     understood.setAttribute('disabled', '');
     document.getElementById('back')?.classList.add('hidden');
     document.getElementById('cancel')?.classList.remove('hidden');
+    // The steps' progress is what matters now: fold the script away and bring the plan into view.
+    root.querySelector('#plan details')?.removeAttribute('open');
+    document.getElementById('plan')?.scrollIntoView({ block: 'start' });
     post({ type: 'run', form: lastForm, confirmedIrreversible: true });
   });
   document.getElementById('cancel')?.addEventListener('click', () => post({ type: 'cancel' }));
@@ -147,6 +150,9 @@ function renderStep(m: Extract<HostToWebview, { type: 'step' }>): void {
   row.dataset.status = m.status;
   row.querySelector('.status')?.setAttribute('name', STATUS_ICON[m.status]);
   row.querySelector('.status')?.toggleAttribute('spin', m.status === 'running');
+  if (m.status === 'running') {
+    row.scrollIntoView({ block: 'nearest' });
+  }
   if (m.message) {
     row.querySelector('.message')!.textContent = m.message;
   }

@@ -48,6 +48,7 @@ test('the run button stays disabled until the irreversible consequence is acknow
 test('running streams progress per step and ends with the verified security profile', async () => {
   await wizard.locator('#run').click();
   await wizard.locator('[data-step="createVault"][data-status="done"], [data-step="createVault"][data-status="running"]').first().waitFor({ timeout: 30_000 });
+  assert.equal(await wizard.locator('#plan details').getAttribute('open'), null, 'the script folds away so the steps show');
   await wb.shot('wizard-05-progress');
   await wizard.locator('#result').waitFor({ timeout: 90_000 });
   const result = await wizard.locator('#result').innerText();
