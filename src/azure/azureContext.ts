@@ -1,4 +1,5 @@
 /** What every adapter needs: the cloud's endpoints and a credential for it. */
+import { getClient, type Client } from '@azure-rest/core-client';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy, PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { CloudDefinition, armScope } from './cloud';
@@ -36,6 +37,15 @@ export function pipelineOptions(ctx: AzureContext, scopes: readonly string[] = [
 /** Options understood by the modular `@azure/arm-*` clients: point them at the cloud, with its ARM scope. */
 export function armClientOptions(ctx: AzureContext): { endpoint: string; credentials: { scopes: string[] }; retryOptions?: PipelineRetryOptions; additionalPolicies: AdditionalPolicyConfig[] } {
   return { endpoint: ctx.cloud.resourceManagerEndpoint, credentials: { scopes: [armScope(ctx.cloud)] }, ...pipelineOptions(ctx) };
+}
+
+/**
+ * A REST client for calls made as plain JSON (managed clusters, whose preview fields no SDK models; Resource Graph;
+ * permissions at a resource): the same endpoint, credential scope, retries and policies as the SDK clients.
+ */
+export function rawArmClient(ctx: AzureContext): Client {
+  const options = armClientOptions(ctx);
+  return getClient(options.endpoint, ctx.credential, { credentials: options.credentials, retryOptions: options.retryOptions, additionalPolicies: options.additionalPolicies });
 }
 
 /** Options understood by the classic (`@azure/core-client`) `@azure/arm-*` clients. */

@@ -3,7 +3,7 @@
  * times. ARM is not blocked by a vault's firewall and needs no data-plane role, so key facts and rotation ages can be
  * read for private vaults too (AZURE.md, "Reading keys without tripping the firewall").
  */
-import { KeyVaultManagementClient, type Vault } from '@azure/arm-keyvault';
+import { KeyVaultManagementClient, type Key, type Vault } from '@azure/arm-keyvault';
 import { parseArmId } from '../kms/armId';
 import type { KeyFacts, VaultFacts } from '../kms/enable/facts';
 import type { NewVaultSpec } from '../kms/enable/ports';
@@ -42,6 +42,21 @@ function vaultFacts(vault: Vault, fallbackId: string): VaultFacts {
     networkDefaultAction: p.networkAcls?.defaultAction,
     networkBypass: p.networkAcls?.bypass,
     provisioningState: p.provisioningState,
+    tenantId: p.tenantId,
+    accessPolicies: (p.accessPolicies ?? []).map(a => ({ objectId: a.objectId, keyPermissions: a.permissions.keys ?? [] })),
+  };
+}
+
+/** ARM's key (`attributes` times are Unix seconds) as the plan's facts. */
+function keyFacts(key: Key, fallbackName: string): KeyFacts {
+  const expires = key.attributes?.expires;
+  return {
+    name: key.name ?? fallbackName,
+    kty: key.kty,
+    enabled: key.attributes?.enabled !== false,
+    expiresOn: expires !== undefined ? new Date(expires * 1000) : undefined,
+    keyIdWithVersion: key.keyUriWithVersion,
+    keyOps: key.keyOps,
   };
 }
 
@@ -96,29 +111,34 @@ export async function updateVault(
   signal?: AbortSignal,
 ): Promise<VaultFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
+  const vaults = client(ctx, subscriptionId).vaults;
   const properties: Record<string, unknown> = {};
   if (change.networkDefaultAction || change.networkBypass) {
-    properties.networkAcls = { defaultAction: change.networkDefaultAction, bypass: change.networkBypass };
+    // A PATCH's `networkAcls` (keyvault.json, VaultPatchProperties.networkAcls: one NetworkRuleSet) replaces the
+    // vault's whole rule set, so rules left out are deleted. Read the current set and send it back with only the
+    // default action and bypass changed: the user's ipRules and virtualNetworkRules survive the lock, as they do
+    // with `az keyvault update --default-action Deny`
+    // (azure-cli keyvault/custom.py: a generic update that GETs the vault and PUTs it back whole, update_vault_setter).
+    const current = (await vaults.get(resourceGroup, name, { abortSignal: signal })).properties.networkAcls;
+    properties.networkAcls = {
+      ...current,
+      defaultAction: change.networkDefaultAction ?? current?.defaultAction,
+      bypass: change.networkBypass ?? current?.bypass,
+      ipRules: current?.ipRules ?? [],
+      virtualNetworkRules: current?.virtualNetworkRules ?? [],
+    };
   }
   if (change.enablePurgeProtection) {
     properties.enablePurgeProtection = true;
   }
-  return vaultFacts(await client(ctx, subscriptionId).vaults.update(resourceGroup, name, { properties }, { abortSignal: signal }), vaultId);
+  return vaultFacts(await vaults.update(resourceGroup, name, { properties }, { abortSignal: signal }), vaultId);
 }
 
 /** A key's current facts through ARM, or undefined when it does not exist. */
 export async function findKey(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyFacts | undefined> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
   try {
-    const key = await client(ctx, subscriptionId).keys.get(resourceGroup, name, keyName, { abortSignal: signal });
-    const expires = key.attributes?.expires;
-    return {
-      name: key.name ?? keyName,
-      kty: key.kty,
-      enabled: key.attributes?.enabled !== false,
-      expiresOn: expires !== undefined ? new Date(expires * 1000) : undefined,
-      keyIdWithVersion: key.keyUriWithVersion,
-    };
+    return keyFacts(await client(ctx, subscriptionId).keys.get(resourceGroup, name, keyName, { abortSignal: signal }), keyName);
   } catch (err) {
     if (isNotFound(err)) {
       return undefined;
@@ -174,4 +194,44 @@ export async function getRotationPolicyFromArm(ctx: AzureContext, vaultId: strin
   const policy = key.rotationPolicy;
   const set = policy && (policy.lifetimeActions?.length || policy.attributes?.expiryTime || policy.attributes?.created !== undefined);
   return set ? fromArmPolicy(policy) : undefined;
+}
+
+/**
+ * Creates an RSA 2048 key through ARM (`keys.createIfNotExist`), for encrypt/decrypt as KMS needs. ARM is not behind
+ * the vault firewall and needs no data-plane role, and an existing key is returned unchanged — so a retried create
+ * never adds a second version (AZURE.md, "Reading keys without tripping the firewall").
+ */
+export async function createKeyIfNotExist(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyFacts> {
+  const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
+  const key = await client(ctx, subscriptionId).keys.createIfNotExist(
+    resourceGroup,
+    name,
+    keyName,
+    { properties: { kty: 'RSA', keySize: 2048, keyOps: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'] } },
+    { abortSignal: signal },
+  );
+  return keyFacts(key, keyName);
+}
+
+/**
+ * Adds key permissions for one principal to an access-policy vault (`vaults.updateAccessPolicy`, kind `add`, which
+ * merges with what the principal already holds), then reads the vault back.
+ */
+export async function addKeyAccessPolicy(
+  ctx: AzureContext,
+  vaultId: string,
+  tenantId: string,
+  objectId: string,
+  keyPermissions: readonly string[],
+  signal?: AbortSignal,
+): Promise<VaultFacts> {
+  const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
+  await client(ctx, subscriptionId).vaults.updateAccessPolicy(
+    resourceGroup,
+    name,
+    'add',
+    { properties: { accessPolicies: [{ tenantId, objectId, permissions: { keys: [...keyPermissions] } }] } },
+    { abortSignal: signal },
+  );
+  return getVault(ctx, vaultId, signal);
 }

@@ -3,13 +3,13 @@
  * `kubernetesResourceObjectEncryptionProfile`, and its serializers drop unknown fields, so a typed GET → PUT would
  * silently strip platform-key settings (AZURE.md, "SDK facts"). Raw JSON keeps every field.
  */
-import { getClient, type Client } from '@azure-rest/core-client';
+import type { Client } from '@azure-rest/core-client';
 import type { ManagedClusterJson } from '../kms/managedCluster';
 import { abortableSleep } from '../kms/plan/retry';
-import { AzureContext, armClientOptions } from './azureContext';
+import { AzureContext, rawArmClient } from './azureContext';
 import { AzureRequestError } from './errors';
 
-export const DEFAULT_MANAGED_CLUSTERS_API_VERSION = '2026-10-02-preview';
+export const DEFAULT_MANAGED_CLUSTERS_API_VERSION = '2026-10-01';
 
 /** ARM's documented fallback when an async operation gives no Retry-After. */
 const DEFAULT_POLL_MS = 2000;
@@ -30,8 +30,7 @@ export class ManagedClustersAdapter {
   private readonly client: Client;
 
   constructor(ctx: AzureContext, private readonly apiVersion: string = DEFAULT_MANAGED_CLUSTERS_API_VERSION, private readonly lro: LroOptions = {}) {
-    const options = armClientOptions(ctx);
-    this.client = getClient(options.endpoint, ctx.credential, { credentials: options.credentials, retryOptions: options.retryOptions, additionalPolicies: options.additionalPolicies });
+    this.client = rawArmClient(ctx);
   }
 
   async get(clusterId: string, signal?: AbortSignal): Promise<ManagedClusterJson> {
@@ -68,9 +67,24 @@ export class ManagedClustersAdapter {
   /**
    * PUTs the whole cluster and follows the async operation (`Azure-AsyncOperation`, honouring `Retry-After`) to its
    * end; returns the cluster as a GET then shows it.
+   *
+   * When the body carries the eTag of the GET it was built from (managedClusters.json: `ManagedCluster.eTag`,
+   * read-only), the PUT sends it as `If-Match` (the operation's `if-match` header), so AKS refuses to overwrite a
+   * cluster someone changed since that GET: 412 `PreconditionFailed` (learn.microsoft.com/azure/aks/use-etags).
    */
   async put(clusterId: string, body: ManagedClusterJson, onProgress: (message: string) => void, signal?: AbortSignal): Promise<ManagedClusterJson> {
-    const response = await this.client.pathUnchecked(clusterId).put({ queryParameters: { 'api-version': this.apiVersion }, body, abortSignal: signal });
+    const eTag = typeof body.eTag === 'string' && body.eTag !== '' ? body.eTag : undefined;
+    const response = await this.client.pathUnchecked(clusterId).put({
+      queryParameters: { 'api-version': this.apiVersion },
+      body,
+      headers: eTag ? { 'If-Match': eTag } : undefined,
+      abortSignal: signal,
+    });
+    if (response.status === '412') {
+      // Always recognisable as a lost race, whatever code (if any) the error body names.
+      const error = AzureRequestError.fromResponse(response.status, response.body, `PUT ${clusterId}`);
+      throw new AzureRequestError(error.message, error.code ?? 'PreconditionFailed', 412);
+    }
     if (response.status !== '200' && response.status !== '201') {
       throw AzureRequestError.fromResponse(response.status, response.body, `PUT ${clusterId}`);
     }

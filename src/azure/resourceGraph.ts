@@ -2,9 +2,9 @@
  * Fleet listing through Azure Resource Graph: one paged query across all selected subscriptions instead of a
  * managed-clusters list call per subscription (DESIGN.md, "Fleet listing at scale").
  */
-import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { FleetRow } from '../kms/fleet';
-import { AzureContext, armClientOptions } from './azureContext';
+import { AzureContext, rawArmClient } from './azureContext';
+import { AzureRequestError } from './errors';
 
 /** Projects only what the tree needs, so 10,000 clusters stay small on the wire. */
 export const FLEET_QUERY = [
@@ -31,6 +31,20 @@ const PAGE_CONCURRENCY = 4;
 
 type Page = { data: FleetRow[]; skipToken?: string; totalRecords?: number };
 
+/**
+ * The stable api-version of resourcegraph.json. Called as REST (one POST) rather than through
+ * `@azure/arm-resourcegraph`: its current release needs Node 22, while VS Code 1.100's extension host runs Node 20,
+ * and the older releases either send a preview api-version or are built on the retired ms-rest-js runtime.
+ */
+const RESOURCE_GRAPH_API_VERSION = '2024-04-01';
+
+/** The wire shape of `QueryResponse` (resourcegraph.json 2024-04-01) with `resultFormat: objectArray`. */
+interface QueryResponseJson {
+  readonly data?: FleetRow[];
+  readonly $skipToken?: string;
+  readonly totalRecords?: number;
+}
+
 /** Runs the fleet query over the subscriptions, calling `onPage` with each page in order (so the tree fills in early). */
 export async function queryFleet(
   ctx: AzureContext,
@@ -38,15 +52,29 @@ export async function queryFleet(
   onPage: (rows: FleetRow[]) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const client = new ResourceGraphClient(ctx.credential, armClientOptions(ctx));
+  const client = rawArmClient(ctx);
   for (let i = 0; i < subscriptionIds.length; i += MAX_SUBSCRIPTIONS_PER_QUERY) {
     const subscriptions = subscriptionIds.slice(i, i + MAX_SUBSCRIPTIONS_PER_QUERY);
     const page = async (options: { skipToken?: string; skip?: number }): Promise<Page> => {
-      const response = await client.resources(
-        { subscriptions, query: FLEET_QUERY, options: { top: PAGE_SIZE, resultFormat: 'objectArray', ...options } },
-        { abortSignal: signal },
-      );
-      return { data: Array.isArray(response.data) ? (response.data as FleetRow[]) : [], skipToken: response.skipToken, totalRecords: response.totalRecords };
+      const response = await client.pathUnchecked('/providers/Microsoft.ResourceGraph/resources').post({
+        queryParameters: { 'api-version': RESOURCE_GRAPH_API_VERSION },
+        body: {
+          subscriptions,
+          query: FLEET_QUERY,
+          options: {
+            $top: PAGE_SIZE,
+            resultFormat: 'objectArray',
+            ...(options.skip !== undefined ? { $skip: options.skip } : {}),
+            ...(options.skipToken !== undefined ? { $skipToken: options.skipToken } : {}),
+          },
+        },
+        abortSignal: signal,
+      });
+      if (response.status !== '200') {
+        throw AzureRequestError.fromResponse(response.status, response.body, 'querying Azure Resource Graph');
+      }
+      const body = response.body as QueryResponseJson;
+      return { data: Array.isArray(body.data) ? body.data : [], skipToken: body.$skipToken, totalRecords: body.totalRecords };
     };
     let current = await page({});
     onPage(current.data);

@@ -1,11 +1,11 @@
 /** Role assignments and the caller's permissions (`@azure/arm-authorization`). */
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
-import { parseArmId } from '../kms/armId';
+import { parseArmId, scopeCoversScope } from '../kms/armId';
 import type { RoleAssignmentFact } from '../kms/enable/facts';
 import type { RoleAssignmentSpec } from '../kms/enable/ports';
 import { permits, ROLE_ASSIGNMENT_WRITE } from '../kms/permissions';
-import { AzureContext, classicArmClientOptions } from './azureContext';
-import { azureErrorCode, isNotFound } from './errors';
+import { AzureContext, classicArmClientOptions, rawArmClient } from './azureContext';
+import { AzureRequestError, azureErrorCode, isNotFound } from './errors';
 
 function client(ctx: AzureContext, scope: string): AuthorizationManagementClient {
   const subscriptionId = /\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? '';
@@ -37,9 +37,12 @@ export async function listRoleAssignmentsFor(ctx: AzureContext, scope: string, s
   return result;
 }
 
-/** Whether `assignments` (listRoleAssignmentsFor) give the principal the role. */
-export function holdsRole(assignments: readonly RoleAssignmentFact[], principalId: string, roleGuid: string): boolean {
-  return assignments.some(a => a.principalId.toLowerCase() === principalId.toLowerCase() && a.roleGuid === roleGuid.toLowerCase());
+/**
+ * Whether `assignments` (listRoleAssignmentsFor at `scope`) give the principal the role there: only assignments at the
+ * scope or above it count (the list also returns those below, e.g. on a single key).
+ */
+export function holdsRole(assignments: readonly RoleAssignmentFact[], scope: string, principalId: string, roleGuid: string): boolean {
+  return assignments.some(a => a.principalId.toLowerCase() === principalId.toLowerCase() && a.roleGuid === roleGuid.toLowerCase() && scopeCoversScope(a.scope, scope));
 }
 
 export async function createRoleAssignment(ctx: AzureContext, spec: RoleAssignmentSpec, signal?: AbortSignal): Promise<'created' | 'exists'> {
@@ -65,19 +68,32 @@ export async function createRoleAssignment(ctx: AzureContext, spec: RoleAssignme
   }
 }
 
-/** Whether the signed-in caller may create role assignments at the resource (or its resource group when it does not exist yet). */
+/** Microsoft.Authorization `permissions` at a scope (authorization-RoleDefinitionsCalls.json, 2022-04-01). */
+const PERMISSIONS_API_VERSION = '2022-04-01';
+
+/**
+ * Whether the signed-in caller may create role assignments at the resource (or its resource group when it does not
+ * exist yet). Read with the resource ID as the path: the SDK's `listForResource` takes a parent-resource segment that
+ * a top-level resource does not have, and an empty one puts `//` into the URL.
+ */
 export async function canAssignRoles(ctx: AzureContext, resourceId: string, exists: boolean, signal?: AbortSignal): Promise<boolean> {
   const id = parseArmId(resourceId);
   if (!id) {
     return false;
   }
-  const auth = client(ctx, resourceId);
-  const sets = [];
-  const pages = exists
-    ? auth.permissions.listForResource(id.resourceGroup, id.provider, '', id.type, id.name, { abortSignal: signal })
-    : auth.permissions.listForResourceGroup(id.resourceGroup, { abortSignal: signal });
-  for await (const p of pages) {
-    sets.push({ actions: p.actions, notActions: p.notActions });
+  const scope = exists ? id.id : `/subscriptions/${id.subscriptionId}/resourceGroups/${id.resourceGroup}`;
+  const arm = rawArmClient(ctx);
+  const sets: { actions?: string[]; notActions?: string[] }[] = [];
+  let response = await arm.pathUnchecked(`${scope}/providers/Microsoft.Authorization/permissions`).get({ queryParameters: { 'api-version': PERMISSIONS_API_VERSION }, abortSignal: signal });
+  for (;;) {
+    if (response.status !== '200') {
+      throw AzureRequestError.fromResponse(response.status, response.body, `reading your permissions on ${scope}`);
+    }
+    const page = response.body as { value?: { actions?: string[]; notActions?: string[] }[]; nextLink?: string };
+    sets.push(...(page.value ?? []).map(p => ({ actions: p.actions, notActions: p.notActions })));
+    if (!page.nextLink) {
+      return permits(sets, ROLE_ASSIGNMENT_WRITE);
+    }
+    response = await arm.pathUnchecked(page.nextLink).get({ abortSignal: signal });
   }
-  return permits(sets, ROLE_ASSIGNMENT_WRITE);
 }

@@ -7,6 +7,13 @@ import type { AzureContext } from './azureContext';
 export interface TokenIdentity {
   readonly oid?: string;
   readonly tid?: string;
+  /** `app` for a service principal's token, `user` for a person's (Microsoft identity platform access-token claims). */
+  readonly idtyp?: string;
+}
+
+/** The role-assignment principal type of the signed-in caller, from the token's `idtyp` claim. */
+export function principalTypeOf(identity: TokenIdentity): 'User' | 'ServicePrincipal' {
+  return identity.idtyp?.toLowerCase() === 'app' ? 'ServicePrincipal' : 'User';
 }
 
 export async function tokenIdentity(ctx: AzureContext): Promise<TokenIdentity> {

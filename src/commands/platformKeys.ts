@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { managedClustersApiVersion } from '../views/settings';
 import { azureSdk } from '../azure/lazySdk';
+import { secretsRewriteFollowUp, SecretsRewriteFollowUp } from '../kms/enable/legacyMigration';
 import { errorMessage } from '../views/fleetTree';
 import { stepTitle } from '../views/stepTitles';
 import { CommandContext, registerCommand } from './commandContext';
@@ -19,6 +20,8 @@ export interface PlatformKeysResult {
   readonly findingCodes?: string[];
   readonly failedStep?: string;
   readonly securityProfile?: unknown;
+  /** The command shown as a follow-up (legacy KMS: rewrite the Secrets), if any. */
+  readonly followUpCommand?: string;
 }
 
 type Kind = 'pmk' | 'migrateToPmk';
@@ -86,17 +89,48 @@ async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): P
     });
     await ctx.tree.refresh();
     const r = outcome.result;
-    if (r.status === 'succeeded') {
-      void vscode.window.showInformationMessage(t.done);
-    } else if (r.status === 'failed') {
-      void vscode.window.showErrorMessage(t.stopped(stepTitle(r.failedStep ?? ''), errorMessage(r.error)));
+    // Legacy if the tree or the fresh read before the run said so: Secrets written before may use the legacy key.
+    const kindBefore = node.facts.kms.kind === 'legacy' ? 'legacy' : prepared.facts?.cluster.kms.kind;
+    const followUp = secretsRewriteFollowUp({ flow: kind, kindBefore, updateCluster: r.steps.updateCluster });
+    if (followUp) {
+      ctx.log.warn(`[${name}] ${followUp.message} ${followUp.command}`);
     }
-    return { status: r.status, failedStep: r.failedStep, securityProfile: outcome.securityProfile };
+    if (r.status === 'succeeded') {
+      showWithFollowUp('info', t.done, followUp);
+    } else if (r.status === 'failed') {
+      showWithFollowUp('error', t.stopped(stepTitle(r.failedStep ?? ''), errorMessage(r.error)), followUp);
+    } else if (followUp) {
+      showWithFollowUp('warning', followUp.message, followUp);
+    }
+    return { status: r.status, failedStep: r.failedStep, securityProfile: outcome.securityProfile, followUpCommand: followUp?.command };
   } catch (err) {
     ctx.log.error(`${t.progress}: ${errorMessage(err)}`);
     void vscode.window.showErrorMessage(t.failed(errorMessage(err)));
     return { status: 'failed' };
   }
+}
+
+/**
+ * The result notification; with a follow-up, its sentence and command are appended (a notification shows no detail)
+ * and a "Copy command" action puts the command on the clipboard.
+ */
+function showWithFollowUp(severity: 'info' | 'warning' | 'error', text: string, followUp: SecretsRewriteFollowUp | undefined): void {
+  const show = (message: string, ...items: string[]): Thenable<string | undefined> =>
+    severity === 'info' ? vscode.window.showInformationMessage(message, ...items)
+      : severity === 'warning' ? vscode.window.showWarningMessage(message, ...items)
+        : vscode.window.showErrorMessage(message, ...items);
+  if (!followUp) {
+    void show(text);
+    return;
+  }
+  const copy = vscode.l10n.t('Copy command');
+  const message = text === followUp.message ? `${text} ${followUp.command}` : `${text} ${followUp.message} ${followUp.command}`;
+  void show(message, copy).then(async answer => {
+    if (answer === copy) {
+      await vscode.env.clipboard.writeText(followUp.command);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the command'), 3000);
+    }
+  });
 }
 
 export function registerPlatformKeys(ctx: CommandContext): vscode.Disposable[] {

@@ -24,3 +24,22 @@ export function parseArmId(id: string): ArmResourceId | undefined {
 export function sameArmId(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
+
+/**
+ * Whether a role assignment made at `assignmentScope` applies at `scope`: the same scope or one above it (resource
+ * group, subscription, management group, tenant root) — Azure RBAC inherits downwards only ("Understand scope for
+ * Azure RBAC"). An assignment on a single key or on another resource does not count.
+ */
+export function scopeCoversScope(assignmentScope: string, scope: string): boolean {
+  const norm = (s: string) => s.trim().replace(/\/+$/, '').toLowerCase();
+  const above = norm(assignmentScope);
+  const target = norm(scope);
+  if (above === '' || above === target) {
+    return true;
+  }
+  // Management groups sit above every subscription that ARM returns their assignments for.
+  if (/^\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(above)) {
+    return true;
+  }
+  return target.startsWith(`${above}/`);
+}

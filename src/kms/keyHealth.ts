@@ -45,7 +45,7 @@ export interface KeyHealthSummary {
   readonly inUseAgeMs?: number;
   /** True for a legacy cluster pinned to one version (rotations are not picked up). */
   readonly pinned: boolean;
-  /** The newest version is younger than 6 hours: AKS may still use the previous one. */
+  /** The newest version is younger than 6 hours and an older one exists: AKS may still use that one (see `summarizeRotation`). */
   readonly pendingPickup: boolean;
   /** Newest enabled version, pinned version, counts (the tree's rotation age). */
   readonly rotation?: RotationSummary;

@@ -16,7 +16,10 @@ export interface RotationSummary {
   /** The newest enabled version: what the new KMS experience uses. */
   readonly current: KeyVersionInfo;
   readonly currentAgeMs: number;
-  /** A current version younger than the pickup window may not be in use by AKS yet. */
+  /**
+   * A current version younger than the pickup window, with an older version AKS may still be using. A key with only
+   * one version (just created) has nothing older to move from, so it is never pending.
+   */
   readonly pendingPickup: boolean;
   /** For a versioned (legacy) key ID: the version the cluster is pinned to, if found. */
   readonly pinned?: KeyVersionInfo;
@@ -32,11 +35,13 @@ export function summarizeRotation(versions: readonly KeyVersionInfo[], now: Date
     return undefined;
   }
   const currentAgeMs = Math.max(0, now.getTime() - current.createdOn.getTime());
+  // "Not yet picked up" means AKS may still encrypt with an earlier version; without one there is nothing to pick up from.
+  const hasOlder = versions.some(v => v.version !== current.version && v.createdOn.getTime() < current.createdOn.getTime());
   const pinned = pinnedVersion ? versions.find(v => v.version.toLowerCase() === pinnedVersion.toLowerCase()) : undefined;
   return {
     current,
     currentAgeMs,
-    pendingPickup: pinnedVersion === undefined && currentAgeMs < AKS_PICKUP_WINDOW_MS,
+    pendingPickup: pinnedVersion === undefined && hasOlder && currentAgeMs < AKS_PICKUP_WINDOW_MS,
     pinned,
     pinnedAgeMs: pinned ? Math.max(0, now.getTime() - pinned.createdOn.getTime()) : undefined,
     versionCount: versions.length,

@@ -77,6 +77,7 @@ function durationOf(field: keyof RotationPolicyInput, raw: string | number | und
   if (parseIsoDuration(text)) {
     return { value: text.toUpperCase() };
   }
+  // rule: policy-not-a-duration
   return { problem: { field, message: l10n.t('{0} "{1}" is not a number of days or an ISO 8601 duration; enter e.g. 90, P90D, P3M or P1Y.', fieldLabel(field), text) } };
 }
 
@@ -97,15 +98,19 @@ export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyV
   const expiryMs = expiry.value !== undefined ? isoDurationMs(expiry.value)! : undefined;
   const notifyMs = notify.value !== undefined ? isoDurationMs(notify.value)! : undefined;
 
+  // rule: policy-empty
   if (!rotate.problem && !expiry.problem && rotateMs === undefined && expiryMs === undefined) {
     problems.push({ field: 'rotateAfter', message: l10n.t('Enter how many days after creation to rotate the key, an expiry, or both.') });
   }
+  // rule: policy-min-rotate-after
   if (rotateMs !== undefined && rotateMs < MIN_ROTATE_AFTER_DAYS * DAY_MS) {
     problems.push({ field: 'rotateAfter', message: l10n.t('Rotate after is {0}; Key Vault needs at least {1} days. Enter {1} or more.', daysText(rotateMs), MIN_ROTATE_AFTER_DAYS) });
   }
+  // rule: policy-min-expiry
   if (expiryMs !== undefined && expiryMs < MIN_EXPIRY_DAYS * DAY_MS) {
     problems.push({ field: 'expiresAfter', message: l10n.t('Expires after is {0}; Key Vault needs at least {1} days (P28D). Enter {1} or more.', daysText(expiryMs), MIN_EXPIRY_DAYS) });
   }
+  // rule: policy-rotate-before-expiry
   if (rotateMs !== undefined && expiryMs !== undefined && expiryMs - rotateMs < MIN_ROTATE_BEFORE_EXPIRY_DAYS * DAY_MS) {
     problems.push({
       field: 'rotateAfter',
@@ -113,12 +118,15 @@ export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyV
     });
   }
   if (notifyMs !== undefined) {
+    // rule: policy-notify-needs-expiry
     if (expiryMs === undefined && !expiry.problem) {
       problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('A notification before expiry needs an expiry: set Expires after, or clear Notify before expiry.') });
     }
+    // rule: policy-min-notify
     if (notifyMs < MIN_NOTIFY_DAYS * DAY_MS) {
       problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('Notify before expiry is {0}; give yourself at least {1} days to act. Enter {1} or more.', daysText(notifyMs), MIN_NOTIFY_DAYS) });
     }
+    // rule: policy-notify-before-expiry
     if (expiryMs !== undefined && notifyMs >= expiryMs) {
       problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('Notify before expiry ({0}) must be shorter than Expires after ({1}), or the notification would come before the version exists.', daysText(notifyMs), daysText(expiryMs)) });
     }

@@ -75,8 +75,9 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | u
     label: vscode.l10n.t('Identity'),
     value: identityName ? `${identityLabel(facts)} (${identityName})` : identityLabel(facts),
     icon: 'person',
-    warning: facts.identity !== 'userAssigned' && kms.kind !== 'cmk' ? 'warning' : undefined,
-    detail: facts.identity === 'systemAssigned' ? vscode.l10n.t('Customer-managed keys need a user-assigned control-plane identity.') : undefined,
+    // Only a service principal blocks CMK; a system-assigned identity is converted by the CMK update itself.
+    warning: facts.identity === 'none' && kms.kind !== 'cmk' ? 'warning' : undefined,
+    detail: identityNote(facts),
   });
   const versionOk = meetsVersionRule(facts);
   rows.push({
@@ -106,12 +107,24 @@ export function clusterHover(facts: ClusterFacts, keys: KeyHealthResult | undefi
   for (const w of keys?.health?.health.warnings ?? []) {
     md.appendMarkdown(`\n$(${w.severity === 'info' ? 'info' : 'warning'}) ${escapeMarkdown(w.message)}\n`);
   }
-  if (facts.identity === 'systemAssigned') {
-    md.appendMarkdown(`\n${escapeMarkdown(vscode.l10n.t('Customer-managed keys need a user-assigned control-plane identity.'))}\n`);
+  const note = identityNote(facts);
+  if (note) {
+    md.appendMarkdown(`\n${escapeMarkdown(note)}\n`);
   }
   return md;
 }
 
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+!|<>]/g, c => `\\${c}`);
+}
+
+/** What the control-plane identity means for customer-managed keys (AZURE.md "Rules", corrected 2026-12-01). */
+function identityNote(facts: ClusterFacts): string | undefined {
+  if (facts.identity === 'systemAssigned') {
+    return vscode.l10n.t('Enabling a customer-managed key switches the control-plane identity to a user-assigned identity.');
+  }
+  if (facts.identity === 'none') {
+    return vscode.l10n.t('Customer-managed keys need a managed identity: move the cluster to one first (az aks update --enable-managed-identity).');
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 /** The `aksKms.*` settings read in more than one place, with their defaults (package.json declares them). */
 import * as vscode from 'vscode';
 
-/** `aksKms.managedClustersApiVersion`; undefined (empty setting) means the adapter's default preview version. */
+/** `aksKms.managedClustersApiVersion`; undefined (empty setting) means the adapter's default (DEFAULT_MANAGED_CLUSTERS_API_VERSION). */
 export function managedClustersApiVersion(): string | undefined {
   return vscode.workspace.getConfiguration('aksKms').get<string>('managedClustersApiVersion') || undefined;
 }

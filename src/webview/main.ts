@@ -1,7 +1,8 @@
 /**
  * The CMK wizard's browser side: a form, then preflight findings, the plan with its az script, a confirmation of
- * what cannot be undone, live progress per step, and the verified security profile. No Node, no vscode API: it only
- * renders what the host sends and posts the user's choices back (src/webview/protocol.ts).
+ * what cannot be undone, live progress per step, the verified security profile and any follow-up command (after
+ * legacy KMS: rewrite the Secrets). No Node, no vscode API: it only renders what the host sends and posts the user's
+ * choices back (src/webview/protocol.ts).
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -48,7 +49,8 @@ function renderForm(data: Init): void {
       el('strong', {}, c.name), ` · ${c.stateLabel} · Kubernetes ${c.kubernetesVersion} · ${c.identityLabel}`),
     radioGroup('networkAccess', l10n.t('Key vault network access'), [
       { value: 'Public', label: l10n.t('Public — the vault accepts connections from all networks') },
-      { value: 'Private', label: c.apiServerVnetIntegration ? l10n.t('Private — firewall on; only trusted Azure services (AKS) reach the key') : l10n.t('Private — needs API Server VNet Integration, which this cluster does not have'), disabled: !c.apiServerVnetIntegration },
+      // The new KMS experience reaches a private vault as a trusted service: no API Server VNet Integration needed.
+      { value: 'Private', label: l10n.t('Private — firewall on; only trusted Azure services (AKS) reach the key') },
     ], d.networkAccess),
     radioGroup('vaultKind', l10n.t('Key vault'), [{ value: 'new', label: l10n.t('Create a new key vault') }, { value: 'existing', label: l10n.t('Use an existing key vault'), disabled: data.vaults.length === 0 }], d.vault.kind),
     el('div', { class: 'when-vault-new' },
@@ -107,7 +109,8 @@ function renderChecked(m: Extract<HostToWebview, { type: 'checked' }>): void {
   const plan = section('plan', l10n.t('Plan'),
     el('ol', { class: 'steps' }, ...m.steps.map(s => el('li', { id: `step-${s.id}`, class: `step ${s.alreadyDone ? 'already' : ''}`, 'data-step': s.id },
       el('vscode-icon', { name: s.alreadyDone ? 'pass' : 'circle-large-outline', class: 'status' }),
-      el('span', { class: 'title' }, s.title),
+      // The host says what a step does (stepTitles.ts); the badge below comes only from the plan's `irreversible`.
+      el('span', { class: 'title' }, s.title, ...(s.description ? [el('vscode-form-helper', { class: 'description' }, s.description)] : [])),
       s.alreadyDone ? el('span', { class: 'badge' }, l10n.t('already done')) : '',
       s.irreversible ? el('span', { class: 'badge irreversible' }, l10n.t('cannot be undone')) : '',
       el('span', { class: 'message' })))),
@@ -153,8 +156,12 @@ function renderStep(m: Extract<HostToWebview, { type: 'step' }>): void {
   if (m.status === 'running') {
     row.scrollIntoView({ block: 'nearest' });
   }
-  if (m.message) {
-    row.querySelector('.message')!.textContent = m.message;
+  const note = row.querySelector('.message')!;
+  if (m.status === 'done' || m.status === 'skipped') {
+    // A finished step's note is its outcome ("kv1 created"), or nothing: never the last progress line it printed.
+    note.textContent = m.message ?? '';
+  } else if (m.message) {
+    note.textContent = m.message;
   }
 }
 
@@ -168,12 +175,20 @@ function renderFinished(m: Extract<HostToWebview, { type: 'finished' }>): void {
   if (m.status !== 'succeeded') {
     body.push(el('p', {}, l10n.t('Finished steps stay done. Run the wizard again to resume from here.')));
   }
+  if (m.followUp) {
+    // Styled like the confirmation's warning (wizard.css `.irreversible-text`): something the user must still do.
+    body.push(el('div', { id: 'followUp', class: 'follow-up', role: 'note' },
+      el('p', { class: 'irreversible-text' }, m.followUp.message),
+      el('pre', { class: 'command' }, el('code', {}, m.followUp.command)),
+      el('vscode-button', { id: 'copyFollowUp', secondary: '', icon: 'copy' }, l10n.t('Copy command'))));
+  }
   if (m.securityProfile) {
     body.push(el('p', {}, l10n.t('az aks show --query securityProfile')), el('pre', { class: 'profile' }, el('code', {}, m.securityProfile)));
   }
   body.push(el('div', { class: 'actions' }, el('vscode-button', { id: 'close', secondary: '' }, l10n.t('Close'))));
   root.append(section('result', title, ...body));
   document.getElementById('close')?.addEventListener('click', () => post({ type: 'close' }));
+  document.getElementById('copyFollowUp')?.addEventListener('click', () => post({ type: 'copyFollowUp' }));
   document.getElementById('result')?.scrollIntoView();
 }
 

@@ -21,6 +21,8 @@ export type WebviewToHost =
   | { readonly type: 'run'; readonly form: WizardForm; readonly confirmedIrreversible: true }
   | { readonly type: 'cancel' }
   | { readonly type: 'copyScript' }
+  /** Copy the follow-up command the host sent with `finished` (the host copies its own text, not the webview's). */
+  | { readonly type: 'copyFollowUp' }
   | { readonly type: 'close' };
 
 export interface ClusterSummary {
@@ -30,7 +32,6 @@ export interface ClusterSummary {
   readonly location: string;
   readonly kubernetesVersion: string;
   readonly stateLabel: string;
-  readonly apiServerVnetIntegration: boolean;
   readonly identityLabel: string;
 }
 
@@ -51,6 +52,14 @@ export interface StepView {
   readonly title: string;
   readonly alreadyDone: boolean;
   readonly irreversible: boolean;
+  /** What the step does, shown under its title (e.g. what locking the firewall changes). */
+  readonly description?: string;
+}
+
+/** Something the user should do after the run, with the command to copy (e.g. rewriting Secrets after legacy KMS). */
+export interface FollowUpView {
+  readonly message: string;
+  readonly command: string;
 }
 
 export type StepStatusView = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
@@ -67,7 +76,7 @@ export type HostToWebview =
   | { readonly type: 'checking' }
   | { readonly type: 'checked'; readonly findings: readonly FindingView[]; readonly steps: readonly StepView[]; readonly script: string; readonly blocked: boolean }
   | { readonly type: 'step'; readonly stepId: string; readonly status: StepStatusView; readonly message?: string }
-  | { readonly type: 'finished'; readonly status: 'succeeded' | 'failed' | 'cancelled'; readonly message?: string; readonly securityProfile?: string }
+  | { readonly type: 'finished'; readonly status: 'succeeded' | 'failed' | 'cancelled'; readonly message?: string; readonly securityProfile?: string; readonly followUp?: FollowUpView }
   | { readonly type: 'error'; readonly message: string };
 
 // ---- validation of untrusted input from the webview ----
@@ -120,6 +129,7 @@ export function parseWebviewMessage(v: unknown): Parse<WebviewToHost> {
     case 'ready':
     case 'cancel':
     case 'copyScript':
+    case 'copyFollowUp':
     case 'close': {
       const extra = onlyKeys(v, ['type'], v.type);
       return extra ? { ok: false, error: extra } : { ok: true, value: { type: v.type } };

@@ -39,10 +39,13 @@ export function stepCost(id: StepId, m: LatencyModel): StepCost {
     case 'assignCryptoOfficerToUser':
     case 'assignCryptoUserToIdentity':
     case 'assignContributorToIdentity':
+    case 'assignNetworkContributorToIdentity':
       return { requests: 2, waitMs: m.roleAssignmentCreateDurationMs, why: 'list assignments, PUT (create)' };
+    case 'grantAccessPolicyToIdentity':
+      return { requests: 2, waitMs: 0, why: 'GET vault, PUT accessPolicies/add' };
     case 'createKey':
-      // The data plane answers 403 until the Crypto Officer assignment has propagated; then challenge + create.
-      return { requests: 2, waitMs: m.rolePropagationDelayMs, why: "the user's new role propagates, then 401 challenge + POST create" };
+      // Through ARM (keys.createIfNotExist): no data-plane role to wait for, no firewall.
+      return { requests: 2, waitMs: 0, why: 'GET (absent), PUT create' };
     case 'createIdentity':
       return { requests: 2, waitMs: m.identityCreateDurationMs, why: 'GET (absent), PUT (create)' };
     case 'updateCluster':

@@ -30,6 +30,7 @@ const DURATION_SWITCHES = [
   'roleAssignmentCreateDurationMs',
 ] as const;
 
+// rule: emu-admin-invalid
 function invalid(message: string): HttpError {
   return new HttpError(400, 'InvalidConfig', message);
 }
@@ -93,6 +94,7 @@ export async function handleAdmin(
   faults?: FaultInjector,
   vaults?: VaultProvisioner,
 ): Promise<Reply> {
+  // rule: emu-admin-invalid
   if (!isLoopback(req)) throw new HttpError(403, 'Forbidden', 'The emulator admin API answers loopback callers only.');
   const route = `${parsed.method} ${parsed.path.toLowerCase()}`;
   if (faults && parsed.path.toLowerCase() === `${ADMIN_PREFIX}/faults`) return handleFaultsAdmin(req, parsed.method, faults);

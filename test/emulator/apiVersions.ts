@@ -2,10 +2,10 @@
 // the version of the saved spec (../shared/azure-specs), and a few neighbours real Azure also serves.
 // An unlisted version gets ARM's 400 InvalidApiVersionParameter (Key Vault: BadParameter).
 
-/** Microsoft.Resources subscriptions (`@azure/arm-resources-subscriptions` 3.0.0 and the spec: 2022-12-01). */
+/** Microsoft.Resources subscriptions (`@azure/arm-resources-subscriptions` 2.1.1 and the spec: 2022-12-01). */
 export const SUBSCRIPTIONS_API_VERSIONS = ['2016-06-01', '2020-01-01', '2021-01-01', '2022-12-01'] as const;
 
-/** Microsoft.ResourceGraph `resources` (`@azure/arm-resourcegraph` 5.0.0 pins 2024-04-01; so does the spec). */
+/** Microsoft.ResourceGraph `resources` (the spec: 2024-04-01; the product sends it over REST). */
 export const RESOURCE_GRAPH_API_VERSIONS = ['2021-03-01', '2022-10-01', '2024-04-01'] as const;
 
 /** Microsoft.KeyVault management plane (`@azure/arm-keyvault` 5.0.0 sends 2026-02-01; the saved spec is 2025-05-01). */
@@ -56,7 +56,7 @@ export function isAccepted(accepted: readonly string[], apiVersion: string): boo
 /** Microsoft.Features (`@azure/arm-features` 3.1.0 and the saved spec: 2021-07-01). */
 export const FEATURES_API_VERSIONS = ['2015-12-01', '2021-07-01'] as const;
 
-/** Microsoft.Resources providers (`@azure/arm-resources` 8.0.0 and the saved resources.json: 2025-04-01). */
+/** Microsoft.Resources providers (`@azure/arm-resources` 7.0.0 and the saved resources.json: 2025-04-01). */
 export const PROVIDERS_API_VERSIONS = ['2021-04-01', '2022-09-01', '2022-12-01', '2024-03-01', '2024-11-01', '2025-03-01', '2025-04-01'] as const;
 
 /** Microsoft.Authorization role definitions and assignments (`@azure/arm-authorization` 9.0.0 and the spec: 2022-04-01). */

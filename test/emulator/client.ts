@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { resolve } from 'node:path';
 import type { PoseCloudName } from './cloudPose';
+import type { ConcurrentClusterChange } from './clusterMerge';
 import type { FaultRule, FaultRuleInput } from './faults';
 import { EMULATOR_INFO_ENV, parseEmulatorInfo, readEmulatorInfoFile, READY_PREFIX, type EmulatorInfo } from './info';
 import type { RequestLogEntry } from './requestLog';
@@ -214,6 +215,11 @@ export interface EmulatorAdmin {
   faults(): Promise<FaultRule[]>;
   /** Drops every rule and forgets expired tokens. */
   clearFaults(): Promise<void>;
+  /**
+   * Arms a one-shot `concurrentChange` fault: just before the next PUT of `clusterId` is served, the stored cluster
+   * gets `change` and a new eTag, as if someone else had written it after the client's GET.
+   */
+  changeClusterBeforeNextPut(clusterId: string, change: ConcurrentClusterChange): Promise<FaultRule>;
   /** Every cluster, vault, key (with its version count), identity and role assignment, sorted. */
   resources(): Promise<ResourceSummary>;
   health(): Promise<boolean>;
@@ -235,6 +241,11 @@ export function emulatorAdmin(info: EmulatorInfo): EmulatorAdmin {
     injectFaults: async (...rules) => (await call('POST', '/faults', rules)) as FaultRule[],
     faults: async () => (await call('GET', '/faults')) as FaultRule[],
     clearFaults: async () => void (await call('DELETE', '/faults')),
+    changeClusterBeforeNextPut: async (clusterId, change) => {
+      const pathRegex = `^${clusterId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+      const [rule] = (await call('POST', '/faults', [{ fault: 'concurrentChange', match: { method: 'PUT', pathRegex }, times: 1, change }])) as FaultRule[];
+      return rule;
+    },
     resources: async () => (await call('GET', '/resources')) as ResourceSummary,
     health: async () => ((await call('GET', '/health')) as { ok?: boolean }).ok === true,
   };

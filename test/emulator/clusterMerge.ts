@@ -3,11 +3,12 @@
 // cluster (or are generated for a new one), identity principal/client ids come from the identity
 // resources, and a field the caller's api-version does not know is never changed by that PUT (the
 // provider ignores it — AZURE.md "SDK facts").
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { clusterApiVersionHasInfraEncryptionProfile } from './apiVersions';
 import { managedClusterId, resourceGroupId, stableGuid, stableHex } from './ids';
 import { cloneJson, getPath, isJsonObject, type Json, type JsonObject } from './json';
 import { lookup, type FleetState } from './state';
+import { managedClusterPutForApiVersion } from './specProjection';
 
 export const INFRA_PROFILE_KEY = 'kubernetesResourceObjectEncryptionProfile';
 
@@ -96,8 +97,43 @@ function mergeIdentity(next: JsonObject, input: MergeInput): void {
   }
 }
 
+/**
+ * A fresh entity tag for a cluster write (a PUT, or an admin change standing in for another writer). Shaped like
+ * AKS's, a GUID (learn.microsoft.com/azure/aks/use-etags, "Find existing ETags"); the spec only says `string`.
+ */
+export function newClusterETag(): string {
+  return randomUUID();
+}
+
+/**
+ * A change another writer makes to a stored cluster (the fault `concurrentChange`, faults.ts): the kind a user or an
+ * autoscaler makes while the product is between its GET and its PUT.
+ */
+export interface ConcurrentClusterChange {
+  /** Tags set (added or overwritten) on the cluster. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Agent pools scaled: `count` of the pool with this `name` (pools not on the cluster are left alone). */
+  readonly agentPools?: readonly { readonly name: string; readonly count: number }[];
+}
+
+/** Applies `change` to the stored body in place and gives it a new eTag, as any write does. */
+export function applyConcurrentClusterChange(body: JsonObject, change: ConcurrentClusterChange): void {
+  if (change.tags) body.tags = { ...(isJsonObject(body.tags) ? body.tags : {}), ...change.tags };
+  const props = isJsonObject(body.properties) ? body.properties : undefined;
+  const pools = props && Array.isArray(props.agentPoolProfiles) ? props.agentPoolProfiles : [];
+  for (const c of change.agentPools ?? []) {
+    const pool = pools.find((p): p is JsonObject => isJsonObject(p) && p.name === c.name);
+    if (!pool) continue;
+    pool.count = c.count;
+    // An agent-pool operation changes that pool's eTag too (learn.microsoft.com/azure/aks/use-etags, "What would
+    // modify existing ETags").
+    pool.eTag = newClusterETag();
+  }
+  body.eTag = newClusterETag();
+}
+
 export function mergeClusterPut(input: MergeInput): JsonObject {
-  const next = cloneJson(input.put);
+  const next = managedClusterPutForApiVersion(input.put, input.existing, input.apiVersion); // drops what the api-version's spec lacks
   delete next.systemData;
   const existing = input.existing;
   const id = typeof existing?.id === 'string' ? existing.id : managedClusterId(input.subscriptionId, input.resourceGroup, input.name);
@@ -106,8 +142,9 @@ export function mergeClusterPut(input: MergeInput): JsonObject {
   next.type = 'Microsoft.ContainerService/ManagedClusters';
   // The location never changes after creation.
   if (existing?.location !== undefined) next.location = existing.location;
-  // A new entity tag for every write, as ARM does.
-  next.eTag = randomBytes(8).toString('hex');
+  // eTag is read-only (managedClusters.json, ManagedCluster.eTag, readOnly): whatever the body says, every write
+  // stores a new one, so a PUT built from an older GET no longer matches it (If-Match → 412, routes/managedClusters.ts).
+  next.eTag = newClusterETag();
 
   const props = objectAt(next, 'properties');
   const existingProps = isJsonObject(existing?.properties) ? existing.properties : undefined;

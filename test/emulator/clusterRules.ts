@@ -77,10 +77,13 @@ function checkIdentity(input: RuleInput): { principalId?: string; type: string }
   const type = String(identity.type ?? 'None');
   if (type !== 'UserAssigned') return { type };
   const uas = isJsonObject(identity.userAssignedIdentities) ? Object.keys(identity.userAssignedIdentities) : [];
+  // rule: emu-cluster-identity-ua-missing
   if (uas.length === 0) throw bad("The user assigned identity must be specified when the identity type is 'UserAssigned'.");
+  // rule: emu-cluster-identity-ua-single
   if (uas.length > 1) throw bad('Only one user assigned identity is allowed.');
   const m = UA_ID.exec(uas[0]);
   const resource = m ? lookup.identity(input.store.fleet, m[1], m[2], m[3]) : undefined;
+  // rule: emu-cluster-identity-ua-not-found
   if (!resource) throw bad(`The user assigned identity '${uas[0]}' was not found. Create it (Microsoft.ManagedIdentity/userAssignedIdentities) before assigning it to the cluster.`, 'InvalidUserAssignedIdentity');
   return { type, principalId: resource.principalId };
 }
@@ -94,30 +97,40 @@ function vaultOfKeyId(input: RuleInput, keyId: string): VaultRecord | undefined 
 function checkKmsSettings(input: RuleInput, after: KmsView, identityType: string): void {
   const kms = after.kms;
   if (!kms || !after.kmsEnabled) return;
+  // rule: emu-cluster-kms-key-id-empty
   if (after.keyId === undefined) throw bad('KeyId is empty when Azure Key Vault KMS is enabled.');
+  // rule: emu-cluster-kms-key-id-format
   if (!KEY_ID.test(after.keyId)) {
     throw bad(`Azure Key Vault KMS key ID '${after.keyId}' is invalid: it must be https://{vault host}/keys/{name} or https://{vault host}/keys/{name}/{version}.`);
   }
+  // rule: emu-cluster-kms-identity-type
   if (identityType !== 'UserAssigned') {
     // verbatim (public issue Azure/AKS-Construction#303)
     throw bad(`AzureKeyVaultKms feature does not support cluster identity type ${identityType}, supported value is 'UserAssigned'`);
   }
   const access = kms.keyVaultNetworkAccess;
   // verbatim (AZURE.md)
+  // rule: emu-cluster-kms-network-access-unspecified
   if (access === null || access === '') throw bad('KeyVault network access is unspecified for Azure Key Vault KMS.');
+  // rule: emu-cluster-kms-network-access-invalid
   if (access !== 'Public' && access !== 'Private') throw bad(`KeyVault network access '${String(access)}' is invalid; the supported values are 'Public' and 'Private'.`);
   if (access === 'Private') {
     const vnet = getPath(input.after, ['properties', 'apiServerAccessProfile', 'enableVnetIntegration']) === true;
-    // verbatim (AZURE.md)
-    if (!vnet) throw bad('Vnet integration should be enabled when KeyVault network access is Private.');
+    // verbatim (AZURE.md). Legacy KMS only (a versioned key ID, no infrastructure encryption): it reaches a
+    // private vault from the API server's VNet. The new experience goes through the trusted-services exception
+    // and needs no VNet Integration (AZURE.md "Rules", corrected 2026-12-01; KMS data encryption page).
+    // rule: emu-cluster-private-vnet-legacy
+    if (!vnet && !usesNewExperience(after)) throw bad('Vnet integration should be enabled when KeyVault network access is Private.');
     const vaultId = kms.keyVaultResourceId;
     // verbatim (AZURE.md)
+    // rule: emu-cluster-private-vault-id-empty
     if (typeof vaultId !== 'string' || vaultId === '') throw bad('KeyVault resource ID is empty when KeyVault network access is Private.');
   }
   const vaultId = kms.keyVaultResourceId;
   if (typeof vaultId === 'string' && vaultId !== '') {
     const keyVault = vaultOfKeyId(input, after.keyId);
     const expected = keyVault ? vaultResourceId(keyVault.subscriptionId, keyVault.resourceGroup, keyVault.name) : undefined;
+    // rule: emu-cluster-kms-vault-id-mismatch
     if (!expected || expected.toLowerCase() !== vaultId.toLowerCase()) {
       throw bad(`KeyVault resource ID '${vaultId}' is invalid: it must be the ID of the Microsoft.KeyVault/vaults resource that holds the key '${after.keyId}'.`);
     }
@@ -125,9 +138,11 @@ function checkKmsSettings(input: RuleInput, after: KmsView, identityType: string
 }
 
 function checkNoDowngrade(before: KmsView, after: KmsView): void {
+  // rule: emu-cluster-no-infra-disable
   if (before.infraEnabled && !after.infraEnabled) {
     throw bad('Disabling KMS infrastructure encryption is not supported: once infrastructureEncryption is Enabled it cannot be set to Disabled or removed.');
   }
+  // rule: emu-cluster-no-new-to-legacy
   if (before.kmsEnabled && before.keyId !== undefined && !before.versioned && after.kmsEnabled && after.versioned) {
     throw bad('Switching from the new KMS experience (a versionless key ID) back to the legacy KMS experience (a versioned key ID) is not supported.');
   }
@@ -135,6 +150,7 @@ function checkNoDowngrade(before: KmsView, after: KmsView): void {
 
 function checkFeature(input: RuleInput): void {
   const f = lookup.feature(input.store.fleet, input.subscriptionId, KMS_PREVIEW_FEATURE.namespace, KMS_PREVIEW_FEATURE.name);
+  // rule: emu-cluster-feature-not-registered
   if (f?.state !== 'Registered') {
     // verbatim pattern (AKS's preview-feature gate, e.g. Azure/AKS#2515)
     throw bad(`Feature ${KMS_PREVIEW_FEATURE.namespace}/${KMS_PREVIEW_FEATURE.name} is not enabled. Please see https://aka.ms/aks/previews for how to enable features.`);
@@ -145,6 +161,7 @@ function checkKubernetesVersion(after: JsonObject): void {
   const raw = getPath(after, ['properties', 'kubernetesVersion']) ?? getPath(after, ['properties', 'currentKubernetesVersion']);
   const v = parseVersion(raw);
   const { major, minor } = KMS_MIN_KUBERNETES;
+  // rule: emu-cluster-k8s-too-old
   if (!v || v.major < major || (v.major === major && v.minor < minor)) {
     throw bad(
       `KMS infrastructure encryption and Azure Key Vault KMS with a versionless key ID require Kubernetes version ${major}.${minor}.0 or later; the requested version is ${String(raw)}.`,
@@ -159,10 +176,13 @@ function checkKeyVaultAccess(input: RuleInput, after: KmsView, principalId: stri
   // verbatim (AZURE.md): the service's answer whenever the identity cannot encrypt/decrypt with the key
   const denied = () => bad(`The identity does not have keys encrypt/decrypt permission on key vault "${origin}"`, 'AzureKeyVaultKmsValidateIdentityPermissionCustomerError');
   const vault = vaultOfKeyId(input, keyId);
+  // rule: emu-cluster-kms-identity-permission
   if (!vault) throw denied();
-  if (after.kms?.keyVaultNetworkAccess !== 'Private') {
-    // Public: AKS reaches the vault as a trusted Azure service; Private goes through a private endpoint.
+  // The new experience reaches the vault as a trusted Azure service for Public and Private alike (AZURE.md
+  // "Rules": the firewall's trusted-services exception); legacy KMS with Private goes through the API server's VNet.
+  if (after.kms?.keyVaultNetworkAccess !== 'Private' || usesNewExperience(after)) {
     const principal: Principal = { oid: principalId, tid: input.store.fleet.tenantId, exp: 0, claims: {} };
+    // rule: emu-cluster-kms-vault-not-accessible
     if (checkNetwork(vault, principal, '', { trustedService: true })) {
       throw bad(
         `Key vault "${origin}" is not accessible: its firewall denies public network access and does not let trusted Azure services bypass it (networkAcls.bypass is None). Allow trusted Microsoft services to bypass the firewall, or use KeyVault network access Private.`,
@@ -172,12 +192,14 @@ function checkKeyVaultAccess(input: RuleInput, after: KmsView, principalId: stri
   }
   const can = (action: 'Microsoft.KeyVault/vaults/keys/encrypt/action' | 'Microsoft.KeyVault/vaults/keys/decrypt/action') =>
     vault.enableRbacAuthorization ? rbacAllows(input.store, principalId, vault, action) : accessPolicyAllows(vault, principalId, action);
+  // rule: emu-cluster-kms-identity-permission
   if (!can('Microsoft.KeyVault/vaults/keys/encrypt/action') || !can('Microsoft.KeyVault/vaults/keys/decrypt/action')) throw denied();
   const m = KEY_ID.exec(keyId)!;
   const key = lookup.key(vault, m[2]);
   const version = key ? (m[3] ? key.versions.find((x) => x.version.toLowerCase() === m[3].toLowerCase()) : latestVersion(key)) : undefined;
   const now = input.store.clock.now();
   // KMS needs an enabled, unexpired RSA key: an EC key cannot encrypt (AZURE.md).
+  // rule: emu-cluster-kms-key-unusable
   if (!version || !version.enabled || !isRsa(version) || (version.expiresMs !== undefined && version.expiresMs <= now)) throw denied();
 }
 

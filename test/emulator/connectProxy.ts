@@ -69,6 +69,7 @@ export async function startConnectProxy(opts: ConnectProxyOptions): Promise<Conn
   type Route = { ok: true; port: number; host: string } | { ok: false; status: number; reason: string; message: string };
   const route = (host: string, port: number): Route => {
     const h = host.toLowerCase().replace(/\.$/, '');
+    // rule: emu-admin-invalid
     const outside: Route = {
       ok: false,
       status: 403,

@@ -67,6 +67,7 @@ export function checkNetwork(vault: VaultRecord, principal: Principal, clientIp:
   // A trusted service passes only where the vault lets trusted services bypass its network rules.
   const trusted = opts.trustedService === true && vault.networkAcls.bypass === 'AzureServices';
   const where = `Vault: ${vault.name};location=${vault.location}`;
+  // rule: emu-kv-firewall-public-access-disabled
   if (vault.publicNetworkAccess === 'Disabled' && !trusted) {
     return new HttpError(
       403,
@@ -78,6 +79,7 @@ export function checkNetwork(vault: VaultRecord, principal: Principal, clientIp:
   const acls = vault.networkAcls;
   if (acls.defaultAction !== 'Deny') return undefined;
   if (trusted) return undefined;
+  // rule: emu-kv-firewall-deny
   if (acls.ipRules.some((r) => ipRuleMatches(r.value, clientIp))) return undefined;
   return new HttpError(
     403,

@@ -1,20 +1,30 @@
 // Fault injection (docs/CONTRACTS.md, "Faults"): rules added through POST /_emulator/faults decide, before a
 // request reaches auth or routing, whether it is answered with a fault instead — 429/503 with Retry-After,
-// 500, a reset connection, a 401 for an expired token — or (lroFailed) let through with its cluster
-// operation set to end Failed. Each rule fires on the first `times` matching requests (after letting `after`
-// of them pass) or on every one (`always`), and counts what it saw. Why here and not in the routes: a
+// 500, a reset connection, a 401 for an expired token — or let through after the fault did its part: lroFailed
+// sets its cluster operation to end Failed; concurrentChange first changes the stored cluster as another writer
+// would between the client's GET and this PUT (a new eTag, so an If-Match of the older GET answers 412). Each
+// rule fires on the first `times` matching requests (after letting `after` of them pass) or on every one
+// (`always`), and counts what it saw. Why here and not in the routes: a
 // throttled or failed request never reaches the service, so the fault must not depend on what a route does.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { armAuthError, decodeJwtPayload } from './auth';
 import { HttpError } from './errors';
 import { armHeaders, errorReply, readJsonBody, writeReply, type ParsedRequest, type Reply } from './http';
+import { applyConcurrentClusterChange, type ConcurrentClusterChange } from './clusterMerge';
 import { isJsonObject } from './json';
 import type { RequestLog } from './requestLog';
-import { DEFAULT_CLUSTER_FAULT, type EmulatorStore } from './state';
+import { DEFAULT_CLUSTER_FAULT, lookup, type EmulatorStore } from './state';
 
 export const FAULT_KINDS = ['429', '500', '503', 'reset', 'lroFailed', 'tokenExpired'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+/**
+ * Not a failure of the service but a race the product must survive: another writer changes the cluster between the
+ * client's GET and its PUT. A rule kind of its own, outside FaultKind, so matrices over the failures need not cover it.
+ */
+export const CONCURRENT_CHANGE = 'concurrentChange';
+export type FaultRuleKind = FaultKind | typeof CONCURRENT_CHANGE;
+const RULE_KINDS: readonly FaultRuleKind[] = [...FAULT_KINDS, CONCURRENT_CHANGE];
 
 export interface FaultMatch {
   /** HTTP method, any case. */
@@ -29,7 +39,7 @@ export interface FaultMatch {
 
 export interface FaultRuleInput {
   readonly match?: FaultMatch;
-  readonly fault: FaultKind;
+  readonly fault: FaultRuleKind;
   /** How many matching requests fire the fault; `always` = every one (a persistent fault). */
   readonly times: number | 'always';
   /** Let this many matching requests through first (default 0): target the n-th call of a path. */
@@ -39,6 +49,8 @@ export interface FaultRuleInput {
   /** The error's code and message instead of the service's usual ones (lroFailed: the operation's error). */
   readonly code?: string;
   readonly message?: string;
+  /** concurrentChange only (and required there): what the other writer changes on the PUT's cluster. */
+  readonly change?: ConcurrentClusterChange;
 }
 
 export interface FaultRule extends FaultRuleInput {
@@ -54,7 +66,10 @@ export type FaultListener = { readonly kind: 'arm'; readonly store: EmulatorStor
 
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
 const CLUSTER_PUT = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i;
+/** The same path with its subscription, resource group and cluster name captured. */
+const CLUSTER_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)$/i;
 
+// rule: emu-admin-invalid
 function invalid(message: string): HttpError {
   return new HttpError(400, 'InvalidFaultRule', message);
 }
@@ -83,14 +98,35 @@ function nonNegativeInteger(name: string, v: unknown): number {
   return v;
 }
 
+/** Agent pool counts: 0–1000 (managedClusters.json, ManagedClusterAgentPoolProfileProperties.count). */
+const MAX_POOL_COUNT = 1000;
+
+function parseChange(v: unknown): ConcurrentClusterChange {
+  if (!isJsonObject(v)) throw invalid("'change' must be an object {tags?, agentPools?}.");
+  for (const k of Object.keys(v)) if (k !== 'tags' && k !== 'agentPools') throw invalid(`Unknown change field '${k}'.`);
+  if (v.tags === undefined && v.agentPools === undefined) throw invalid("'change' needs 'tags' or 'agentPools'.");
+  if (v.tags !== undefined && (!isJsonObject(v.tags) || Object.values(v.tags).some((t) => typeof t !== 'string'))) {
+    throw invalid("'change.tags' must be an object of strings.");
+  }
+  if (v.agentPools !== undefined) {
+    const ok = Array.isArray(v.agentPools) && v.agentPools.every((p) =>
+      isJsonObject(p) && typeof p.name === 'string' && p.name !== '' && typeof p.count === 'number' && Number.isInteger(p.count) && p.count >= 0 && p.count <= MAX_POOL_COUNT);
+    if (!ok) throw invalid(`'change.agentPools' must be an array of {name, count} with count an integer 0–${MAX_POOL_COUNT}.`);
+  }
+  return {
+    ...(v.tags !== undefined ? { tags: { ...(v.tags as Record<string, string>) } } : {}),
+    ...(v.agentPools !== undefined ? { agentPools: (v.agentPools as { name: string; count: number }[]).map((p) => ({ name: p.name, count: p.count })) } : {}),
+  };
+}
+
 export function parseFaultRule(body: unknown): FaultRuleInput {
-  if (!isJsonObject(body)) throw invalid('A fault rule must be a JSON object {match?, fault, times, after?, retryAfterSeconds?, code?, message?}.');
+  if (!isJsonObject(body)) throw invalid('A fault rule must be a JSON object {match?, fault, times, after?, retryAfterSeconds?, code?, message?, change?}.');
   for (const k of Object.keys(body)) {
-    if (!['match', 'fault', 'times', 'after', 'retryAfterSeconds', 'code', 'message'].includes(k)) throw invalid(`Unknown fault rule field '${k}'.`);
+    if (!['match', 'fault', 'times', 'after', 'retryAfterSeconds', 'code', 'message', 'change'].includes(k)) throw invalid(`Unknown fault rule field '${k}'.`);
   }
   const fault = body.fault;
-  if (typeof fault !== 'string' || !(FAULT_KINDS as readonly string[]).includes(fault)) {
-    throw invalid(`'fault' must be one of ${FAULT_KINDS.map((f) => `'${f}'`).join(', ')}.`);
+  if (typeof fault !== 'string' || !(RULE_KINDS as readonly string[]).includes(fault)) {
+    throw invalid(`'fault' must be one of ${RULE_KINDS.map((f) => `'${f}'`).join(', ')}.`);
   }
   const times = body.times;
   if (times !== 'always' && (typeof times !== 'number' || !Number.isInteger(times) || times < 1)) {
@@ -100,17 +136,21 @@ export function parseFaultRule(body: unknown): FaultRuleInput {
   for (const k of ['code', 'message'] as const) {
     if (body[k] !== undefined && (typeof body[k] !== 'string' || body[k] === '')) throw invalid(`'${k}' must be a non-empty string.`);
   }
-  if ((body.code !== undefined || body.message !== undefined) && (fault === 'reset' || fault === 'tokenExpired')) {
+  if ((body.code !== undefined || body.message !== undefined) && (fault === 'reset' || fault === 'tokenExpired' || fault === 'concurrentChange')) {
     throw invalid(`'code' and 'message' do not apply to '${fault}' (it answers as the service does).`);
+  }
+  if ((fault === 'concurrentChange') !== (body.change !== undefined)) {
+    throw invalid(fault === 'concurrentChange' ? "'concurrentChange' needs a 'change' {tags?, agentPools?}." : "'change' applies to 'concurrentChange' only.");
   }
   return {
     match: parseMatch(body.match),
-    fault: fault as FaultKind,
+    fault: fault as FaultRuleKind,
     times: times as number | 'always',
     ...(body.after !== undefined ? { after: nonNegativeInteger('after', body.after) } : {}),
     ...(body.retryAfterSeconds !== undefined ? { retryAfterSeconds: nonNegativeInteger('retryAfterSeconds', body.retryAfterSeconds) } : {}),
     ...(body.code !== undefined ? { code: body.code as string } : {}),
     ...(body.message !== undefined ? { message: body.message as string } : {}),
+    ...(body.change !== undefined ? { change: parseChange(body.change) } : {}),
   };
 }
 
@@ -208,6 +248,9 @@ export class FaultInjector {
       case 'lroFailed':
         this.failNextOperation(rule, res, (listener as Extract<FaultListener, { kind: 'arm' }>).store);
         return false;
+      case 'concurrentChange':
+        changeClusterNow(rule, parsed, (listener as Extract<FaultListener, { kind: 'arm' }>).store);
+        return false;
       case 'tokenExpired':
         this.expiredTokens.add(token!);
         break;
@@ -238,6 +281,8 @@ export class FaultInjector {
     // Only a presented token can expire; only a cluster PUT starts an operation that can fail.
     if (rule.fault === 'tokenExpired' && !token) return false;
     if (rule.fault === 'lroFailed' && (listener.kind !== 'arm' || parsed.method !== 'PUT' || !CLUSTER_PUT.test(parsed.path))) return false;
+    // Another writer can change only a cluster that exists; the rule waits for a PUT of one.
+    if (rule.fault === 'concurrentChange' && (listener.kind !== 'arm' || parsed.method !== 'PUT' || !storedCluster(listener.store, parsed.path))) return false;
     return true;
   }
 
@@ -264,6 +309,24 @@ export class FaultInjector {
     req.resume();
     writeReply(res, reply, base);
   }
+}
+
+/** The stored cluster a cluster PUT's path names, if any. */
+function storedCluster(store: EmulatorStore, path: string) {
+  const m = CLUSTER_PATH.exec(path);
+  return m ? lookup.cluster(store.fleet, m[1], m[2], m[3]) : undefined;
+}
+
+/**
+ * concurrentChange: before the PUT is served, the stored cluster changes as if someone else had written it since the
+ * client's GET (tags, a pool's count, and a new eTag); the PUT then goes on to the service unchanged.
+ */
+function changeClusterNow(rule: FaultRule, parsed: ParsedRequest, store: EmulatorStore): void {
+  const cluster = storedCluster(store, parsed.path);
+  if (!cluster || !rule.change) return;
+  applyConcurrentClusterChange(cluster.body, rule.change);
+  // Cached reads (Resource Graph) must see the change.
+  store.changed();
 }
 
 /** The admin routes of the faults: GET (rules with their counts), POST (one rule or an array), DELETE (all). */

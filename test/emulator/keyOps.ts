@@ -104,24 +104,31 @@ export interface KeySpecInput {
 export function parseKeySpec(input: KeySpecInput, vault: VaultRecord, code: string): VersionTemplate {
   const fail = (message: string) => new HttpError(400, code, message);
   const kty = KEY_TYPES.find((t) => typeof input.kty === 'string' && t.toLowerCase() === input.kty.toLowerCase());
+  // rule: emu-key-type-unsupported
   if (!kty) throw fail(`The key type '${String(input.kty)}' is not supported here; use one of ${KEY_TYPES.join(', ')}.`);
+  // rule: emu-key-hsm-needs-premium
   if (kty.endsWith('-HSM') && vault.skuName !== 'premium') throw fail(`Keys of type '${kty}' need a Premium SKU vault; '${vault.name}' is Standard.`);
   const rsa = kty === 'RSA' || kty === 'RSA-HSM';
   let keyOps: readonly string[] = rsa ? RSA_KEY_OPS : EC_KEY_OPS;
   if (input.keyOps !== undefined && input.keyOps !== null) {
+    // rule: emu-key-ops-invalid
     if (!Array.isArray(input.keyOps) || input.keyOps.some((o) => typeof o !== 'string' || !KNOWN_OPS.includes(o))) {
       throw fail(`The key operations ${JSON.stringify(input.keyOps)} are invalid; allowed: ${KNOWN_OPS.join(', ')}.`);
     }
     keyOps = input.keyOps as string[];
   }
   if (rsa) {
+    // rule: emu-key-rsa-size
     if (input.curve !== undefined && input.curve !== null) throw fail('A curve applies to EC keys only.');
     const size = input.keySize === undefined || input.keySize === null ? 2048 : input.keySize;
+    // rule: emu-key-rsa-size
     if (typeof size !== 'number' || !RSA_SIZES.includes(size)) throw fail(`The key size '${String(size)}' is invalid for ${kty}; use 2048, 3072 or 4096.`);
     return { kty, keySize: size, keyOps };
   }
+  // rule: emu-key-ec-curve
   if (input.keySize !== undefined && input.keySize !== null) throw fail('A key size applies to RSA keys only; EC keys take a curve.');
   const curve = input.curve === undefined || input.curve === null ? 'P-256' : input.curve;
+  // rule: emu-key-ec-curve
   if (typeof curve !== 'string' || !EC_CURVES.includes(curve)) throw fail(`The curve '${String(curve)}' is invalid; use one of ${EC_CURVES.join(', ')}.`);
   return { kty, curve, keyOps };
 }
@@ -134,6 +141,7 @@ const MIN_EXPIRY_MS = DAYS(28);
 const MIN_ROTATE_AFTER_CREATE_MS = DAYS(7);
 
 function duration(text: unknown, what: string): string {
+  // rule: emu-rotation-policy-shape
   if (typeof text !== 'string' || parseIsoDuration(text) === undefined) throw badParameter(`${what} '${String(text)}' is not a valid ISO 8601 duration.`);
   return text;
 }
@@ -144,34 +152,43 @@ function duration(text: unknown, what: string): string {
  * rotation at least 7 days after creation, at most one rotate and one notify action.
  */
 export function parseRotationPolicy(body: unknown, nowMs: number, previous?: RotationPolicyRecord): RotationPolicyRecord {
+  // rule: emu-rotation-policy-shape
   if (!isJsonObject(body)) throw badParameter('The rotation policy must be a JSON object.');
   const rawActions = body.lifetimeActions ?? [];
   if (!Array.isArray(rawActions)) throw badParameter("Property 'lifetimeActions' must be an array.");
   const attributes = isJsonObject(body.attributes) ? body.attributes : {};
   const expiryTime = attributes.expiryTime === undefined || attributes.expiryTime === null ? undefined : duration(attributes.expiryTime, 'expiryTime');
   const expiryMs = expiryTime !== undefined ? parseIsoDuration(expiryTime)! : undefined;
+  // rule: emu-rotation-policy-min-expiry
   if (expiryMs !== undefined && expiryMs < MIN_EXPIRY_MS) throw badParameter(`expiryTime '${expiryTime}' is too short: it must be at least 28 days (P28D).`);
 
   const actions: LifetimeActionRecord[] = rawActions.map((raw) => {
+    // rule: emu-rotation-policy-shape
     if (!isJsonObject(raw) || !isJsonObject(raw.action) || !isJsonObject(raw.trigger)) throw badParameter('Each lifetime action needs a trigger and an action.');
     const type = String(raw.action.type ?? '').toLowerCase();
     if (type !== 'rotate' && type !== 'notify') throw badParameter(`Lifetime action type '${String(raw.action.type)}' is not supported; use Rotate or Notify.`);
     const after = raw.trigger.timeAfterCreate ?? undefined;
     const before = raw.trigger.timeBeforeExpiry ?? undefined;
+    // rule: emu-rotation-policy-shape
     if ((after === undefined) === (before === undefined)) throw badParameter('A lifetime action trigger needs exactly one of timeAfterCreate and timeBeforeExpiry.');
+    // rule: emu-rotation-policy-notify-before-expiry-only
     if (type === 'notify' && after !== undefined) throw badParameter('A Notify action only supports timeBeforeExpiry.');
     const action: LifetimeActionRecord = { action: type === 'rotate' ? 'Rotate' : 'Notify' };
     if (after !== undefined) {
       action.timeAfterCreate = duration(after, 'timeAfterCreate');
+      // rule: emu-rotation-policy-min-rotate-after
       if (parseIsoDuration(action.timeAfterCreate)! < MIN_ROTATE_AFTER_CREATE_MS) throw badParameter(`timeAfterCreate '${action.timeAfterCreate}' is too short: it must be at least 7 days (P7D).`);
+      // rule: emu-rotation-policy-rotate-before-expiry
       if (expiryMs !== undefined && parseIsoDuration(action.timeAfterCreate)! >= expiryMs) throw badParameter(`timeAfterCreate '${action.timeAfterCreate}' must be shorter than expiryTime '${expiryTime}'.`);
     }
     if (before !== undefined) {
       action.timeBeforeExpiry = duration(before, 'timeBeforeExpiry');
+      // rule: emu-rotation-policy-needs-expiry
       if (expiryMs === undefined) throw badParameter('timeBeforeExpiry needs attributes.expiryTime.');
     }
     return action;
   });
+  // rule: emu-rotation-policy-one-per-type
   if (actions.filter((a) => a.action === 'Rotate').length > 1 || actions.filter((a) => a.action === 'Notify').length > 1) {
     throw badParameter('A rotation policy can have at most one Rotate and one Notify action.');
   }

@@ -23,6 +23,7 @@ export function decodeSkipToken(raw: string, code = 'InvalidSkipToken'): SkipTok
   } catch {
     // fall through
   }
+  // rule: emu-paging-invalid
   throw new HttpError(400, code, `The provided skip token '${raw}' is not valid.`);
 }
 
@@ -69,6 +70,7 @@ export function pageOf<T>(items: readonly T[], req: ParsedRequest, opts: PageOpt
     const top = queryParam(req.query, opts.topName);
     if (top !== undefined) {
       const n = Number(top);
+      // rule: emu-paging-invalid
       if (!Number.isInteger(n) || n < 1) throw new HttpError(400, 'InvalidParameter', `The value '${top}' of query parameter '${opts.topName}' is invalid.`);
       size = Math.min(size, n);
     }

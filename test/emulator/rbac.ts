@@ -72,8 +72,10 @@ export function createRbacAuthorizer(store: EmulatorStore): DataPlaneAuthorizer 
   return {
     authorize(principal, vault, action, keyName): AccessDecision {
       if (!vault.enableRbacAuthorization) {
+        // rule: emu-kv-access-policy-denied
         return accessPolicyAllows(vault, principal.oid, action) ? { allowed: true } : { allowed: false, error: accessDenied(principal, vault, action) };
       }
+      // rule: emu-kv-rbac-denied
       return rbacAllows(store, principal.oid, vault, action) ? { allowed: true } : { allowed: false, error: forbiddenByRbac(principal, vault, action, keyName) };
     },
   };

@@ -14,6 +14,13 @@ export interface RequestLogEntry {
    * "wrote nothing" without listing the read-only POSTs themselves.
    */
   readonly write: boolean;
+  /** The If-Match header, when sent: shows which eTag a conditional write was based on. */
+  readonly ifMatch?: string;
+  /**
+   * Set when the path had an empty segment inside it (`/a//b`, not the leading `//` of the SDKs' scope-based
+   * calls): ARM does not resolve such a path the way its author meant, so tests can assert none was sent.
+   */
+  readonly emptySegment?: true;
 }
 
 /** Enough for a benchmark run over a 10,000-cluster fleet (one GET per cluster and then some). */

@@ -1,6 +1,7 @@
 // The built-in Azure roles the emulator knows (AZURE.md: same GUID in every scope and cloud), with the
 // permissions Azure publishes for them, and the wildcard matching Azure RBAC applies to actions.
-// Why only these: the three Key Vault roles are the ones the product assigns; Owner, Contributor and
+// Why only these: the three Key Vault roles are the ones the product assigns (and Network Contributor, which
+// it gives a new control-plane identity on the agent pools' custom subnets); Owner, Contributor and
 // User Access Administrator are what a signed-in user typically holds on a subscription (the product
 // reads them through the `permissions` API). Anything else "does not exist".
 
@@ -24,6 +25,7 @@ export const KEY_VAULT_CONTRIBUTOR = 'f25e0fa2-a7c8-4377-a976-54943a77a395';
 export const OWNER = '8e3af657-a8ff-443f-a75c-2fe8c4bcb635';
 export const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
 export const USER_ACCESS_ADMINISTRATOR = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
+export const NETWORK_CONTRIBUTOR = '4d97b98b-1d4f-4787-a291-c67834d212e7';
 
 export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
   {
@@ -120,6 +122,27 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
           'Microsoft.Subscription/cancel/action',
           'Microsoft.Subscription/enable/action',
         ],
+        dataActions: [],
+        notDataActions: [],
+      },
+    ],
+  },
+  {
+    guid: NETWORK_CONTRIBUTOR,
+    roleName: 'Network Contributor',
+    description: 'Lets you manage networks, but not access to them.',
+    permissions: [
+      {
+        actions: [
+          'Microsoft.Authorization/*/read',
+          'Microsoft.Insights/alertRules/*',
+          'Microsoft.Network/*',
+          'Microsoft.ResourceHealth/availabilityStatuses/read',
+          'Microsoft.Resources/deployments/*',
+          'Microsoft.Resources/subscriptions/resourceGroups/read',
+          'Microsoft.Support/*',
+        ],
+        notActions: [],
         dataActions: [],
         notDataActions: [],
       },

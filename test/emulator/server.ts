@@ -12,6 +12,7 @@ import { isWriteRequest, type RequestLog } from './requestLog';
 import { requestLatency } from './latency';
 import { settle } from './lifecycle';
 import { Router } from './router';
+import { registerAccessPolicyRoutes } from './routes/accessPolicies';
 import { registerFeatureRoutes } from './routes/features';
 import { registerIdentityRoutes } from './routes/identities';
 import { registerManagedClusterRoutes } from './routes/managedClusters';
@@ -42,6 +43,7 @@ export function buildArmRouter(deps: ArmDeps): Router<ArmHandler> {
   registerResourceGraphRoutes(router, deps);
   registerVaultRoutes(router, deps);
   registerVaultKeyRoutes(router, deps);
+  registerAccessPolicyRoutes(router, deps);
   registerFeatureRoutes(router, deps);
   registerProviderRoutes(router, deps);
   registerIdentityRoutes(router, deps);
@@ -57,16 +59,19 @@ async function handleArm(req: IncomingMessage, parsed: ParsedRequest, router: Ro
   await requestLatency(store);
   // ARM authenticates before anything else.
   const auth = checkBearer(req.headers.authorization);
+  // rule: emu-arm-auth
   if (!auth.ok) throw armAuthError(auth);
   // Time-driven state (registrations, LROs, propagation) is brought up to "now" before any answer.
   settle(store);
 
   const apiVersion = queryParam(parsed.query, 'api-version');
+  // rule: emu-arm-api-version
   if (apiVersion === undefined || apiVersion === '') {
     throw new HttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
   }
 
   const result = router.match(parsed.method, parsed.segments);
+  // rule: emu-route-unsupported
   if (result.kind === 'none') {
     throw new HttpError(404, 'NotFound', `The emulator serves no ${parsed.method} ${parsed.path} (not part of the emulated slice of Azure).`);
   }
@@ -76,6 +81,7 @@ async function handleArm(req: IncomingMessage, parsed: ParsedRequest, router: Ro
     });
   }
   const { match } = result;
+  // rule: emu-arm-api-version
   if (!isAccepted(match.apiVersions, apiVersion)) {
     throw new HttpError(
       400,
@@ -98,7 +104,9 @@ export function createArmServer(opts: ArmServerOptions): Server {
     const admin = isAdminPath(parsed.path);
     if (!admin) {
       res.on('finish', () => {
-        opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '' });
+        const ifMatch = req.headers['if-match'];
+        const emptySegment = /[^/]\/\/+[^/]/.test((req.url ?? '').split('?')[0]);
+        opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '', ...(ifMatch ? { ifMatch } : {}), ...(emptySegment ? { emptySegment: true as const } : {}) });
       });
       if (opts.faults.intercept(req, res, parsed, { kind: 'arm', store: opts.store })) return;
     }

@@ -13,6 +13,7 @@ function bad(message: string): HttpError {
 
 function bool(v: Json | undefined, name: string): boolean | undefined {
   if (v === undefined || v === null) return undefined;
+  // rule: emu-vault-property-invalid
   if (typeof v !== 'boolean') throw bad(`The property "${name}" must be a boolean.`);
   return v;
 }
@@ -20,16 +21,23 @@ function bool(v: Json | undefined, name: string): boolean | undefined {
 function oneOf<T extends string>(v: Json | undefined, name: string, allowed: readonly T[]): T | undefined {
   if (v === undefined || v === null) return undefined;
   const hit = allowed.find((a) => typeof v === 'string' && a.toLowerCase() === v.toLowerCase());
+  // rule: emu-vault-property-invalid
   if (!hit) throw bad(`The value '${String(v)}' of property "${name}" is invalid. Allowed values: ${allowed.join(', ')}.`);
   return hit;
 }
 
-function networkAcls(v: JsonObject, current: NetworkAclsRecord): NetworkAclsRecord {
+/**
+ * A sent `networkAcls` (VaultProperties / VaultPatchProperties.networkAcls, one NetworkRuleSet) replaces the vault's
+ * whole rule set, on PATCH too: rules it leaves out are gone (which is why `az keyvault update` and the product read
+ * the set first and send it back whole). Left-out scalars take their defaults: bypass `AzureServices`
+ * (NetworkRuleSet.bypass: "If not specified the default is 'AzureServices'") and defaultAction `Allow` (a new vault's).
+ */
+function networkAcls(v: JsonObject): NetworkAclsRecord {
   const next: NetworkAclsRecord = {
-    defaultAction: oneOf(v.defaultAction, 'networkAcls.defaultAction', ['Allow', 'Deny'] as const) ?? current.defaultAction,
-    bypass: oneOf(v.bypass, 'networkAcls.bypass', ['AzureServices', 'None'] as const) ?? current.bypass,
-    ipRules: current.ipRules,
-    virtualNetworkRules: current.virtualNetworkRules,
+    defaultAction: oneOf(v.defaultAction, 'networkAcls.defaultAction', ['Allow', 'Deny'] as const) ?? 'Allow',
+    bypass: oneOf(v.bypass, 'networkAcls.bypass', ['AzureServices', 'None'] as const) ?? 'AzureServices',
+    ipRules: [],
+    virtualNetworkRules: [],
   };
   if (Array.isArray(v.ipRules)) {
     next.ipRules = v.ipRules.map((r) => {
@@ -46,7 +54,8 @@ function networkAcls(v: JsonObject, current: NetworkAclsRecord): NetworkAclsReco
   return next;
 }
 
-function accessPolicies(v: Json): AccessPolicyRecord[] {
+export function accessPolicies(v: Json): AccessPolicyRecord[] {
+  // rule: emu-vault-property-invalid
   if (!Array.isArray(v)) throw bad('The property "accessPolicies" must be an array.');
   return v.map((p) => {
     if (!isJsonObject(p) || typeof p.tenantId !== 'string' || typeof p.objectId !== 'string' || !isJsonObject(p.permissions)) {
@@ -68,6 +77,7 @@ function accessPolicies(v: Json): AccessPolicyRecord[] {
  * update). `isCreate`: the one-way switches may start off.
  */
 export function applyVaultProperties(vault: VaultRecord, props: JsonObject, isCreate: boolean): void {
+  // rule: emu-vault-property-invalid
   if (props.tenantId !== undefined && (typeof props.tenantId !== 'string' || !GUID_PATTERN.test(props.tenantId))) {
     throw bad(`The property "tenantId" must be a GUID, got '${String(props.tenantId)}'.`);
   }
@@ -76,20 +86,24 @@ export function applyVaultProperties(vault: VaultRecord, props: JsonObject, isCr
     vault.skuName = oneOf(props.sku.name, 'sku.name', ['standard', 'premium'] as const) ?? vault.skuName;
   }
   const softDelete = bool(props.enableSoftDelete, 'enableSoftDelete');
+  // rule: emu-vault-soft-delete-irreversible
   if (softDelete === false && vault.enableSoftDelete && !isCreate) {
     throw bad('The property "enableSoftDelete" cannot be set to false. Enabling the \'soft delete\' functionality is an irreversible action.');
   }
   if (softDelete !== undefined) vault.enableSoftDelete = softDelete;
   const purge = bool(props.enablePurgeProtection, 'enablePurgeProtection');
+  // rule: emu-vault-purge-protection-irreversible
   if (purge === false) {
     throw bad('The property "enablePurgeProtection" cannot be set to false. Enabling the purge protection for a vault is an irreversible action.');
   }
   if (purge === true) {
+    // rule: emu-vault-purge-protection-needs-soft-delete
     if (!vault.enableSoftDelete) throw bad('The property "enablePurgeProtection" cannot be set to true when "enableSoftDelete" is false: purge protection needs soft delete.');
     vault.enablePurgeProtection = true;
   }
   if (props.softDeleteRetentionInDays !== undefined && props.softDeleteRetentionInDays !== null) {
     const days = props.softDeleteRetentionInDays;
+    // rule: emu-vault-retention-range
     if (typeof days !== 'number' || !Number.isInteger(days) || days < 7 || days > 90) throw bad(`The property "softDeleteRetentionInDays" accepts 7 to 90, got '${String(days)}'.`);
     vault.softDeleteRetentionInDays = days;
   }
@@ -98,7 +112,7 @@ export function applyVaultProperties(vault: VaultRecord, props: JsonObject, isCr
   vault.publicNetworkAccess = oneOf(props.publicNetworkAccess, 'publicNetworkAccess', ['Enabled', 'Disabled'] as const) ?? vault.publicNetworkAccess;
   if (props.networkAcls !== undefined && props.networkAcls !== null) {
     if (!isJsonObject(props.networkAcls)) throw bad('The property "networkAcls" must be an object.');
-    vault.networkAcls = networkAcls(props.networkAcls, vault.networkAcls);
+    vault.networkAcls = networkAcls(props.networkAcls);
   }
   if (props.accessPolicies !== undefined && props.accessPolicies !== null) vault.accessPolicies = accessPolicies(props.accessPolicies);
   for (const k of ['enabledForDeployment', 'enabledForDiskEncryption', 'enabledForTemplateDeployment'] as const) {

@@ -59,7 +59,12 @@ suite('CMK wizard', () => {
     await panel.receive({ type: 'check', form });
     const plan = (await checked) as Extract<HostToWebview, { type: 'checked' }>;
     assert.strictEqual(plan.blocked, false, JSON.stringify(plan.findings));
-    assert.ok(plan.steps.some(s => s.id === 'lockFirewall' && s.irreversible));
+    // The firewall can be opened again: no "cannot be undone" badge; its row says what it changes instead.
+    const lock = plan.steps.find(s => s.id === 'lockFirewall');
+    assert.ok(lock, 'the firewall step is planned');
+    assert.strictEqual(lock.irreversible, false, 'lockFirewall is not irreversible');
+    assert.match(lock.description ?? '', /Blocks public network access.*trusted Azure service/);
+    assert.ok(plan.steps.some(s => s.id === 'updateCluster' && s.irreversible), 'the cluster update still is');
     assert.match(plan.script, /az keyvault update --name kvwizard01 .*--default-action Deny --bypass AzureServices/);
 
     const steps: string[] = [];
@@ -79,6 +84,10 @@ suite('CMK wizard', () => {
     assert.strictEqual(profile.azureKeyVaultKms.keyVaultNetworkAccess, 'Private');
     assert.match(profile.azureKeyVaultKms.keyId, /\/keys\/aks-kms$/);
     assert.ok(steps.includes('lockFirewall:done') && steps.includes('updateCluster:done') && steps.includes('verify:done'), steps.join(' '));
+    // The finished step's event carries its outcome (or nothing), never the progress line shown while it ran.
+    const updateDone = everything.find(m => m.type === 'step' && m.stepId === 'updateCluster' && m.status === 'done') as Extract<HostToWebview, { type: 'step' }>;
+    assert.doesNotMatch(updateDone.message ?? '', /updating the cluster/);
+    assert.strictEqual(result.followUp, undefined, 'no legacy follow-up for a cluster that was not on legacy KMS');
     // Nothing sent to the webview (its state) carries a token or key material.
     const webviewState = JSON.stringify([initMessage, plan, ...everything]);
     assert.doesNotMatch(webviewState, /eyJ[A-Za-z0-9_-]{8,}\.eyJ|Bearer |"n"\s*:\s*"[A-Za-z0-9_-]{40,}/);
@@ -88,10 +97,35 @@ suite('CMK wizard', () => {
     assert.strictEqual(api.tree.getTreeItem(after).description, 'CMK · private');
   });
 
+  test('Move to the New KMS Experience… on a legacy cluster ends with the documented Secrets rewrite, copyable', async () => {
+    const api = await signedInApi();
+    const node = await clusterByName(api, 'aks-stg-legacy');
+    assert.strictEqual(node.facts.kms.kind, 'legacy');
+    const panel = await vscode.commands.executeCommand<EnableWizardPanel>('aksKms.moveToNewExperience', node);
+    const init = nextMessage(panel, 'init');
+    await panel.receive({ type: 'ready' });
+    const form = ((await init) as Extract<HostToWebview, { type: 'init' }>).defaults;
+    assert.deepStrictEqual(form.key, { kind: 'existing', name: 'etcd-key' }, 'prefilled with the cluster\'s own key');
+    const checked = nextMessage(panel, 'checked');
+    await panel.receive({ type: 'check', form });
+    const plan = (await checked) as Extract<HostToWebview, { type: 'checked' }>;
+    assert.strictEqual(plan.blocked, false, JSON.stringify(plan.findings));
+    const finished = nextMessage(panel, 'finished', 60_000);
+    await panel.receive({ type: 'run', form, confirmedIrreversible: true });
+    const result = (await finished) as Extract<HostToWebview, { type: 'finished' }>;
+    assert.strictEqual(result.status, 'succeeded', result.message);
+    assert.ok(result.followUp, 'the result page carries the follow-up');
+    assert.strictEqual(result.followUp.command, 'kubectl get secrets --all-namespaces -o json | kubectl replace -f -');
+    assert.match(result.followUp.message, /written before this change stay encrypted with the legacy key version until they are rewritten/);
+    await vscode.env.clipboard.writeText('');
+    await panel.receive({ type: 'copyFollowUp' });
+    assert.strictEqual(await vscode.env.clipboard.readText(), result.followUp.command, 'Copy command copies the host\'s command');
+  });
+
   test('a blocked plan shows its findings and runs nothing', async () => {
     const api = await signedInApi();
     await admin.clearRequests();
-    const panel = await vscode.commands.executeCommand<EnableWizardPanel>('aksKms.enableCmk', await clusterByName(api, 'aks-stg-novnet'));
+    const panel = await vscode.commands.executeCommand<EnableWizardPanel>('aksKms.enableCmk', await clusterByName(api, 'aks-stg-old'));
     const checked = nextMessage(panel, 'checked');
     await panel.receive({
       type: 'check',
@@ -99,7 +133,7 @@ suite('CMK wizard', () => {
     });
     const plan = (await checked) as Extract<HostToWebview, { type: 'checked' }>;
     assert.strictEqual(plan.blocked, true);
-    assert.ok(plan.findings.some(f => f.code === 'private-needs-vnet-integration'));
+    assert.ok(plan.findings.some(f => f.code === 'k8s-too-old'));
     const writes = (await admin.requests()).filter(r => r.write && !r.path.startsWith('/_emulator'));
     assert.deepStrictEqual(writes, []);
   });

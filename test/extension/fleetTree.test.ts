@@ -21,7 +21,7 @@ const EXPECTED: { name: string; subscription: string; description: string; conte
     hover: [/\/keys\/etcd-key\/[0-9a-f]{32}`/, /version in use created 120 days ago/, /newer version was created 95 days ago/],
   },
   { name: 'aks-stg-old', subscription: 'Contoso Staging', description: 'not encrypted', context: /k8s:tooOld/, hover: [/1\.32\.6 \\\(KMS needs 1\.33 or later\\\)/] },
-  { name: 'aks-stg-sysid', subscription: 'Contoso Staging', description: 'not encrypted', context: /identity:systemAssigned/, hover: [/system-assigned/, /user-assigned control-plane identity/] },
+  { name: 'aks-stg-sysid', subscription: 'Contoso Staging', description: 'not encrypted', context: /identity:systemAssigned/, hover: [/system-assigned/, /switches the control-plane identity to a user-assigned identity/] },
   { name: 'aks-stg-novnet', subscription: 'Contoso Staging', description: 'not encrypted', context: /vnet:no$/, hover: [/not encrypted/] },
   { name: 'aks-fab-cmk-public', subscription: 'Fabrikam Platform', description: 'CMK · public', context: /state:cmk;net:public/, hover: [/kvfabkeys/, /current version created 95 days ago/] },
   { name: 'aks-fab-pmk', subscription: 'Fabrikam Platform', description: 'PMK', context: /state:pmk/, hover: [/platform-managed/] },

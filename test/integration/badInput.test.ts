@@ -54,12 +54,9 @@ const CONFIG_CASES: [string, EnableConfig, string, RegExp][] = [
   ['identity that does not exist', { ...base, identity: { kind: 'existing', id: identity(SUB1, 'rg-prod', 'id-nope') } }, 'identity-missing', /does not exist/],
   ['existing key that does not exist', { ...base, vault: { kind: 'existing', id: vault(SUB1, 'rg-prod', 'kvprodpublic') }, key: { kind: 'existing', name: 'nope' } }, 'key-missing', /does not exist/],
   ['cluster too old (1.32)', { ...base, vault: { kind: 'new', name: 'kvbad05', resourceGroup: 'rg-stg', location: 'eastus' }, clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-old'), identity: { kind: 'existing', id: identity(SUB2, 'rg-stg', 'id-aks-stg-old') } }, 'k8s-too-old', /1\.33/],
-  ['system-assigned identity', { ...base, vault: { kind: 'new', name: 'kvbad06', resourceGroup: 'rg-stg', location: 'eastus' }, clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-sysid'), identity: { kind: 'new', name: 'id-x', resourceGroup: 'rg-stg', location: 'eastus' } }, 'system-assigned-identity', /user-assigned/],
-  ['Private without VNet integration', { ...base, vault: { kind: 'new', name: 'kvbad07', resourceGroup: 'rg-stg', location: 'eastus' }, networkAccess: 'Private', clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-novnet'), identity: { kind: 'existing', id: identity(SUB2, 'rg-stg', 'id-aks-stg-novnet') } }, 'private-needs-vnet-integration', /VNet Integration/],
   ['PMK on a cluster too old', { kind: 'pmk', clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-old') }, 'k8s-too-old', /1\.33/],
   ['PMK on a CMK cluster', { kind: 'pmk', clusterId: clusterId(SUB1, 'rg-prod', 'aks-prod-cmk-public') }, 'cmk-use-migration', /Migrate to Platform Keys/],
   ['migrate to PMK from an unencrypted cluster', { kind: 'migrateToPmk', clusterId: PLAIN }, 'migrate-needs-cmk', /customer-managed key/],
-  ['firewalled vault without the key yet', { ...base, clusterId: clusterId(SUB1, 'rg-prod-secure', 'aks-prod-cmk-private'), vault: { kind: 'existing', id: vault(SUB1, 'rg-prod-secure', 'kvprodprivate') }, key: { kind: 'new', name: 'brand-new-key' }, identity: { kind: 'existing', id: identity(SUB1, 'rg-prod-secure', 'id-aks-prod-cmk-private') } }, 'vault-firewall-blocks-key-create', /blocks public network access/],
 ];
 
 const POLICY_CASES: [string, Record<string, unknown>, RegExp][] = [

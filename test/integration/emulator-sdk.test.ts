@@ -8,7 +8,6 @@ import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { getClient } from '@azure-rest/core-client';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
-import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import { KeyClient } from '@azure/keyvault-keys';
@@ -52,26 +51,24 @@ describe('the real Azure SDK clients against the emulator', () => {
     assert.equal(one.tenantId, info.tenantId);
   });
 
-  it('ResourceGraphClient returns all 12 clusters through $skipToken paging ($top 5)', async () => {
-    const client = new ResourceGraphClient(credential, armOptions);
+  it('Resource Graph (REST, as the product calls it) returns all 12 clusters through $skipToken paging ($top 5)', async () => {
     const names: string[] = [];
     let skipToken: string | undefined;
     let calls = 0;
     do {
-      const r = await client.resources({ subscriptions: subscriptionIds, query: CLUSTER_QUERY, options: { top: 5, skipToken } });
+      const r = await resources(info.armEndpoint, credential, { subscriptions: subscriptionIds, query: CLUSTER_QUERY, options: { $top: 5, ...(skipToken ? { $skipToken: skipToken } : {}) } });
       calls++;
       assert.equal(r.totalRecords, SEED.clusters.length);
       assert.equal(r.resultTruncated, 'false');
       names.push(...(r.data as { name: string }[]).map((row) => row.name));
-      skipToken = r.skipToken;
+      skipToken = r.$skipToken;
     } while (skipToken);
     assert.equal(calls, 3);
     assert.deepEqual(names, SEED.clusters.map((c) => c.name).sort());
   });
 
   it('Resource Graph keeps to the requested subscriptions and projects columns', async () => {
-    const client = new ResourceGraphClient(credential, armOptions);
-    const r = await client.resources({
+    const r = await resources(info.armEndpoint, credential, {
       subscriptions: [subscriptionIds[2]],
       query: "resources | where type =~ 'microsoft.containerservice/managedclusters' | project name, keyId = properties.securityProfile.azureKeyVaultKms.keyId | order by name asc",
     });
@@ -245,8 +242,7 @@ describe('a private emulator process (startEmulatorProcess)', () => {
   });
 
   const pmkProfile = async () => {
-    const client = new ResourceGraphClient(credential, { endpoint: own.info.armEndpoint, credentials: { scopes: [`${own.info.armEndpoint}/.default`] } });
-    const r = await client.resources({
+    const r = await resources(own.info.armEndpoint, credential, {
       subscriptions: [seedCluster('aks-prod-pmk').subscriptionId],
       query: "resources | where type =~ 'microsoft.containerservice/managedclusters' and name == 'aks-prod-pmk' | project id, profile = properties.securityProfile.kubernetesResourceObjectEncryptionProfile",
     });
@@ -290,3 +286,11 @@ describe('a private emulator process (startEmulatorProcess)', () => {
     await assert.rejects(startEmulatorProcess({ timeoutMs: 1 }), (e: Error) => /no EMULATOR_READY line within 1 ms/.test(e.message));
   });
 });
+
+/** One Resource Graph query (resourcegraph.json 2024-04-01, `Resources`) over REST, the way src/azure/resourceGraph.ts sends it. */
+async function resources(endpoint: string, credential: TokenCredential, body: Record<string, unknown>): Promise<{ data: unknown[]; totalRecords?: number; resultTruncated?: string; $skipToken?: string }> {
+  const client = getClient(endpoint, credential, { credentials: { scopes: [`${endpoint}/.default`] } });
+  const res = await client.pathUnchecked('/providers/Microsoft.ResourceGraph/resources').post({ queryParameters: { 'api-version': '2024-04-01' }, body });
+  assert.equal(res.status, '200', JSON.stringify(res.body));
+  return res.body as { data: unknown[]; totalRecords?: number; resultTruncated?: string; $skipToken?: string };
+}

@@ -43,7 +43,10 @@ describe('enable flows against the emulator', () => {
       kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' },
     });
     const w = await writes();
-    assert.equal(w.filter(x => /roleAssignments/.test(x)).length, 3, w.join('\n'));
+    // Crypto Officer (user), Crypto User and Contributor (identity) on the vault; Network Contributor on the agent
+    // pool's subnet, because the control-plane identity changes to the new one.
+    assert.equal(w.filter(x => /roleAssignments/.test(x)).length, 4, w.join('\n'));
+    assert.equal(w.filter(x => /\/subnets\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments\//.test(x)).length, 1, w.join('\n'));
     assert.equal(w.filter(x => x === `PUT ${identityId}`).length, 1);
     assert.equal(w.filter(x => x.startsWith(`PUT ${vaultId}`) && !/keys|roleAssignments/.test(x)).length, 1);
     assert.ok(!w.some(x => x.startsWith(`PATCH ${vaultId}`)), 'a public vault stays open');
@@ -63,7 +66,8 @@ describe('enable flows against the emulator', () => {
     assert.equal(outcome.securityProfile?.azureKeyVaultKms?.keyVaultNetworkAccess, 'Private');
     assert.equal(outcome.securityProfile?.azureKeyVaultKms?.keyVaultResourceId, vaultId);
     const w = await writes();
-    const keyCreate = w.findIndex(x => /\/keys\/aks-kms\/create$/.test(x));
+    // The key is created through ARM (keys.createIfNotExist): not behind the firewall, and never a second version.
+    const keyCreate = w.findIndex(x => x === `PUT ${vaultId}/keys/aks-kms`);
     const lock = w.findIndex(x => x === `PATCH ${vaultId}`);
     const put = w.findIndex(x => x === `PUT ${id}`);
     assert.ok(keyCreate >= 0 && lock > keyCreate && put > lock, w.join('\n'));
@@ -128,8 +132,6 @@ describe('preflight rejections write nothing', () => {
   const cases: [string, EnableConfig, string][] = [
     ['Kubernetes 1.32 (PMK)', { kind: 'pmk', clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-old') }, 'k8s-too-old'],
     ['Kubernetes 1.32 (CMK)', { kind: 'cmk', clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-old'), networkAccess: 'Public', vault: vaultNew('kvrej01'), key: { kind: 'new', name: 'k' }, identity: { kind: 'new', name: 'id-rej', resourceGroup: 'rg-stg', location: 'eastus' } }, 'k8s-too-old'],
-    ['system-assigned identity', { kind: 'cmk', clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-sysid'), networkAccess: 'Public', vault: vaultNew('kvrej02'), key: { kind: 'new', name: 'k' }, identity: { kind: 'new', name: 'id-rej', resourceGroup: 'rg-stg', location: 'eastus' } }, 'system-assigned-identity'],
-    ['Private without VNet integration', { kind: 'cmk', clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-novnet'), networkAccess: 'Private', vault: vaultNew('kvrej03'), key: { kind: 'new', name: 'k' }, identity: { kind: 'new', name: 'id-rej', resourceGroup: 'rg-stg', location: 'eastus' } }, 'private-needs-vnet-integration'],
     ['vault name taken', { kind: 'cmk', clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-novnet'), networkAccess: 'Public', vault: vaultNew('kvprodpublic'), key: { kind: 'new', name: 'k' }, identity: { kind: 'new', name: 'id-rej', resourceGroup: 'rg-stg', location: 'eastus' } }, 'vault-name-taken'],
     ['invalid vault name', { kind: 'cmk', clusterId: clusterId(SUB2, 'rg-stg', 'aks-stg-novnet'), networkAccess: 'Public', vault: vaultNew('kv--bad'), key: { kind: 'new', name: 'k' }, identity: { kind: 'new', name: 'id-rej', resourceGroup: 'rg-stg', location: 'eastus' } }, 'vault-name'],
     ['existing key missing', { kind: 'cmk', clusterId: clusterId(SUB1, 'rg-prod', 'aks-prod-plain'), networkAccess: 'Public', vault: { kind: 'existing', id: `/subscriptions/${SUB1}/resourceGroups/rg-prod/providers/Microsoft.KeyVault/vaults/kvprodpublic` }, key: { kind: 'existing', name: 'nope' }, identity: { kind: 'existing', id: `/subscriptions/${SUB1}/resourceGroups/rg-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-aks-prod-plain` } }, 'key-missing'],

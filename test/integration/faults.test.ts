@@ -101,7 +101,9 @@ const FLOWS: readonly FlowDef[] = [
       key: { kind: 'new', name: 'aks-kms' },
       identity: { kind: 'new', name: 'id-fault-kms', resourceGroup: 'rg-stg', location: 'eastus' },
     }),
-    propagationSteps: ['createKey'],
+    // The key is created through ARM (no data-plane role to wait for); AKS's check of the new identity's roles is
+    // what slow propagation holds up.
+    propagationSteps: ['updateCluster'],
   },
   {
     name: 'enable CMK private (new vault and key)',
@@ -111,7 +113,9 @@ const FLOWS: readonly FlowDef[] = [
       key: { kind: 'new', name: 'aks-kms' },
       identity: { kind: 'existing', id: identityIdIn(SUB1, 'rg-prod', 'id-aks-prod-plain') },
     }),
-    propagationSteps: ['createKey'],
+    // The key is created through ARM (no data-plane role to wait for); AKS's check of the new identity's roles is
+    // what slow propagation holds up.
+    propagationSteps: ['updateCluster'],
   },
   {
     name: 'migrate CMK (private) → PMK',
@@ -311,6 +315,12 @@ function plannedCreations(config: EnableConfig, prepared: PreparedEnable): Parti
   assign('assignCryptoOfficerToUser', facts.user.objectId, 'keyVaultCryptoOfficer');
   assign('assignCryptoUserToIdentity', identityPrincipal, 'keyVaultCryptoUser');
   assign('assignContributorToIdentity', identityPrincipal, 'keyVaultContributor');
+  // A control-plane identity that changes gets Network Contributor on each custom subnet the plan lists.
+  if (todo('assignNetworkContributorToIdentity')) {
+    for (const subnet of facts.subnets ?? []) {
+      if (subnet.newIdentityHasRole !== true) assignments.push(`${subnet.id}|${identityPrincipal ?? '<new identity>'}|${ROLES.networkContributor}`.toLowerCase());
+    }
+  }
   return {
     vaults: todo('createVault') ? [vaultId] : [],
     identities: todo('createIdentity') ? [identityId] : [],

@@ -42,7 +42,7 @@ describe('FleetService against the emulator', () => {
     assert.ok(requests.some(r => /Microsoft\.ResourceGraph\/resources/i.test(r.path)), 'used Resource Graph');
   });
 
-  it('confirms with GETs at the preview api-version when the index omits preview fields', async () => {
+  it('confirms with GETs at the default api-version (one that defines the field) when the index omits preview fields', async () => {
     await admin.config({ resourceGraphOmitsPreviewFields: true });
     try {
       await admin.clearRequests();
@@ -50,7 +50,7 @@ describe('FleetService against the emulator', () => {
       assert.deepEqual(Object.fromEntries(facts.map(f => [f.name, f.kms.kind])), EXPECTED_STATES);
       const gets = (await admin.requests()).filter(r => r.method === 'GET' && /managedClusters\//i.test(r.path));
       assert.equal(gets.length, 7);
-      assert.ok(gets.every(g => /api-version=2026-10-02-preview/.test(g.path)), 'GETs use the preview api-version');
+      assert.ok(gets.every(g => /api-version=2026-10-01(&|$)/.test(g.path)), 'GETs use the default api-version (stable 2026-10-01 defines the field)');
     } finally {
       await admin.config({ resourceGraphOmitsPreviewFields: false });
     }

@@ -57,7 +57,7 @@ describe('FleetService on a 1,500-cluster generated fleet', () => {
       // One paged list per subscription (pages of --page-size: 3 in the shared test emulator), never a GET per cluster.
       assert.equal(gets.length, 0);
       assert.ok(lists.length >= SUBS && lists.length <= SUBS * Math.ceil(PER_SUB / 3), `${lists.length} list calls`);
-      assert.ok(lists.every((r) => /api-version=2026-10-02-preview/.test(r.path)), 'at the preview api-version');
+      assert.ok(lists.every((r) => /api-version=2026-10-01(&|$)/.test(r.path)), 'at the default api-version (stable 2026-10-01 defines the field)');
     } finally {
       await admin.config({ resourceGraphOmitsPreviewFields: false });
     }

@@ -205,8 +205,11 @@ describe('Azure China: a CMK flow against the emulator posing as AzureChinaCloud
 
   it('the Key Vault data plane answered at <vault>.vault.azure.cn with challenge-resource verification on', () => {
     const dataPlane = r.requests.filter((q) => q.host === 'kvchinakms01.vault.azure.cn');
-    const create = dataPlane.filter((q) => q.method === 'POST' && q.path === '/keys/aks-kms/create');
-    assert.deepEqual(create.map((q) => q.status), [401, 200], 'the challenge, then the create with the token it asked for');
+    // The plan creates the key through ARM (keys.createIfNotExist); the product's data-plane read of its versions
+    // is what meets the challenge: first without a token (401), then with the token it asked for.
+    const versions = dataPlane.filter((q) => q.method === 'GET' && q.path.startsWith('/keys/aks-kms/versions'));
+    assert.deepEqual(versions.map((q) => q.status), [401, 200], 'the challenge, then the read with the token it asked for');
+    assert.equal(dataPlane.filter((q) => q.method === 'POST' && q.path === '/keys/aks-kms/create').length, 0, 'no data-plane create');
     assert.equal(r.dataPlaneVersions, 1);
     assert.ok(r.scopes.includes('https://vault.azure.cn/.default'), r.scopes.join(', '));
     assert.deepEqual(r.scopes.filter((s) => !/^https:\/\/(management\.chinacloudapi\.cn|vault\.azure\.cn)\/\.default$/.test(s)), []);

@@ -3,7 +3,7 @@
 // Every page is screenshotted into test-results/screenshots/wizard-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
+import { runCommand, runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 let wizard;
@@ -30,7 +30,12 @@ test('choose Private and a vault name, then Check and plan shows preflight, the 
   await name.fill('kvuiwizard01');
   await wizard.locator('#check').click();
   await wizard.locator('#plan').waitFor({ timeout: 30_000 });
-  assert.ok(await wizard.locator('[data-step="lockFirewall"]').count(), 'the firewall step is planned');
+  const lock = wizard.locator('[data-step="lockFirewall"]');
+  assert.ok(await lock.count(), 'the firewall step is planned');
+  // The firewall can be opened again: no "cannot be undone" badge, and the row says what the lock changes.
+  assert.equal(await lock.locator('.badge.irreversible').count(), 0, 'lockFirewall has no irreversible badge');
+  assert.match(await lock.locator('.description').innerText(), /Blocks public network access.*trusted Azure service/);
+  assert.equal(await wizard.locator('[data-step="updateCluster"] .badge.irreversible').count(), 1, 'the cluster update keeps its badge');
   await wb.shot('wizard-02-preflight-and-plan');
   await wizard.locator('details summary').click();
   assert.match(await wizard.locator('pre.script').innerText(), /az keyvault create --name kvuiwizard01/);
@@ -54,7 +59,43 @@ test('running streams progress per step and ends with the verified security prof
   const result = await wizard.locator('#result').innerText();
   assert.match(result, /Done/);
   assert.match(result, /"keyVaultNetworkAccess": "Private"/);
+  assert.equal(await wizard.locator('#followUp').count(), 0, 'no legacy follow-up for a cluster that was not on legacy KMS');
+  // A finished step's note is its outcome (or empty), not the last progress line it printed while running.
+  const updateRow = wizard.locator('[data-step="updateCluster"]');
+  assert.equal(await updateRow.getAttribute('data-status'), 'done');
+  assert.doesNotMatch(await updateRow.locator('.message').innerText(), /updating the cluster|takes several minutes/);
+  for (const row of await wizard.locator('.step[data-status="done"], .step[data-status="skipped"]').all()) {
+    assert.doesNotMatch(await row.locator('.message').innerText(), /^(updating|waiting)\b/, await row.getAttribute('data-step'));
+  }
+  await wizard.locator('#plan').scrollIntoViewIfNeeded();
+  await wb.shot('wizard-06a-steps-done');
+  await wizard.locator('#result').scrollIntoViewIfNeeded();
   await wb.shot('wizard-06-done');
   await wb.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: 'aks-prod-plain' }).locator('.label-description', { hasText: 'CMK · private' }).waitFor({ timeout: 30_000 });
   await wb.shot('wizard-07-tree-after');
+});
+
+test('Move to the New KMS Experience… on a legacy cluster: the done page shows the Secrets rewrite as a copyable command', async () => {
+  const { page } = wb;
+  // One wizard at a time, so the webview frame below is this one.
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 10_000 });
+  await runContextMenu(page, treeRow(page, 'aks-stg-legacy'), 'Move to the New KMS Experience…');
+  const legacy = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await legacy.locator('#configure').waitFor({ timeout: 30_000 });
+  assert.match(await legacy.locator('.cluster').innerText(), /aks-stg-legacy/);
+  await legacy.locator('#check').click();
+  await legacy.locator('#plan').waitFor({ timeout: 30_000 });
+  await legacy.locator('#understood').click();
+  await legacy.locator('#run:not([disabled])').waitFor({ timeout: 5_000 });
+  await legacy.locator('#run').click();
+  await legacy.locator('#result').waitFor({ timeout: 90_000 });
+  const followUp = legacy.locator('#followUp');
+  await followUp.waitFor({ timeout: 5_000 });
+  assert.match(await followUp.locator('p').innerText(), /stay encrypted with the legacy key version until they are rewritten/);
+  assert.equal((await followUp.locator('pre code').innerText()).trim(), 'kubectl get secrets --all-namespaces -o json | kubectl replace -f -');
+  await followUp.scrollIntoViewIfNeeded();
+  await wb.shot('wizard-08-legacy-follow-up');
+  await followUp.locator('#copyFollowUp').click();
+  await page.locator('.statusbar', { hasText: 'Copied the command' }).waitFor({ timeout: 10_000 });
 });

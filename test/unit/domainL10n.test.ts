@@ -41,7 +41,7 @@ describe('domain messages follow the configured l10n bundle', () => {
 
   it('key health warnings, ages and policy text', () => {
     const h = assessKeyHealth({ keyName: 'aks-kms', versions: [{ version: 'abcdef0123456789', createdOn: new Date(now.getTime() - 95 * DAY) }], vault: { name: 'kv1', enablePurgeProtection: true }, now });
-    assert.deepEqual(h.warnings.map(w => w.message), ['密钥 aks-kms：当前版本 abcdef01 已创建 95 天，超过了 90 天的上限。请立即轮换，或设置在 90 天内轮换的轮换策略。']);
+    assert.deepEqual(h.warnings.map(w => w.message), ['密钥 aks-kms：当前版本 abcdef01 的存在时间为 95 天，超过了 90 天的上限。请立即轮换，或设置在 90 天内轮换的轮换策略。']);
     assert.equal(h.summary.policyText, '无轮换策略');
     assert.equal(describeRotationPolicy({ rotateAfterCreate: 'P90D', expiresAfter: 'P1Y' }), '创建后 90 天 轮换, 1 年 后过期');
   });

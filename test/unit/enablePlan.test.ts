@@ -32,7 +32,7 @@ async function readFacts(world: FakeWorld, config: EnableConfig): Promise<Enable
     vaultNameAvailable: true,
     key: vault && config.kind === 'cmk' ? await ports.getKey(vault, config.key.name) : undefined,
     identity: config.kind === 'cmk' ? await ports.getIdentity(config.identity.kind === 'existing' ? config.identity.id : IDENTITY_ID) : undefined,
-    user: { objectId: USER_OID, canAssignRoles: true },
+    user: { objectId: USER_OID, canAssignRoles: true, principalType: 'User' },
     roleAssignments: world.roles.map(r => ({ scope: r.scope, principalId: r.principalId, roleGuid: r.roleGuid })),
     keyVaultDnsSuffix: 'vault.azure.net', now: new Date('2026-11-28T00:00:00Z'),
   };
@@ -116,12 +116,13 @@ describe('CMK plan against a fake Azure', () => {
     assert.ok(events.some(e => e.stepId === 'registerFeature' && /Registering/.test(e.message ?? '')), 'progress while waiting');
   });
 
-  it('retries the key creation while the Crypto Officer role propagates', async () => {
-    const world = withIdentity(newWorld({ createKeyDenials: 3 }));
-    const events: StepEvent[] = [];
-    const { result } = await run(world, cmkNew(), events);
+  it('creates the key through the plan\'s createKey port without waiting for the Crypto Officer role (ARM, no data-plane role)', async () => {
+    const world = withIdentity(newWorld());
+    const { plan, result } = await run(world, cmkNew());
     assert.equal(result.status, 'succeeded');
-    assert.equal(events.filter(e => e.stepId === 'createKey' && /waiting .* role assignment/.test(e.message ?? '')).length, 3);
+    const createKey = plan.steps.find(s => s.id === 'createKey')!;
+    assert.ok(!createKey.dependsOn.includes('assignCryptoOfficerToUser'), createKey.dependsOn.join(','));
+    assert.equal(world.writes.filter(w => w === 'createKey aks-kms').length, 1);
   });
 
   it('existing vault, key and identity: only the cluster update and roles that are missing', async () => {
@@ -161,11 +162,13 @@ describe('CMK plan against a fake Azure', () => {
 describe('preflight rejects before any write', () => {
   const cases: [string, (w: FakeWorld) => void, EnableConfig, string][] = [
     ['Kubernetes 1.32', w => w.clusters.set(CLUSTER_ID, clusterJson({ kubernetesVersion: '1.32.6' })), cmkNew(), 'k8s-too-old'],
-    ['SystemAssigned identity', w => w.clusters.set(CLUSTER_ID, clusterJson({}, 'SystemAssigned')), cmkNew(), 'system-assigned-identity'],
-    ['Private without VNet integration', w => w.clusters.set(CLUSTER_ID, clusterJson({ apiServerAccessProfile: { enableVnetIntegration: false } })), cmkNew('Private'), 'private-needs-vnet-integration'],
+    ['service principal (no managed identity)', w => w.clusters.set(CLUSTER_ID, clusterJson({ servicePrincipalProfile: { clientId: 'sp-app' } }, 'None')), cmkNew(), 'service-principal-cluster'],
     ['bad vault name', () => undefined, { ...cmkNew(), vault: { kind: 'new', name: 'kv--bad', resourceGroup: 'rg', location: 'eastus' } }, 'vault-name'],
     ['bad key name', () => undefined, { ...cmkNew(), key: { kind: 'new', name: 'bad_key' } }, 'key-name'],
-    ['vault without RBAC', w => w.vaults.set(VAULT_ID.toLowerCase(), { id: VAULT_ID, name: 'kvnew01', vaultUri: 'https://kvnew01.vault.azure.net/', enableRbacAuthorization: false, enableSoftDelete: true, enablePurgeProtection: true }), cmkNew(), 'vault-not-rbac'],
+    ['key that does not permit decrypt', w => {
+      w.vaults.set(VAULT_ID.toLowerCase(), { id: VAULT_ID, name: 'kvnew01', vaultUri: 'https://kvnew01.vault.azure.net/', enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true });
+      w.keys.set('kvnew01/aks-kms', { name: 'aks-kms', kty: 'RSA', enabled: true, keyOps: ['encrypt', 'sign'] });
+    }, cmkNew(), 'key-ops-missing'],
     ['EC key', w => {
       w.vaults.set(VAULT_ID.toLowerCase(), { id: VAULT_ID, name: 'kvnew01', vaultUri: 'https://kvnew01.vault.azure.net/', enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true });
       w.keys.set('kvnew01/aks-kms', { name: 'aks-kms', kty: 'EC', enabled: true });

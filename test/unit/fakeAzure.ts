@@ -11,7 +11,7 @@ export interface FakeWorld {
   roles: { scope: string; principalId: string; roleGuid: string; name: string }[];
   clusters: Map<string, ManagedClusterJson>;
   writes: string[];
-  /** Data-plane 403s to answer before a key create succeeds (role propagation). */
+  /** Errors to answer before a key create succeeds (e.g. a throttled ARM call). */
   createKeyDenials: number;
   /** Polls of the feature state until it turns Registered. */
   featurePollsUntilRegistered: number;
@@ -92,6 +92,13 @@ export function fakePorts(world: FakeWorld): EnablePorts {
       const k: KeyFacts = { name, kty: 'RSA', enabled: true, keyIdWithVersion: `${vault.vaultUri}keys/${name}/v1` };
       world.keys.set(`${lower(vault.name)}/${name}`, k);
       return k;
+    },
+    async addKeyAccessPolicy(vault, _tenantId, objectId, keyPermissions) {
+      world.writes.push(`accessPolicy ${objectId} ${keyPermissions.join(',')}`);
+      const current = world.vaults.get(lower(vault.id))!;
+      const v: VaultFacts = { ...current, accessPolicies: [...(current.accessPolicies ?? []), { objectId, keyPermissions }] };
+      world.vaults.set(lower(vault.id), v);
+      return v;
     },
     async getIdentity(id) {
       return world.identities.get(lower(id));

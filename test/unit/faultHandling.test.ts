@@ -55,7 +55,7 @@ describe('the CMK cluster update waits for the identity\'s role to propagate', (
     const cluster = await base.getCluster(CLUSTER_ID);
     const facts: EnableFacts = {
       cluster: clusterFactsOf(cluster), clusterJson: cluster, featureState: 'Registered', vaultNameAvailable: true,
-      identity: world.identities.get(IDENTITY_ID.toLowerCase()), user: { objectId: USER_OID, canAssignRoles: true },
+      identity: world.identities.get(IDENTITY_ID.toLowerCase()), user: { objectId: USER_OID, canAssignRoles: true, principalType: 'User' },
       roleAssignments: [], keyVaultDnsSuffix: 'vault.azure.net', now: new Date('2026-11-28T00:00:00Z'),
     };
     let clock = 0;

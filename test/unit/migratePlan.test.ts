@@ -35,7 +35,7 @@ async function readFacts(world: FakeWorld): Promise<EnableFacts> {
   const cluster = await fakePorts(world).getCluster(CLUSTER_ID);
   return {
     cluster: clusterFactsOf(cluster), clusterJson: cluster, featureState: world.feature,
-    user: { objectId: USER_OID, canAssignRoles: true }, roleAssignments: [], keyVaultDnsSuffix: 'vault.azure.net', now: new Date('2026-11-28T00:00:00Z'),
+    user: { objectId: USER_OID, canAssignRoles: true, principalType: 'User' }, roleAssignments: [], keyVaultDnsSuffix: 'vault.azure.net', now: new Date('2026-11-28T00:00:00Z'),
   };
 }
 

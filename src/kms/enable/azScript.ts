@@ -1,15 +1,46 @@
 /**
- * The plan as the equivalent Azure CLI script — the docs' commands with the real values — so a user can review,
- * copy, or run it elsewhere. Steps predicted as already done are kept, commented out, so the script stays complete.
+ * The plan as the equivalent bash + Azure CLI script — the documented commands with the real values — so a user can
+ * review, copy, or run it elsewhere. It is meant to run as written, top to bottom, unattended: it checks its
+ * prerequisites, waits where the documented sequence would otherwise fail (feature registration, role propagation),
+ * reads the key ID before the vault firewall closes, and answers the CLI's confirmation prompt. Steps predicted as
+ * already done stay in the script, commented out, so it remains complete; every shell variable a later line needs is
+ * set outside those blocks, so commenting a block out never breaks what follows.
+ *
+ * Documentation the commands follow (cited per command as [KMS], [LEGACY], [MI], [AKS-MI], [RBAC]):
+ *  - [KMS]    "Enable KMS data encryption in Azure Kubernetes Service (AKS)" — learn.microsoft.com/azure/aks/kms-data-encryption
+ *  - [LEGACY] "Add Key Management Service etcd encryption to an AKS cluster" — learn.microsoft.com/azure/aks/use-kms-etcd-encryption
+ *  - [MI]     "Use a user-assigned managed identity in Azure Kubernetes Service (AKS)" — learn.microsoft.com/azure/aks/user-assigned-managed-identity
+ *  - [AKS-MI] "Overview of managed identities in Azure Kubernetes Service (AKS)" — learn.microsoft.com/azure/aks/managed-identity-overview
+ *  - [RBAC]   "Troubleshoot Azure RBAC" — learn.microsoft.com/azure/role-based-access-control/troubleshooting
  */
 import { parseArmId } from '../armId';
 import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, vaultIdOf } from './config';
 import type { EnableFacts } from './facts';
 import type { StepId, StepPreview } from './plan';
 
-/** Quotes a value for POSIX shells only when it needs it. */
+/** [KMS] "Prerequisites": Azure CLI 2.73.0 or later, aks-preview 19.0.0b13 or later. */
+export const MIN_AZURE_CLI_VERSION = '2.73.0';
+export const MIN_AKS_PREVIEW_VERSION = '19.0.0b13';
+
+/** Role propagation: how often and how long the script retries a command that needs a new role assignment. */
+export const RETRY_ATTEMPTS = 10;
+export const RETRY_DELAY_SECONDS = 30;
+/** Feature registration: polls of `az feature show` (30 s apart), i.e. the plan's own 30-minute limit. */
+const FEATURE_POLLS = 60;
+
+/** Quotes a value for POSIX shells only when it needs it (single quotes: nothing inside is expanded). */
 function sh(value: string): string {
   return /^[A-Za-z0-9_./:@=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Escapes a value for use inside double quotes, next to a `$VARIABLE` expansion. */
+function dq(value: string): string {
+  return value.replace(/[\\"$`]/g, c => `\\${c}`);
+}
+
+/** Comment text on one line: a newline in a name must not end the comment and start a command. */
+function oneLine(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ');
 }
 
 const SCRIPT_TITLES: Record<EnableConfig['kind'], string> = {
@@ -18,83 +49,321 @@ const SCRIPT_TITLES: Record<EnableConfig['kind'], string> = {
   migrateToPmk: 'Migrate from a customer-managed key to platform-managed keys',
 };
 
+/**
+ * Every flow passes `--kms-infrastructure-encryption`, which only the aks-preview extension knows ([KMS]
+ * "Prerequisites"); a flow that did not would skip the extension check.
+ */
+function needsAksPreview(config: EnableConfig): boolean {
+  switch (config.kind) {
+    case 'pmk':
+    case 'migrateToPmk':
+    case 'cmk':
+      return true;
+  }
+}
+
+/** Shell functions the steps call. Defined up front, never commented out. */
+const VERSION_FUNCTIONS = [
+  '# Succeeds when version $1 is at least version $2. Versions look like 2.73.0 or 19.0.0b13 (PEP 440: a, b and rc',
+  '# pre-releases sort before their release). Plain bash, because `sort -V` is missing or orders pre-releases',
+  '# differently on some systems.',
+  'version_key() {',
+  '  local re=\'^([0-9]+)(\\.([0-9]+))?(\\.([0-9]+))?(a|b|rc)?([0-9]*)\'',
+  '  local major=0 minor=0 patch=0 stage=3 serial=0',
+  '  if [[ $1 =~ $re ]]; then',
+  '    major=${BASH_REMATCH[1]}',
+  '    minor=${BASH_REMATCH[3]:-0}',
+  '    patch=${BASH_REMATCH[5]:-0}',
+  '    case ${BASH_REMATCH[6]} in a) stage=0 ;; b) stage=1 ;; rc) stage=2 ;; esac',
+  '    serial=${BASH_REMATCH[7]:-0}',
+  '  fi',
+  '  printf \'%06d%06d%06d%d%06d\\n\' "$((10#$major))" "$((10#$minor))" "$((10#$patch))" "$stage" "$((10#$serial))"',
+  '}',
+  'version_at_least() {',
+  '  local have want',
+  '  have=$(version_key "$1")',
+  '  want=$(version_key "$2")',
+  '  [[ ! $have < $want ]]',
+  '}',
+  '',
+];
+
+const RETRY_FUNCTION = [
+  '# Runs a command, retrying while a new role assignment propagates: Azure RBAC changes can take minutes to apply',
+  '# ([RBAC] "Symptom - Role assignment changes are not being detected"), a new identity can be briefly unknown to',
+  '# the directory ([RBAC] "Symptom - Assigning a role to a new principal sometimes fails"), and AKS checks the cluster',
+  '# identity\'s Key Vault permissions when it enables KMS. Any failure is retried, at most ' +
+    `${RETRY_ATTEMPTS} times, ${RETRY_DELAY_SECONDS} s apart.`,
+  'retry() {',
+  '  local attempt=1',
+  `  until "$@"; do`,
+  `    if [ "$attempt" -ge ${RETRY_ATTEMPTS} ]; then`,
+  `      echo "Failed ${RETRY_ATTEMPTS} times, giving up: $*" >&2`,
+  '      return 1',
+  '    fi',
+  `    echo "Attempt $attempt of ${RETRY_ATTEMPTS} failed (a new role assignment can take minutes to apply); retrying in ${RETRY_DELAY_SECONDS} s: $1 $2 $3" >&2`,
+  `    sleep ${RETRY_DELAY_SECONDS}`,
+  '    attempt=$((attempt + 1))',
+  '  done',
+  '}',
+  '',
+];
+
+const WAIT_FOR_FEATURE_FUNCTION = [
+  `# [KMS] "Register the feature flag": the state takes a few minutes to show Registered. Waits up to ${FEATURE_POLLS / 2} minutes.`,
+  'wait_for_feature() {',
+  '  local state=""',
+  '  local poll',
+  `  for ((poll = 1; poll <= ${FEATURE_POLLS}; poll++)); do`,
+  '    state=$(az feature show --namespace "$1" --name "$2" --query properties.state -o tsv)',
+  '    if [ "$state" = Registered ]; then',
+  '      return 0',
+  '    fi',
+  `    echo "$2 is $state ($poll/${FEATURE_POLLS}); checking again in 30 s" >&2`,
+  '    sleep 30',
+  '  done',
+  `  echo "$2 is still $state after ${FEATURE_POLLS / 2} minutes; run this script again later to continue." >&2`,
+  '  return 1',
+  '}',
+  '',
+];
+
+const GRANT_KEY_PERMISSIONS_FUNCTION = [
+  '# Adds key permissions to a principal\'s access policy on a vault that uses access policies instead of Azure RBAC',
+  '# ([LEGACY] "Assign permissions for a non-RBAC public key vault": az keyvault set-policy). set-policy replaces the',
+  '# key permissions the principal already holds (azure-cli keyvault `set_policy`), so the current ones are read',
+  '# first, through Azure Resource Manager (which the vault firewall does not filter), and kept.',
+  '# Usage: grant_key_permissions <vault> <resource group> <object id> <permission>...',
+  'grant_key_permissions() {',
+  '  local vault=$1 group=$2 object_id=$3',
+  '  shift 3',
+  '  local current',
+  '  current=$(az keyvault show --name "$vault" --resource-group "$group" --query "properties.accessPolicies[?objectId==\'$object_id\'].permissions.keys[]" -o tsv)',
+  '  local -a permissions',
+  '  read -r -a permissions <<< "$(printf \'%s\\n\' "$current" "$@" | awk \'NF { print tolower($0) }\' | sort -u | tr \'\\n\' \' \')"',
+  '  az keyvault set-policy --name "$vault" --resource-group "$group" --object-id "$object_id" --key-permissions "${permissions[@]}"',
+  '}',
+  '',
+];
+
+function prerequisites(): string[] {
+  const ext = 'aks-preview';
+  return [
+    `# Prerequisites ([KMS] "Prerequisites"): Azure CLI ${MIN_AZURE_CLI_VERSION} or later, and the ${ext} extension ${MIN_AKS_PREVIEW_VERSION}`,
+    '# or later, which adds --kms-infrastructure-encryption to az aks.',
+    'if ! command -v az >/dev/null 2>&1; then',
+    '  echo "The Azure CLI (az) is not installed: https://learn.microsoft.com/cli/azure/install-azure-cli" >&2',
+    '  exit 1',
+    'fi',
+    'AZ_VERSION=$(az version --query \'"azure-cli"\' -o tsv)',
+    `if ! version_at_least "$AZ_VERSION" ${MIN_AZURE_CLI_VERSION}; then`,
+    `  echo "Azure CLI $AZ_VERSION is older than ${MIN_AZURE_CLI_VERSION}. Run 'az upgrade', then run this script again." >&2`,
+    '  exit 1',
+    'fi',
+    `AKS_PREVIEW_VERSION=$(az extension show --name ${ext} --query version -o tsv 2>/dev/null || true)`,
+    'if [ -z "$AKS_PREVIEW_VERSION" ]; then',
+    `  echo "Installing the ${ext} extension: az extension add --name ${ext}"`,
+    `  az extension add --name ${ext}`,
+    `elif ! version_at_least "$AKS_PREVIEW_VERSION" ${MIN_AKS_PREVIEW_VERSION}; then`,
+    `  echo "Updating ${ext} $AKS_PREVIEW_VERSION to ${MIN_AKS_PREVIEW_VERSION} or later: az extension update --name ${ext}"`,
+    `  az extension update --name ${ext}`,
+    'fi',
+    `AKS_PREVIEW_VERSION=$(az extension show --name ${ext} --query version -o tsv)`,
+    `if ! version_at_least "$AKS_PREVIEW_VERSION" ${MIN_AKS_PREVIEW_VERSION}; then`,
+    `  echo "${ext} $AKS_PREVIEW_VERSION is still older than ${MIN_AKS_PREVIEW_VERSION}; install a newer one (az extension add --name ${ext} --allow-preview true --upgrade) and run this script again." >&2`,
+    '  exit 1',
+    'fi',
+    '',
+  ];
+}
+
+/** One step of the script: a reason, a header naming the plan step, and its commands (commented out when done). */
+type Block = (id: StepId, why: readonly string[], commands: readonly string[], doneOverride?: boolean) => void;
+
 export function renderAzScript(config: EnableConfig, facts: EnableFacts, preview: readonly StepPreview[]): string {
   const c = facts.cluster;
+  const steps = new Set(preview.map(p => p.id));
+  const skipped = new Set(preview.filter(p => p.alreadyDone).map(p => p.id));
+  const usesAccessPolicies = preview.some(p => p.id === 'grantAccessPolicyToIdentity') || facts.vault?.enableRbacAuthorization === false;
+
   const lines: string[] = [
     '#!/usr/bin/env bash',
-    `# ${SCRIPT_TITLES[config.kind]} for AKS cluster ${c.name}`,
+    `# ${SCRIPT_TITLES[config.kind]} for AKS cluster ${oneLine(c.name)}`,
+    '# Steps predicted as already done are commented out; the variables they would use are set all the same.',
     'set -euo pipefail',
+    '',
+    ...VERSION_FUNCTIONS,
+    ...(config.kind === 'cmk' ? RETRY_FUNCTION : []),
+    ...(steps.has('registerFeature') ? WAIT_FOR_FEATURE_FUNCTION : []),
+    ...(config.kind === 'cmk' && usesAccessPolicies ? GRANT_KEY_PERMISSIONS_FUNCTION : []),
+    ...(needsAksPreview(config) ? prerequisites() : []),
+    '# [KMS] "Set up environment variables": work in the cluster\'s subscription.',
     `az account set --subscription ${sh(c.subscriptionId)}`,
     '',
   ];
-  const skippedSteps = new Set(preview.filter(p => p.alreadyDone).map(p => p.id));
-  const block = (id: StepId, commands: string[]) => {
-    if (!preview.some(p => p.id === id)) {
+  const block: Block = (id, why, commands, doneOverride) => {
+    if (!steps.has(id) && doneOverride === undefined) {
       return;
     }
-    const done = skippedSteps.has(id);
+    const done = doneOverride ?? skipped.has(id);
+    lines.push(...why.map(w => `# ${w}`));
     lines.push(`# ${id}${done ? ' — already done' : ''}`);
-    lines.push(...commands.map(cmd => (done ? `# ${cmd}` : cmd)), '');
+    lines.push(...commands.map(cmd => (done ? cmd.split('\n').map(l => `# ${l}`).join('\n') : cmd)), '');
   };
+  const raw = (...more: string[]) => lines.push(...more);
 
-  block('registerFeature', [
-    `az feature register --namespace ${KMS_FEATURE.namespace} --name ${KMS_FEATURE.name}`,
-    `until [ "$(az feature show --namespace ${KMS_FEATURE.namespace} --name ${KMS_FEATURE.name} --query properties.state -o tsv)" = Registered ]; do sleep 30; done`,
-  ]);
-  block('registerProvider', [`az provider register --namespace ${KMS_FEATURE.namespace}`]);
+  if (steps.has('registerFeature')) {
+    block('registerFeature', ['[KMS] "Register the feature flag": register, then wait until the state is Registered.'], [
+      `az feature register --namespace ${KMS_FEATURE.namespace} --name ${KMS_FEATURE.name}`,
+      `wait_for_feature ${KMS_FEATURE.namespace} ${KMS_FEATURE.name}`,
+    ]);
+    // The docs refresh the provider after every feature registration, so it runs whenever the registration does.
+    const providerDone = skipped.has('registerFeature') ? skipped.has('registerProvider') || !steps.has('registerProvider') : false;
+    block('registerProvider', [
+      '[KMS] "Register the feature flag": when the state is Registered, refresh the provider registration.',
+      '--wait returns once the provider is registered again, so the cluster update does not race it.',
+    ], [`az provider register --namespace ${KMS_FEATURE.namespace} --wait`], providerDone);
+  }
 
   const rg = sh(c.resourceGroup);
   const name = sh(c.name);
   if (config.kind === 'pmk') {
-    block('updateCluster', [`az aks update --resource-group ${rg} --name ${name} --kms-infrastructure-encryption Enabled`]);
+    block('updateCluster', ['[KMS] "Enable platform-managed keys on an existing cluster".'], [
+      `az aks update --resource-group ${rg} --name ${name} --kms-infrastructure-encryption Enabled`,
+    ]);
   } else if (config.kind === 'migrateToPmk') {
     // The key and vault stay: nothing here deletes them, and nothing should.
-    block('updateCluster', [`az aks update --resource-group ${rg} --name ${name} --kms-infrastructure-encryption Enabled --disable-azure-keyvault-kms`]);
+    block('updateCluster', ['[KMS] "Migrate from customer-managed keys to platform-managed keys". The old key and vault must be kept.'], [
+      `az aks update --resource-group ${rg} --name ${name} --kms-infrastructure-encryption Enabled --disable-azure-keyvault-kms`,
+    ]);
   } else {
-    cmkBlocks(config, facts, block, rg, name);
+    cmkBlocks(config, facts, block, raw, rg, name);
   }
-  block('verify', [`az aks show --resource-group ${rg} --name ${name} --query securityProfile`]);
+  block('verify', ['[KMS] "Verify KMS configuration".'], [`az aks show --resource-group ${rg} --name ${name} --query securityProfile`]);
   return lines.join('\n');
 }
 
-function cmkBlocks(config: CmkConfig, facts: EnableFacts, block: (id: StepId, commands: string[]) => void, rg: string, name: string): void {
+function cmkBlocks(
+  config: CmkConfig,
+  facts: EnableFacts,
+  block: Block,
+  raw: (...lines: string[]) => void,
+  rg: string,
+  name: string,
+): void {
   const sub = facts.cluster.subscriptionId;
   const vaultId = vaultIdOf(sub, config.vault);
   const vault = parseArmId(vaultId);
   const vaultName = sh(vault?.name ?? '');
+  const vaultRg = sh(vault?.resourceGroup ?? '');
   const identityId = identityIdOf(sub, config.identity);
-  const identity = parseArmId(identityId);
+  const keyName = config.key.name;
+  const accessPolicyVault = facts.vault?.enableRbacAuthorization === false;
+  const userType = facts.user.principalType === 'ServicePrincipal' ? 'ServicePrincipal' : 'User';
+
   if (config.vault.kind === 'new') {
-    block('createVault', [
+    block('createVault', ['[KMS] "Create a key vault and key": a vault with Azure RBAC (plus purge protection: deleting the key loses the secrets).'], [
       `az keyvault create --name ${vaultName} --resource-group ${sh(config.vault.resourceGroup)} --location ${sh(config.vault.location)} --enable-rbac-authorization true --enable-purge-protection true --public-network-access Enabled`,
     ]);
   }
-  block('enablePurgeProtection', [`az keyvault update --name ${vaultName} --resource-group ${sh(vault?.resourceGroup ?? '')} --enable-purge-protection true`]);
-  block('assignCryptoOfficerToUser', [
-    `az role assignment create --role "Key Vault Crypto Officer" --assignee-object-id ${sh(facts.user.objectId)} --assignee-principal-type User --scope ${sh(vaultId)}`,
+  block('enablePurgeProtection', [
+    '[LEGACY] "Limitations": deleting the key or vault is not supported and makes the secrets unrecoverable.',
+    'az keyvault update does not prompt, so no --yes is needed (it has none); purge protection cannot be turned off again.',
+  ], [`az keyvault update --name ${vaultName} --resource-group ${vaultRg} --enable-purge-protection true`]);
+  block('assignCryptoOfficerToUser', ['[KMS] "Create a key vault and key": Key Vault Crypto Officer for whoever runs this script, to create the key.'], [
+    `az role assignment create --role "Key Vault Crypto Officer" --assignee-object-id ${sh(facts.user.objectId)} --assignee-principal-type ${userType} --scope ${sh(vaultId)}`,
   ]);
-  block('createKey', [`az keyvault key create --vault-name ${vaultName} --name ${sh(config.key.name)} --kty RSA --size 2048`]);
-  block('lockFirewall', [`az keyvault update --name ${vaultName} --resource-group ${sh(vault?.resourceGroup ?? '')} --default-action Deny --bypass AzureServices`]);
-  if (config.identity.kind === 'new') {
-    block('createIdentity', [`az identity create --name ${sh(config.identity.name)} --resource-group ${sh(config.identity.resourceGroup)} --location ${sh(config.identity.location)}`]);
+  block('createKey', [
+    '[KMS] "Create a key vault and key" (RSA 2048, the KMS plugin\'s key type). Retried: the Crypto Officer role',
+    'assigned just before can take minutes to reach Key Vault.',
+    ...(accessPolicyVault ? ['This vault uses access policies, so the key is created under an access policy for whoever runs the script.'] : []),
+  ], [
+    ...(accessPolicyVault ? [`grant_key_permissions ${vaultName} ${vaultRg} ${sh(facts.user.objectId)} create get`] : []),
+    `retry az keyvault key create --vault-name ${vaultName} --name ${sh(keyName)} --kty RSA --size 2048`,
+  ]);
+
+  // The versionless key ID, set before the firewall can lock: [KMS] "Create a private key vault and key" reads it
+  // right after creating the key ("Create the key before disabling public network access").
+  if (facts.vault) {
+    raw(
+      '# The key ID without a version, so AKS follows key rotation ([KMS] "Create a key vault and key").',
+      `KEY_ID=${sh(`${facts.vault.vaultUri.replace(/\/+$/, '')}/keys/${keyName}`)}`,
+    );
+  } else {
+    raw(
+      '# The key ID without a version, so AKS follows key rotation ([KMS] "Create a key vault and key"): the vault URI',
+      '# plus /keys/<name>. Read through Azure Resource Manager, which the vault firewall does not filter.',
+      `VAULT_URI=$(az keyvault show --name ${vaultName} --resource-group ${vaultRg} --query properties.vaultUri -o tsv)`,
+      `KEY_ID="\${VAULT_URI%/}/keys/${dq(keyName)}"`,
+    );
   }
-  const principal = `$(az identity show --ids ${sh(identityId)} --query principalId -o tsv)`;
-  block('assignCryptoUserToIdentity', [
-    `az role assignment create --role "Key Vault Crypto User" --assignee-object-id "${principal}" --assignee-principal-type ServicePrincipal --scope ${sh(vaultId)}`,
-  ]);
-  block('assignContributorToIdentity', [
-    `az role assignment create --role "Key Vault Contributor" --assignee-object-id "${principal}" --assignee-principal-type ServicePrincipal --scope ${sh(vaultId)}`,
-  ]);
-  const keyId = `$(az keyvault key show --vault-name ${vaultName} --name ${sh(config.key.name)} --query key.kid -o tsv | sed 's|/[^/]*$||')`;
+  raw('echo "KEY_ID=$KEY_ID"', '');
+
+  block('lockFirewall', [
+    '[KMS] "Create a private key vault and key": only after the key exists (otherwise this script locks itself out).',
+    'Trusted Azure services, AKS among them, still reach the vault through the firewall exception.',
+  ], [`az keyvault update --name ${vaultName} --resource-group ${vaultRg} --default-action Deny --bypass AzureServices`]);
+
+  if (config.identity.kind === 'new') {
+    block('createIdentity', ['[KMS] "Create a user-assigned managed identity".'], [
+      `az identity create --name ${sh(config.identity.name)} --resource-group ${sh(config.identity.resourceGroup)} --location ${sh(config.identity.location)}`,
+    ]);
+  }
+  if (facts.identity) {
+    raw('# The identity\'s principal (object) ID, for its role assignments.', `IDENTITY_PRINCIPAL_ID=${sh(facts.identity.principalId)}`);
+  } else {
+    raw(
+      '# The identity\'s principal (object) ID, for its role assignments ([KMS] "Create a user-assigned managed identity").',
+      `IDENTITY_PRINCIPAL_ID=$(az identity show --ids ${sh(identityId)} --query principalId -o tsv)`,
+    );
+  }
+  raw('echo "IDENTITY_PRINCIPAL_ID=$IDENTITY_PRINCIPAL_ID"', '');
+
+  // --assignee-principal-type skips the directory lookup a brand-new identity may not pass yet; retry covers the rest.
+  const identityRole = (role: string) =>
+    `retry az role assignment create --role "${role}" --assignee-object-id "$IDENTITY_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --scope ${sh(vaultId)}`;
+  block('assignCryptoUserToIdentity', ['[KMS] "Create a user-assigned managed identity": Key Vault Crypto User, for encrypt and decrypt.'], [identityRole('Key Vault Crypto User')]);
+  block('assignContributorToIdentity', ['[KMS] "Create a user-assigned managed identity": Key Vault Contributor, for key management.'], [identityRole('Key Vault Contributor')]);
+  block('grantAccessPolicyToIdentity', [
+    '[LEGACY] "Assign permissions for a non-RBAC public key vault": the vault uses access policies, so the identity',
+    'gets encrypt and decrypt through one (az keyvault set-policy, keeping what it already holds).',
+  ], [`grant_key_permissions ${vaultName} ${vaultRg} "$IDENTITY_PRINCIPAL_ID" encrypt decrypt`]);
+  block('assignNetworkContributorToIdentity', [
+    'The cluster\'s control-plane identity becomes this identity, and it manages the agent pools\' custom subnets:',
+    '[AKS-MI] "Control plane managed identity role assignments" (your own VNet needs Network Contributor).',
+  ], networkContributorCommands(facts));
+
   block('updateCluster', [
+    '[KMS] "Enable customer-managed keys on an existing cluster". Additions, each so the script runs unattended:',
+    '--enable-managed-identity: az aks update accepts --assign-identity only together with it ([MI] "Update an existing',
+    '  cluster to use a user-assigned managed identity"); on a cluster already using this identity it changes nothing.',
+    '--yes: changing the control-plane identity makes az aks update ask "Are you sure you want to perform this',
+    '  operation?" (azure-cli aks `update_identity`), which fails without a terminal.',
+    'retry: AKS checks that the identity can encrypt and decrypt with the key, which fails until its new role has',
+    '  propagated ([MI] "Assign an Azure RBAC role": permissions can take up to 60 minutes to propagate).',
+  ], [
     [
-      `az aks update --resource-group ${rg} --name ${name}`,
+      `retry az aks update --resource-group ${rg} --name ${name}`,
       '--kms-infrastructure-encryption Enabled',
       '--enable-azure-keyvault-kms',
-      `--azure-keyvault-kms-key-id "${keyId}"`,
+      '--azure-keyvault-kms-key-id "$KEY_ID"',
       `--azure-keyvault-kms-key-vault-resource-id ${sh(vaultId)}`,
       `--azure-keyvault-kms-key-vault-network-access ${config.networkAccess}`,
-      `--assign-identity ${sh(identity ? identityId : '')}`,
+      '--enable-managed-identity',
+      `--assign-identity ${sh(identityId)}`,
+      '--yes',
     ].join(' \\\n  '),
   ]);
+}
+
+/** One Network Contributor assignment per custom subnet; subnets where the identity already holds it are commented out. */
+function networkContributorCommands(facts: EnableFacts): string[] {
+  const subnets = facts.subnets ?? [];
+  if (subnets.length === 0) {
+    return ['# (no custom subnets were found on the agent pools)'];
+  }
+  return subnets.map(s => {
+    const cmd = `retry az role assignment create --role "Network Contributor" --assignee-object-id "$IDENTITY_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --scope ${sh(s.id)}`;
+    return s.newIdentityHasRole === true ? `# ${cmd}  # the identity already holds it` : cmd;
+  });
 }

@@ -55,7 +55,12 @@ export const ROLES = {
   keyVaultCryptoOfficer: '14b46e9e-c2b7-41b4-b07b-48a6ebf60603',
   keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424',
   keyVaultContributor: 'f25e0fa2-a7c8-4377-a976-54943a77a395',
+  /** What AKS's control-plane identity needs on a custom subnet ("Use a managed identity in AKS", bring your own VNet). */
+  networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
 } as const;
+
+/** Key permissions an access-policy vault must grant the cluster identity (legacy KMS page: encrypt and decrypt). */
+export const KMS_KEY_PERMISSIONS = ['encrypt', 'decrypt'] as const;
 
 export type RoleName = keyof typeof ROLES;
 

@@ -15,6 +15,10 @@ export interface VaultFacts {
   readonly networkDefaultAction?: string;
   readonly networkBypass?: string;
   readonly provisioningState?: string;
+  /** The Entra tenant of the vault (its access policies name principals of this tenant). */
+  readonly tenantId?: string;
+  /** Access policies (meaningful when enableRbacAuthorization is false): who holds which key permissions. */
+  readonly accessPolicies?: readonly { readonly objectId: string; readonly keyPermissions: readonly string[] }[];
 }
 
 export interface KeyFacts {
@@ -24,6 +28,8 @@ export interface KeyFacts {
   readonly expiresOn?: Date;
   /** The key's ID with its current version. */
   readonly keyIdWithVersion?: string;
+  /** Permitted operations (`key_ops`); undefined or empty when the key does not restrict them. */
+  readonly keyOps?: readonly string[];
 }
 
 export interface IdentityFacts {
@@ -38,6 +44,18 @@ export interface RoleAssignmentFact {
   readonly principalId: string;
   /** The role definition GUID (last segment of roleDefinitionId). */
   readonly roleGuid: string;
+}
+
+/** A custom VNet subnet of the cluster's agent pools (`vnetSubnetID`): the control-plane identity manages it. */
+export interface SubnetFacts {
+  readonly id: string;
+  /**
+   * Whether the cluster's current control-plane identity holds Network Contributor (or Owner/Contributor) on the
+   * subnet or above; undefined when the assignments could not be read.
+   */
+  readonly currentIdentityHasRole?: boolean;
+  /** Whether the chosen new identity already holds Network Contributor there; undefined when unknown or no identity yet. */
+  readonly newIdentityHasRole?: boolean;
 }
 
 export interface EnableFacts {
@@ -55,7 +73,14 @@ export interface EnableFacts {
   readonly key?: KeyFacts;
   /** The chosen identity, if it exists. */
   readonly identity?: IdentityFacts;
-  readonly user: { readonly objectId: string; readonly canAssignRoles: boolean };
+  readonly user: {
+    readonly objectId: string;
+    readonly canAssignRoles: boolean;
+    /** From the token (`idtyp`): a service principal signed in through the Azure CLI is `ServicePrincipal`. */
+    readonly principalType: 'User' | 'ServicePrincipal';
+  };
+  /** Custom subnets of the agent pools (empty when the cluster uses the managed VNet). */
+  readonly subnets?: readonly SubnetFacts[];
   /** Role assignments on the vault's scope (and above) that exist now. */
   readonly roleAssignments: readonly RoleAssignmentFact[];
   readonly keyVaultDnsSuffix: string;

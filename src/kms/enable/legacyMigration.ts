@@ -2,11 +2,13 @@
  * Legacy KMS → the new experience: the CMK plan with the cluster's own vault and key (AZURE.md: a versioned key ID
  * is legacy; the new experience uses the versionless ID plus infrastructure encryption). This works out what the
  * wizard should prefill. A legacy profile often lacks `keyVaultResourceId` (Public access leaves it empty), so the
- * vault is found among the subscription's vaults by the key ID's host.
+ * vault is found among the subscription's vaults by the key ID's host. After a legacy cluster moves (to the new
+ * experience, or to platform keys), the result names the documented follow-up for Secrets written under the old key.
  */
 import * as l10n from '@vscode/l10n';
 import { sameArmId } from '../armId';
-import type { ClusterFacts } from '../kmsState';
+import type { ClusterFacts, KmsKind } from '../kmsState';
+import type { StepStatus } from '../plan/runner';
 import type { CmkConfig } from './config';
 import type { VaultFacts } from './facts';
 
@@ -64,4 +66,68 @@ export function legacyMigrationDefaults(facts: ClusterFacts, vaults: readonly Va
     ...(vault.enablePurgeProtection ? {} : { enablePurgeProtection: true }),
   };
   return { ok: true, config, vault };
+}
+
+/**
+ * The one command the legacy KMS docs give for rewriting every Secret, so each is encrypted again with whatever KMS
+ * configuration the cluster has now. Source: the legacy page "Add Key Management Service etcd encryption to an Azure
+ * Kubernetes Service cluster" (learn.microsoft.com/azure/aks/use-kms-etcd-encryption), sections "Rotate existing keys
+ * in a public/private key vault" and "Turn off KMS": after the key ID changes or Key Vault KMS is turned off, Secrets
+ * written earlier stay encrypted with the previous key until this command rewrites them; the same sections ask for it
+ * even when the KMS update itself failed. No current page of the new experience ("Enable KMS data encryption in AKS",
+ * kms-data-encryption) says that AKS re-encrypts them when a legacy cluster moves, so this product does not claim it.
+ */
+export const REWRITE_SECRETS_COMMAND = 'kubectl get secrets --all-namespaces -o json | kubectl replace -f -';
+
+export interface SecretsRewriteInput {
+  /** Which flow ran. */
+  readonly flow: 'pmk' | 'cmk' | 'migrateToPmk';
+  /** The cluster's KMS kind before the flow ran (undefined when it was not read). */
+  readonly kindBefore: KmsKind | undefined;
+  /** What became of the `updateCluster` step (the runner's `PlanResult.steps`); undefined when the plan had none. */
+  readonly updateCluster: StepStatus | undefined;
+}
+
+export interface SecretsRewriteFollowUp {
+  /** `changed`: the cluster update went through; `attempted`: it started but did not finish. */
+  readonly reason: 'changed' | 'attempted';
+  /** Why and when to run the command, for the result page or notification; ends so the command can follow it. */
+  readonly message: string;
+  readonly command: string;
+}
+
+/**
+ * Whether a finished (or stopped) flow leaves Secrets written under a legacy KMS key that the user should rewrite,
+ * and the sentence that says why. Only a cluster that was on legacy KMS and whose key changed needs it: moving to the
+ * new experience (CMK plan: versioned → versionless key ID) or turning Key Vault KMS off (migrate to PMK). Enabling
+ * PMK alone never applies to a legacy cluster (preflight blocks it), and nothing applies when the cluster update
+ * never started.
+ */
+export function secretsRewriteFollowUp(input: SecretsRewriteInput): SecretsRewriteFollowUp | undefined {
+  if (input.kindBefore !== 'legacy' || input.flow === 'pmk') {
+    return undefined;
+  }
+  switch (input.updateCluster) {
+    case undefined:
+    case 'pending':
+      return undefined;
+    case 'done':
+    case 'skipped':
+      return {
+        reason: 'changed',
+        command: REWRITE_SECRETS_COMMAND,
+        message: input.flow === 'cmk'
+          ? l10n.t('Secrets written before this change stay encrypted with the legacy key version until they are rewritten, so keep that version enabled. The legacy KMS docs ("Rotate existing keys") ask you to rewrite every Secret after the key changes; run this once with cluster-admin rights:')
+          // "Keep the old key and vault" is already the migration's own result sentence, so it is not repeated here.
+          : l10n.t('Secrets written before this change stay encrypted with the legacy key until they are rewritten. The legacy KMS docs ("Turn off KMS") ask you to rewrite every Secret after Key Vault KMS is turned off; run this once with cluster-admin rights:'),
+      };
+    case 'running':
+    case 'failed':
+    case 'cancelled':
+      return {
+        reason: 'attempted',
+        command: REWRITE_SECRETS_COMMAND,
+        message: l10n.t('The cluster update did not finish. The legacy KMS docs ask you to rewrite every Secret even when a KMS update fails, so the KMS plugin is not left in an unexpected state; run this with cluster-admin rights:'),
+      };
+  }
 }

@@ -11,14 +11,17 @@
 import * as l10n from '@vscode/l10n';
 import { parseArmId } from '../armId';
 import { parseKeyId, versionlessKeyId } from '../keyId';
-import { isIdentityPermissionPending, isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../plan/retry';
+import { isIdentityPermissionPending, retryWhile, ROLE_PROPAGATION_RETRY } from '../plan/retry';
 import type { PlanStep, StepContext, StepOutcome } from '../plan/runner';
 import { applyCmk, applyMigrateToPmk, applyPmk, CmkTarget, expectedKmsProfile, profileMismatches } from './clusterUpdate';
-import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, MigrateToPmkConfig, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
+import { scopeCoversScope } from '../armId';
+import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, KMS_KEY_PERMISSIONS, MigrateToPmkConfig, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
+import { isProvisioning, subnetsNeedingRole } from './preflight';
 import type { ManagedClusterJson } from '../managedCluster';
 import type { EnableFacts, IdentityFacts, KeyFacts, VaultFacts } from './facts';
 import type { EnablePorts } from './ports';
 import { roleAssignmentName } from './roleAssignmentName';
+import { writeCluster } from './clusterWrite';
 
 export type StepId =
   | 'registerFeature'
@@ -31,6 +34,10 @@ export type StepId =
   | 'createIdentity'
   | 'assignCryptoUserToIdentity'
   | 'assignContributorToIdentity'
+  /** Access-policy vault (enableRbacAuthorization false): encrypt/decrypt for the cluster identity (legacy KMS page). */
+  | 'grantAccessPolicyToIdentity'
+  /** A system-assigned (or other) control-plane identity is replaced: the new one needs Network Contributor on custom subnets. */
+  | 'assignNetworkContributorToIdentity'
   | 'updateCluster'
   | 'verify';
 
@@ -53,6 +60,9 @@ export interface PlanOptions {
 
 export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, 'tenantId'> = { featurePollMs: 2_000, featureTimeoutMs: 30 * 60_000 };
 const MAX_FEATURE_POLL_MS = 30_000;
+/** How long the plan waits for a vault that is still being created (Key Vault's DNS registration takes seconds). */
+const VAULT_READY_TIMEOUT_MS = 5 * 60_000;
+const VAULT_READY_POLL_MS = 2_000;
 
 export interface Plan {
   readonly preview: readonly StepPreview[];
@@ -166,19 +176,31 @@ function clusterSteps(
           return skipped(l10n.t('the cluster already has this configuration'));
         }
         ctx.progress(l10n.t('updating the cluster (this takes several minutes)'));
-        const body = apply(current);
-        const put = () => ports.putCluster(clusterId, body, m => ctx.progress(m), ctx.signal);
-        // AKS refuses the update until the identity's new role has propagated; that is worth waiting for.
+        const putOnce = (body: ManagedClusterJson) => {
+          const put = () => ports.putCluster(clusterId, body, m => ctx.progress(m), ctx.signal);
+          // AKS refuses the update until the identity's new role has propagated; that is worth waiting for.
+          return propagation
+            ? retryWhile(put, isIdentityPermissionPending, {
+              ...propagation,
+              signal: ctx.signal,
+              sleep: (ms, s) => ports.sleep(ms, s),
+              onRetry: (_attempt, delayMs) => ctx.progress(l10n.t('waiting {0} s for the new role assignment to reach Key Vault', Math.round(delayMs / 1000))),
+            })
+            : put();
+        };
+        // The PUT carries the GET's eTag (If-Match): a change made by someone else in between answers 412, and
+        // writeCluster re-reads, re-checks and re-applies instead of overwriting it.
+        const outcome = await writeCluster({
+          current,
+          apply,
+          matches,
+          put: putOnce,
+          reread: () => ports.getCluster(clusterId, ctx.signal),
+          onConflict: () => ctx.progress(l10n.t('the cluster changed since it was read; reading it again')),
+        });
         // putCluster returns the cluster as a GET shows it after the operation: that is what `verify` checks.
-        observed.latest = await (propagation
-          ? retryWhile(put, isIdentityPermissionPending, {
-            ...propagation,
-            signal: ctx.signal,
-            sleep: (ms, s) => ports.sleep(ms, s),
-            onRetry: (_attempt, delayMs) => ctx.progress(l10n.t('waiting {0} s for the new role assignment to reach Key Vault', Math.round(delayMs / 1000))),
-          })
-          : put());
-        return done();
+        observed.latest = outcome.cluster;
+        return outcome.kind === 'alreadyMatches' ? skipped(l10n.t('the cluster already has this configuration')) : done(updatedNote(outcome.cluster));
       },
     },
     {
@@ -195,6 +217,14 @@ function clusterSteps(
       },
     },
   ];
+}
+
+/** What a finished cluster update changed, in a few words (the step's note replaces its progress message). */
+function updatedNote(cluster: ManagedClusterJson): string {
+  const kms = cluster.properties?.securityProfile?.azureKeyVaultKms;
+  return kms?.enabled
+    ? l10n.t('cluster updated: Key Vault KMS on ({0} network access), infrastructure encryption Enabled', kms.keyVaultNetworkAccess ?? '')
+    : l10n.t('cluster updated: infrastructure encryption Enabled, Key Vault KMS off');
 }
 
 /**
@@ -250,23 +280,28 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
     }
     return versionlessKeyId(parsed.keyId);
   };
+  // Only assignments at the vault's scope or above it count: one on a single key or another resource does not.
   const hasRole = (principalId: string, role: RoleName) =>
-    facts.roleAssignments.some(r => r.principalId.toLowerCase() === principalId.toLowerCase() && r.roleGuid === ROLES[role]);
+    facts.vault !== undefined &&
+    facts.roleAssignments.some(r => r.principalId.toLowerCase() === principalId.toLowerCase() && r.roleGuid === ROLES[role] && scopeCoversScope(r.scope, facts.vault!.id));
+  // An access-policy vault ignores Key Vault data roles: the identity gets an access policy instead (legacy KMS page).
+  const accessPolicyVault = facts.vault?.enableRbacAuthorization === false;
 
+  const assignAt = async (ctx: StepContext, scope: string, role: RoleName, p: { id: string; type: 'User' | 'ServicePrincipal' }): Promise<'created' | 'held'> => {
+    if (await ports.hasRoleAssignment(scope, p.id, ROLES[role], ctx.signal)) {
+      return 'held';
+    }
+    const result = await ports.createRoleAssignment(
+      { scope, name: roleAssignmentName(scope, p.id, ROLES[role]), principalId: p.id, principalType: p.type, roleGuid: ROLES[role] },
+      ctx.signal,
+    );
+    return result === 'exists' ? 'held' : 'created';
+  };
   const assignStep = (id: StepId, dependsOn: StepId[], role: RoleName, principal: () => { id: string; type: 'User' | 'ServicePrincipal' }): PlanStep<StepId> => ({
     id,
     dependsOn,
     async run(ctx: StepContext) {
-      const scope = requireVault().id;
-      const p = principal();
-      if (await ports.hasRoleAssignment(scope, p.id, ROLES[role], ctx.signal)) {
-        return skipped(l10n.t('already assigned'));
-      }
-      const result = await ports.createRoleAssignment(
-        { scope, name: roleAssignmentName(scope, p.id, ROLES[role]), principalId: p.id, principalType: p.type, roleGuid: ROLES[role] },
-        ctx.signal,
-      );
-      return result === 'exists' ? skipped(l10n.t('already assigned')) : done();
+      return (await assignAt(ctx, requireVault().id, role, principal())) === 'held' ? skipped(l10n.t('already assigned')) : done();
     },
   });
 
@@ -285,8 +320,17 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
     id: 'createVault',
     dependsOn: [],
     async run(ctx) {
-      const existing = await ports.getVault(vaultId, ctx.signal);
-      if (existing && !/^(registeringdns|creating|updating)$/i.test(existing.provisioningState ?? '')) {
+      let existing = await ports.getVault(vaultId, ctx.signal);
+      // A vault still being created (e.g. by an interrupted run) is waited for, not created again or called missing.
+      for (let waited = 0; existing && isProvisioning(existing.provisioningState) && waited < VAULT_READY_TIMEOUT_MS; waited += VAULT_READY_POLL_MS) {
+        ctx.progress(l10n.t('the key vault {0} is still being created', existing.name));
+        await ports.sleep(VAULT_READY_POLL_MS, ctx.signal);
+        existing = await ports.getVault(vaultId, ctx.signal);
+      }
+      if (existing && isProvisioning(existing.provisioningState)) {
+        throw new Error(l10n.t('The key vault {0} is still being created; run the plan again in a few minutes to resume.', existing.name));
+      }
+      if (existing) {
         state.vault = existing;
         return skipped(l10n.t('{0} exists', existing.name));
       }
@@ -316,12 +360,18 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
     officerDependsOn = ['enablePurgeProtection'];
   }
 
-  add(assignStep('assignCryptoOfficerToUser', officerDependsOn, 'keyVaultCryptoOfficer', () => ({ id: facts.user.objectId, type: 'User' })),
-    Boolean(facts.vault) && hasRole(facts.user.objectId, 'keyVaultCryptoOfficer'));
+  const beforeCluster: StepId[] = ['registerProvider', 'createKey', accessPolicyVault ? 'grantAccessPolicyToIdentity' : 'assignCryptoUserToIdentity', 'assignContributorToIdentity'];
+  if (!accessPolicyVault) {
+    // The docs give the signed-in principal Crypto Officer to create the key; the plan creates it through ARM, but
+    // the role is still what "Rotate Key Now" needs later on the data plane.
+    add(assignStep('assignCryptoOfficerToUser', officerDependsOn, 'keyVaultCryptoOfficer', () => ({ id: facts.user.objectId, type: facts.user.principalType })),
+      hasRole(facts.user.objectId, 'keyVaultCryptoOfficer'));
+    beforeCluster.push('assignCryptoOfficerToUser');
+  }
 
   add({
     id: 'createKey',
-    dependsOn: ['assignCryptoOfficerToUser'],
+    dependsOn: officerDependsOn,
     async run(ctx) {
       const vault = requireVault();
       const existing = await ports.getKey(vault, config.key.name, ctx.signal);
@@ -329,18 +379,12 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
         state.key = existing;
         return skipped(l10n.t('{0} exists', config.key.name));
       }
-      // Right after the Crypto Officer assignment the data plane may still answer 403 until RBAC propagates.
-      state.key = await retryWhile(() => ports.createKey(vault, config.key.name, ctx.signal), isRolePropagationDenial, {
-        ...retry,
-        signal: ctx.signal,
-        sleep: (ms, s) => ports.sleep(ms, s),
-        onRetry: (_attempt, delayMs) => ctx.progress(l10n.t('waiting {0} s for the new role assignment to reach Key Vault', Math.round(delayMs / 1000))),
-      });
+      // Through ARM: the firewall does not block it, and a retried create returns the key instead of a new version.
+      state.key = await ports.createKey(vault, config.key.name, ctx.signal);
       return done(l10n.t('{0} created', config.key.name));
     },
   }, Boolean(facts.key));
 
-  const beforeCluster: StepId[] = ['registerProvider', 'createKey', 'assignCryptoUserToIdentity', 'assignContributorToIdentity'];
   if (privateVault) {
     const locked = /^deny$/i.test(facts.vault?.networkDefaultAction ?? '') && /azureservices/i.test(facts.vault?.networkBypass ?? '');
     add({
@@ -355,7 +399,7 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
         state.vault = await ports.updateVault(vault.id, { networkDefaultAction: 'Deny', networkBypass: 'AzureServices' }, ctx.signal);
         return done();
       },
-    }, locked, true);
+    }, locked, false);
     beforeCluster.push('lockFirewall');
   }
 
@@ -379,8 +423,46 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
 
   const identityPrincipal = () => ({ id: requireIdentity().principalId, type: 'ServicePrincipal' as const });
   const identityHas = (role: RoleName) => Boolean(facts.identity && facts.vault) && hasRole(facts.identity!.principalId, role);
-  add(assignStep('assignCryptoUserToIdentity', ['createVault', 'createIdentity'], 'keyVaultCryptoUser', identityPrincipal), identityHas('keyVaultCryptoUser'));
+  if (accessPolicyVault) {
+    const holdsPolicy = (vault: VaultFacts | undefined, objectId: string) =>
+      KMS_KEY_PERMISSIONS.every(p => vault?.accessPolicies?.some(a => a.objectId.toLowerCase() === objectId.toLowerCase() && a.keyPermissions.some(k => k.toLowerCase() === p || k.toLowerCase() === 'all')));
+    add({
+      id: 'grantAccessPolicyToIdentity',
+      dependsOn: ['createVault', 'createIdentity'],
+      async run(ctx) {
+        const vault = (await ports.getVault(requireVault().id, ctx.signal)) ?? requireVault();
+        const principalId = requireIdentity().principalId;
+        if (holdsPolicy(vault, principalId)) {
+          return skipped(l10n.t('the access policy already allows encrypt and decrypt'));
+        }
+        state.vault = await ports.addKeyAccessPolicy(vault, vault.tenantId ?? options.tenantId, principalId, KMS_KEY_PERMISSIONS, ctx.signal);
+        return done(l10n.t('access policy with key permissions {0}', KMS_KEY_PERMISSIONS.join(', ')));
+      },
+    }, Boolean(facts.identity) && holdsPolicy(facts.vault, facts.identity?.principalId ?? ''));
+  } else {
+    add(assignStep('assignCryptoUserToIdentity', ['createVault', 'createIdentity'], 'keyVaultCryptoUser', identityPrincipal), identityHas('keyVaultCryptoUser'));
+  }
   add(assignStep('assignContributorToIdentity', ['createVault', 'createIdentity'], 'keyVaultContributor', identityPrincipal), identityHas('keyVaultContributor'));
+
+  // A control-plane identity that changes (e.g. system-assigned → user-assigned) must be able to manage the agent
+  // pools' custom subnets, as the old one could ("Use a managed identity in AKS": Network Contributor on the subnet).
+  const subnets = subnetsNeedingRole(facts, identityId);
+  if (subnets.length) {
+    add({
+      id: 'assignNetworkContributorToIdentity',
+      dependsOn: ['createIdentity'],
+      async run(ctx) {
+        let created = 0;
+        for (const subnet of subnets) {
+          if ((await assignAt(ctx, subnet.id, 'networkContributor', identityPrincipal())) === 'created') {
+            created++;
+          }
+        }
+        return created ? done(l10n.t('Network Contributor on {0} subnet(s)', created)) : skipped(l10n.t('already assigned'));
+      },
+    }, false);
+    beforeCluster.push('assignNetworkContributorToIdentity');
+  }
 
   // The target is computed when the cluster step runs: a new vault's URI is known only after it exists.
   const target = (): CmkTarget => ({ keyId: keyIdFor(requireVault()), keyVaultResourceId: requireVault().id, networkAccess: config.networkAccess, identityId });

@@ -43,8 +43,14 @@ export interface EnablePorts {
 
   /** Reads a key through ARM (not blocked by the vault firewall). */
   getKey(vault: VaultFacts, keyName: string, signal?: AbortSignal): Promise<KeyFacts | undefined>;
-  /** Creates an RSA 2048 key through the data plane (needs Key Vault Crypto Officer and network reach). */
+  /**
+   * Creates an RSA 2048 key through ARM (`keys.createIfNotExist`): not blocked by the vault firewall, needs no
+   * data-plane role, and a retry returns the existing key instead of adding a version (AZURE.md, "Reading keys
+   * without tripping the firewall").
+   */
   createKey(vault: VaultFacts, keyName: string, signal?: AbortSignal): Promise<KeyFacts>;
+  /** Adds key permissions for a principal to an access-policy vault (ARM `vaults.updateAccessPolicy`, kind `add`). */
+  addKeyAccessPolicy(vault: VaultFacts, tenantId: string, objectId: string, keyPermissions: readonly string[], signal?: AbortSignal): Promise<VaultFacts>;
 
   getIdentity(identityId: string, signal?: AbortSignal): Promise<IdentityFacts | undefined>;
   createIdentity(spec: NewIdentitySpec, signal?: AbortSignal): Promise<IdentityFacts>;

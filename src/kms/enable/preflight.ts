@@ -6,7 +6,7 @@ import * as l10n from '@vscode/l10n';
 import { parseArmId, sameArmId } from '../armId';
 import { keyIdInCloud, parseKeyId } from '../keyId';
 import { MIN_KMS_KUBERNETES_VERSION } from '../kubernetesVersion';
-import { meetsVersionRule } from '../kmsState';
+import { ClusterFacts, meetsVersionRule } from '../kmsState';
 import { identityNameProblem, keyNameProblem, resourceGroupNameProblem, vaultNameProblem } from '../names';
 import { EnableConfig, CmkConfig, identityIdOf, isPlatformKeyConfig } from './config';
 import type { EnableFacts } from './facts';
@@ -116,7 +116,7 @@ function migrateToPmkRules(facts: EnableFacts): Finding[] {
   }
   const vault = parseArmId(kms.keyVaultResourceId ?? '')?.name ?? kms.key?.vaultHost ?? l10n.t('its key vault');
   const key = kms.key?.name ?? kms.keyId ?? l10n.t('the key');
-  findings.push(warning('keep-old-key', l10n.t('Keep key {0} and vault {1} after the migration: never delete, purge or disable them. Secrets encrypted before the migration may still need that key while AKS moves them to platform-managed keys, and without it they are unrecoverable.', key, vault)));
+  findings.push(warning('keep-old-key', l10n.t('Keep key {0} and vault {1} after the migration: never delete, purge or disable them. Secrets encrypted before the migration may still need that key, and without it they are unrecoverable.', key, vault)));
   findings.push(warning('irreversible', kms.kind === 'legacy'
     ? l10n.t('The migration turns on infrastructure encryption, which cannot be disabled, and {0} cannot return to legacy KMS. You can later move to customer-managed keys again with "Enable KMS (CMK)".', c.name)
     : l10n.t('Infrastructure encryption stays enabled and cannot be disabled. You can later move {0} back to customer-managed keys with "Enable KMS (CMK)".', c.name)));
@@ -126,16 +126,10 @@ function migrateToPmkRules(facts: EnableFacts): Finding[] {
 function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
   const findings: Finding[] = [];
   const c = facts.cluster;
-  if (c.identity === 'systemAssigned' || c.identity === 'none') {
-    findings.push(error('system-assigned-identity', l10n.t('{0} uses a system-assigned control-plane identity, which KMS does not support. Switch it to a user-assigned identity first (az aks update --assign-identity <identity ID>).', c.name)));
-  }
-  const wantedIdentity = identityIdOf(c.subscriptionId, config.identity);
-  if (c.identity === 'userAssigned' && c.userAssignedIdentityIds.length && !c.userAssignedIdentityIds.some(id => sameArmId(id, wantedIdentity))) {
-    findings.push(warning('identity-change', l10n.t('{0} runs as {1}; choosing {2} replaces its control-plane identity.', c.name, parseArmId(c.userAssignedIdentityIds[0])?.name ?? c.userAssignedIdentityIds[0], parseArmId(wantedIdentity)?.name ?? wantedIdentity)));
-  }
-  if (config.networkAccess === 'Private' && !c.apiServerVnetIntegration) {
-    findings.push(error('private-needs-vnet-integration', l10n.t('Private key vault access needs API Server VNet Integration, which {0} does not have. Enable it (az aks update --enable-apiserver-vnet-integration) or choose Public.', c.name)));
-  }
+  findings.push(...identityRules(config, facts));
+  // Private needs no API Server VNet Integration in the new experience: AKS reaches the vault as a trusted service
+  // (AZURE.md "Rules", corrected 2026-12-01); VNet Integration is a legacy-KMS requirement, and this plan always
+  // uses the new experience (versionless key ID + infrastructure encryption).
   if (c.kms.kind === 'cmk') {
     const sameKey = c.kms.key?.name === config.key.name && sameArmId(c.kms.keyVaultResourceId, facts.vault?.id);
     findings.push(sameKey
@@ -156,9 +150,13 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
   if (config.vault.kind === 'existing' && !vault) {
     findings.push(error('vault-missing', l10n.t('The key vault {0} does not exist or you cannot read it.', config.vault.id)));
   }
+  if (vault && isProvisioning(vault.provisioningState)) {
+    findings.push(info('vault-provisioning', l10n.t('The key vault {0} is still being created ({1}); the plan waits until it is ready.', vault.name, vault.provisioningState ?? '')));
+  }
   if (vault) {
     if (!vault.enableRbacAuthorization) {
-      findings.push(error('vault-not-rbac', l10n.t('The key vault {0} uses access policies; KMS setup here needs Azure RBAC authorization. Switch it (az keyvault update --enable-rbac-authorization true) or choose another vault.', vault.name)));
+      // Access policies are a supported permission model (legacy KMS page); never switch a vault's model for the user.
+      findings.push(info('vault-access-policies', l10n.t('The key vault {0} uses access policies: the plan gives the cluster identity an access policy with the key permissions encrypt and decrypt, and leaves the permission model as it is.', vault.name)));
     }
     if (!vault.enableSoftDelete) {
       findings.push(warning('vault-no-soft-delete', l10n.t("The key vault {0} has soft delete off: a deleted key would make the cluster's Secrets unrecoverable.", vault.name)));
@@ -166,11 +164,10 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
     if (!vault.enablePurgeProtection && !config.enablePurgeProtection) {
       findings.push(warning('vault-no-purge-protection', l10n.t("The key vault {0} has no purge protection: a purged key makes the cluster's Secrets unrecoverable. Turn it on in the plan (recommended; it cannot be turned off).", vault.name)));
     }
+    // The key is created through ARM, which the vault firewall does not block (AZURE.md), so a firewall never stops
+    // the plan. With Private the plan's own firewall step sets the trusted-services bypass; with Public nothing does.
     const firewalled = /^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? '');
-    if (firewalled && !facts.key) {
-      findings.push(error('vault-firewall-blocks-key-create', l10n.t('The key vault {0} blocks public network access, so the key cannot be created from here. Create the key from an allowed network, or choose an existing key.', vault.name)));
-    }
-    if (firewalled && !/azureservices/i.test(vault.networkBypass ?? '')) {
+    if (firewalled && config.networkAccess === 'Public' && !/azureservices/i.test(vault.networkBypass ?? '')) {
       findings.push(error('vault-no-trusted-bypass', l10n.t('The key vault {0} firewall does not let trusted Azure services through, so AKS could not reach the key. Set "Allow trusted Microsoft services" (bypass AzureServices).', vault.name)));
     }
     const keyIdHost = parseKeyId(`${vault.vaultUri.replace(/\/+$/, '')}/keys/${config.key.name}`);
@@ -195,11 +192,16 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
     if (key.expiresOn && key.expiresOn.getTime() <= facts.now.getTime()) {
       findings.push(error('key-expired', l10n.t('The key {0} expired on {1}; rotate it or choose another key.', key.name, key.expiresOn.toISOString().slice(0, 10))));
     }
+    const missingOps = missingKeyOps(key.keyOps);
+    if (missingOps.length) {
+      findings.push(error('key-ops-missing', l10n.t('The key {0} does not permit the operations {1}, which KMS needs. Choose another key, or create a key that allows encrypt and decrypt.', key.name, missingOps.join(', '))));
+    }
   }
   if (config.identity.kind === 'existing' && !facts.identity) {
     findings.push(error('identity-missing', l10n.t('The identity {0} does not exist or you cannot read it.', config.identity.id)));
   }
-  if (!facts.user.canAssignRoles) {
+  // A missing resource group is its own finding: the permission check had nothing to read there.
+  if (!facts.user.canAssignRoles && !facts.vaultResourceGroupMissing) {
     findings.push(error('no-role-assignment-permission', l10n.t('You cannot create role assignments on the key vault (Microsoft.Authorization/roleAssignments/write). Ask for Owner, User Access Administrator or Role Based Access Control Administrator on the vault, its resource group or subscription.')));
   }
   findings.push(warning('irreversible', l10n.t("Once the new KMS experience is enabled it cannot be disabled (you can later migrate to platform-managed keys). Deleting the key or the vault makes the cluster's Secrets unrecoverable.")));
@@ -207,6 +209,55 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
     findings.push(info('firewall-lock', l10n.t("The plan locks the vault's firewall (deny public access, allow trusted Azure services) after the key exists.")));
   }
   return findings;
+}
+
+/** The control-plane identity: a managed identity is needed; a different one is swapped in by the update itself. */
+function identityRules(config: CmkConfig, facts: EnableFacts): Finding[] {
+  const c = facts.cluster;
+  if (c.identity === 'none') {
+    return [error('service-principal-cluster', l10n.t('{0} runs with a service principal, not a managed identity, and KMS with a customer-managed key needs a managed identity. Move the cluster to a managed identity first (az aks update --enable-managed-identity), then run this again.', c.name))];
+  }
+  const findings: Finding[] = [];
+  const wantedIdentity = identityIdOf(c.subscriptionId, config.identity);
+  const wantedName = parseArmId(wantedIdentity)?.name ?? wantedIdentity;
+  const changes = identityChanges(facts.cluster, wantedIdentity);
+  if (c.identity === 'systemAssigned') {
+    // The CMK update passes the user-assigned identity (the docs' --assign-identity), which converts the cluster.
+    findings.push(warning('control-plane-identity-change', l10n.t("{0} uses a system-assigned control-plane identity; the update switches it to the user-assigned identity {1}. Whatever the old identity was granted (for example Network Contributor on a custom subnet, or rights on a private DNS zone) must also be granted to {1}.", c.name, wantedName)));
+  } else if (changes && c.userAssignedIdentityIds.length) {
+    findings.push(warning('identity-change', l10n.t('{0} runs as {1}; choosing {2} replaces its control-plane identity.', c.name, parseArmId(c.userAssignedIdentityIds[0])?.name ?? c.userAssignedIdentityIds[0], wantedName)));
+  }
+  const subnets = subnetsNeedingRole(facts, wantedIdentity);
+  if (subnets.length) {
+    findings.push(warning('subnet-role-for-new-identity', l10n.t('The agent pools use the custom subnet(s) {0}; the plan gives {1} Network Contributor on them, as the control-plane identity needs.', subnets.map(s => s.id.split('/').pop()).join(', '), wantedName)));
+  }
+  return findings;
+}
+
+/** Whether the update replaces the cluster's control-plane identity with `wantedIdentity`. */
+export function identityChanges(c: ClusterFacts, wantedIdentity: string): boolean {
+  return c.identity !== 'userAssigned' || !c.userAssignedIdentityIds.some(id => sameArmId(id, wantedIdentity));
+}
+
+/**
+ * Custom subnets the new control-plane identity must get Network Contributor on: only when the identity changes, and
+ * only those it does not hold the role on already.
+ */
+export function subnetsNeedingRole(facts: EnableFacts, wantedIdentity: string) {
+  return identityChanges(facts.cluster, wantedIdentity) ? (facts.subnets ?? []).filter(s => s.newIdentityHasRole !== true) : [];
+}
+
+/** Key Vault vaults report these while a create is still running (RegisteringDns: the DNS name is not live yet). */
+export function isProvisioning(state: string | undefined): boolean {
+  return /^(registeringdns|creating|updating)$/i.test(state ?? '');
+}
+
+/** The KMS operations a key's `key_ops` leaves out (none when the key does not restrict its operations). */
+export function missingKeyOps(keyOps: readonly string[] | undefined): string[] {
+  if (!keyOps?.length) {
+    return [];
+  }
+  return ['encrypt', 'decrypt'].filter(op => !keyOps.some(k => k.toLowerCase() === op));
 }
 
 export function hasBlockingFindings(findings: readonly Finding[]): boolean {

@@ -8,7 +8,7 @@ import type { PreparedEnable } from '../../azure/enableFlow';
 import { azureSdk } from '../../azure/lazySdk';
 import type { ManagedClustersAdapter } from '../../azure/managedClusters';
 import type { CmkConfig } from '../../kms/enable/config';
-import { legacyMigrationDefaults } from '../../kms/enable/legacyMigration';
+import { legacyMigrationDefaults, secretsRewriteFollowUp, SecretsRewriteFollowUp } from '../../kms/enable/legacyMigration';
 import type { ClusterFacts } from '../../kms/kmsState';
 import type { HostToWebview, WebviewToHost, WizardForm } from '../../webview/protocol';
 import { parseWebviewMessage } from '../../webview/protocol';
@@ -17,7 +17,7 @@ import { identityLabel, kmsStateLabel } from '../labels';
 import type { Log } from '../log';
 import type { PlanJournalStore } from '../planJournalStore';
 import type { Telemetry } from '../telemetry';
-import { stepTitle } from '../stepTitles';
+import { stepDescription, stepTitle } from '../stepTitles';
 import { webviewRoots, wizardHtml } from './webviewHtml';
 
 export interface WizardDependencies {
@@ -39,6 +39,8 @@ export class EnableWizardPanel implements vscode.Disposable {
   private adapter?: Promise<ManagedClustersAdapter>;
   private prepared?: PreparedEnable;
   private running?: AbortController;
+  /** The follow-up shown on the result page; kept here so "copy" copies the host's text, never the webview's. */
+  private followUp?: SecretsRewriteFollowUp;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Opens (or reveals) the wizard for a cluster. */
@@ -100,6 +102,12 @@ export class EnableWizardPanel implements vscode.Disposable {
           void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the Azure CLI script'), 3000);
         }
         return;
+      case 'copyFollowUp':
+        if (this.followUp) {
+          await vscode.env.clipboard.writeText(this.followUp.command);
+          void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the command'), 3000);
+        }
+        return;
       case 'close':
         this.panel.dispose();
         return;
@@ -139,7 +147,7 @@ export class EnableWizardPanel implements vscode.Disposable {
       type: 'init',
       cluster: {
         id: c.id, name: c.name, resourceGroup: c.resourceGroup, location, kubernetesVersion: c.kubernetesVersion ?? '?',
-        stateLabel: kmsStateLabel(c.kms), apiServerVnetIntegration: c.apiServerVnetIntegration, identityLabel: identityLabel(c),
+        stateLabel: kmsStateLabel(c.kms), identityLabel: identityLabel(c),
       },
       defaults,
       vaults: vaults.map(v => ({ id: v.id, label: v.name, description: v.location })),
@@ -159,7 +167,7 @@ export class EnableWizardPanel implements vscode.Disposable {
     this.post({
       type: 'checked',
       findings: p.findings.map(f => ({ code: f.code, severity: f.severity, message: f.message })),
-      steps: (p.plan?.preview ?? []).map(s => ({ id: s.id, title: stepTitle(s.id), alreadyDone: s.alreadyDone, irreversible: s.irreversible })),
+      steps: (p.plan?.preview ?? []).map(s => ({ id: s.id, title: stepTitle(s.id), description: stepDescription(s.id), alreadyDone: s.alreadyDone, irreversible: s.irreversible })),
       script: p.script ?? '',
       blocked: p.blocked,
     });
@@ -179,6 +187,9 @@ export class EnableWizardPanel implements vscode.Disposable {
     }
     const started = Date.now();
     const log = this.deps.log;
+    // Legacy if the cluster was legacy when the wizard opened or when the run re-read it: either way Secrets written
+    // before may still be encrypted with the legacy key (someone else may have moved it in between).
+    const kindBefore = this.cluster.kms.kind === 'legacy' ? 'legacy' : this.prepared.facts?.cluster.kms.kind;
     log.info(`Enable CMK on ${this.cluster.name}: starting (${this.prepared.plan?.steps.length} steps).`);
     this.running = new AbortController();
     try {
@@ -189,8 +200,15 @@ export class EnableWizardPanel implements vscode.Disposable {
       const r = outcome.result;
       const message = r.status === 'failed' ? vscode.l10n.t('Step "{0}" failed: {1}', stepTitle(r.failedStep ?? ''), errorMessage(r.error)) : undefined;
       log.info(`Enable CMK on ${this.cluster.name}: ${r.status}.`);
+      this.followUp = secretsRewriteFollowUp({ flow: 'cmk', kindBefore, updateCluster: r.steps.updateCluster });
+      if (this.followUp) {
+        log.warn(`[${this.cluster.name}] ${this.followUp.message} ${this.followUp.command}`);
+      }
       this.deps.telemetry.send({ name: 'flow', flow: 'enableCmk', outcome: r.status, failedStep: r.failedStep, networkAccess: form.networkAccess, durationMs: Date.now() - started });
-      this.post({ type: 'finished', status: r.status, message, securityProfile: JSON.stringify(outcome.securityProfile ?? null, null, 2) });
+      this.post({
+        type: 'finished', status: r.status, message, securityProfile: JSON.stringify(outcome.securityProfile ?? null, null, 2),
+        ...(this.followUp ? { followUp: { message: this.followUp.message, command: this.followUp.command } } : {}),
+      });
     } finally {
       this.running = undefined;
       this.deps.onFinished(this.cluster.id);

@@ -18,6 +18,7 @@ function featureOf(store: EmulatorStore, r: ArmRequest): FeatureRecord {
   requireSubscription(store.fleet, r.params.subscriptionId);
   const f = lookup.feature(store.fleet, r.params.subscriptionId, r.params.namespace, r.params.featureName);
   // verbatim text (as `az feature register` reports an unknown feature); the code is a guess.
+  // rule: emu-arm-not-found
   if (!f) throw new HttpError(404, 'FeatureNotFound', `The feature '${r.params.featureName}' could not be found.`);
   return f;
 }

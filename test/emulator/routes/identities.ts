@@ -52,16 +52,20 @@ export function registerIdentityRoutes(router: Router<ArmHandler>, deps: ArmDeps
     const fleet = store.fleet;
     const { subscriptionId, resourceGroupName, resourceName } = r.params;
     requireResourceGroup(fleet, subscriptionId, resourceGroupName);
+    // rule: emu-identity-name-invalid
     if (!isValidIdentityName(resourceName)) throw identityNameError(resourceName);
     const body = await readJsonBody(r.raw);
+    // rule: emu-request-invalid-content
     if (!isJsonObject(body)) throw new HttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: the body must be a JSON object.');
     const location = body.location;
+    // rule: emu-arm-location-required
     if (typeof location !== 'string' || location === '') throw new HttpError(400, 'LocationRequired', 'The location property is required for this definition.');
     const tags = tagsOf(body.tags);
     // Creating takes the service a while (identityCreateDurationMs); an update of tags does not.
     if (!lookup.identity(fleet, subscriptionId, resourceGroupName, resourceName)) await delay(store.config.identityCreateDurationMs);
     const existing = lookup.identity(fleet, subscriptionId, resourceGroupName, resourceName);
     if (existing) {
+      // rule: emu-identity-location-conflict
       if (existing.location.toLowerCase() !== location.toLowerCase()) {
         throw new HttpError(
           400,

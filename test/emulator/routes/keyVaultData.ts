@@ -71,6 +71,7 @@ function challengeError(tenantId: string, message: string, challenge = { authori
 
 function findKey(r: DataRequest): KeyRecord {
   const k = lookup.key(r.vault, r.params.keyName);
+  // rule: emu-kv-not-found
   if (!k) throw keyNotFound(r.params.keyName);
   return k;
 }
@@ -84,6 +85,7 @@ function findVersion(r: DataRequest, k: KeyRecord): KeyVersionRecord {
 async function jsonBody(r: DataRequest): Promise<JsonObject> {
   const body = await readJsonBody(r.raw);
   if (body === undefined) return {};
+  // rule: emu-key-request-invalid
   if (!isJsonObject(body)) throw badParameter('The request body must be a JSON object.');
   return body;
 }
@@ -98,6 +100,7 @@ function tagsOf(value: unknown): Record<string, string> | undefined {
 function attributeMs(store: EmulatorStore, value: unknown, name: string): number | null | undefined {
   if (value === undefined) return undefined;
   if (value === null) return null;
+  // rule: emu-key-request-invalid
   if (typeof value !== 'number' || !Number.isFinite(value)) throw badParameter(`Property 'attributes.${name}' must be a Unix time in seconds.`);
   return store.clock.fromWall(value * 1000);
 }
@@ -106,6 +109,7 @@ function attributeMs(store: EmulatorStore, value: unknown, name: string): number
 function oaepHash(alg: unknown): string {
   if (alg === 'RSA-OAEP') return 'sha1';
   if (alg === 'RSA-OAEP-256') return 'sha256';
+  // rule: emu-key-op-algorithm
   throw badParameter(`The algorithm '${String(alg)}' is not supported by the emulator; use RSA-OAEP or RSA-OAEP-256.`);
 }
 
@@ -135,8 +139,10 @@ function buildRouter(deps: DataPlaneDeps): Router<DataRoute> {
 
   // Creating an existing key adds a new version (Key Vault's documented behaviour).
   add('POST', '/keys/{keyName}/create', 'Microsoft.KeyVault/vaults/keys/create/action', async (r) => {
+    // rule: emu-key-name-invalid
     if (!isValidKeyName(r.params.keyName)) throw badParameter(`The key name '${r.params.keyName}' is invalid: use 1 to 127 letters, digits and hyphens.`);
     const body = await jsonBody(r);
+    // rule: emu-key-request-invalid
     if (body.kty === undefined) throw badParameter("Property 'kty' is required.");
     const template = parseKeySpec({ kty: body.kty, keySize: body.key_size, curve: body.crv, keyOps: body.key_ops }, r.vault, 'BadParameter');
     const attrs = isJsonObject(body.attributes) ? body.attributes : {};
@@ -173,6 +179,7 @@ function buildRouter(deps: DataPlaneDeps): Router<DataRoute> {
   const update = async (r: DataRequest, k: KeyRecord, ver: KeyVersionRecord): Promise<Reply> => {
     const body = await jsonBody(r);
     const attrs = isJsonObject(body.attributes) ? body.attributes : {};
+    // rule: emu-key-request-invalid
     if (attrs.enabled !== undefined && typeof attrs.enabled !== 'boolean') throw badParameter("Property 'attributes.enabled' must be a boolean.");
     const exp = attributeMs(store, attrs.exp, 'exp');
     const nbf = attributeMs(store, attrs.nbf, 'nbf');
@@ -201,9 +208,13 @@ function buildRouter(deps: DataPlaneDeps): Router<DataRoute> {
     const k = findKey(r);
     const ver = findVersion(r, k);
     const body = await jsonBody(r);
+    // rule: emu-key-op-not-permitted
     if (!isRsa(ver)) throw badParameter(`Operation ${op} is not allowed on a key of type ${ver.kty}.`);
+    // rule: emu-key-op-not-permitted
     if (!ver.keyOps.includes(op)) throw badParameter(`Operation ${op} is not allowed on this key.`);
+    // rule: emu-key-op-disabled
     if (!ver.enabled) throw new HttpError(403, 'Forbidden', `Operation ${op} is not allowed on a disabled key.`);
+    // rule: emu-key-request-invalid
     if (typeof body.value !== 'string') throw badParameter("Property 'value' is required.");
     const oaepHashName = oaepHash(body.alg);
     const pair = await deps.material.rsaPair(ver);
@@ -215,6 +226,7 @@ function buildRouter(deps: DataPlaneDeps): Router<DataRoute> {
         ? publicEncrypt({ key: pair.publicKey, padding, oaepHash: oaepHashName }, input)
         : privateDecrypt({ key: pair.privateKey, padding, oaepHash: oaepHashName }, input);
     } catch {
+      // rule: emu-key-op-algorithm
       throw badParameter(`The value could not be processed by ${op} (${String(body.alg)}).`);
     }
     return json(200, { kid: `${r.baseUrl}/keys/${k.name}/${ver.version}`, value: out.toString('base64url') });
@@ -234,9 +246,11 @@ export function createDataPlaneHandler(deps: DataPlaneDeps): (req: IncomingMessa
     const fleet = deps.store.fleet;
     const vault = lookup.vaultByName(fleet, vaultName);
     // A vault that no longer exists has no DNS name in Azure; here its port still answers, with 404.
+    // rule: emu-kv-not-found
     if (!vault) throw new HttpError(404, 'VaultNotFound', `The vault '${vaultName}' does not exist.`);
 
     const auth = checkBearer(req.headers.authorization);
+    // rule: emu-kv-auth-challenge
     if (!auth.ok) {
       switch (auth.reason) {
         case 'missing':
@@ -252,9 +266,11 @@ export function createDataPlaneHandler(deps: DataPlaneDeps): (req: IncomingMessa
     if (blocked) throw blocked;
 
     const apiVersion = queryParam(parsed.query, 'api-version');
+    // rule: emu-kv-api-version
     if (!apiVersion) throw new HttpError(400, 'BadParameter', 'The api-version query parameter is missing.');
 
     const result = router.match(parsed.method, parsed.segments);
+    // rule: emu-route-unsupported
     if (result.kind === 'none') {
       throw new HttpError(404, 'NotFound', `The emulator's Key Vault data plane serves no ${parsed.method} ${parsed.path} (not part of the emulated slice).`);
     }
@@ -263,6 +279,7 @@ export function createDataPlaneHandler(deps: DataPlaneDeps): (req: IncomingMessa
         headers: { allow: result.allowed.join(', ') },
       });
     }
+    // rule: emu-kv-api-version
     if (!isAccepted(result.match.apiVersions, apiVersion)) {
       throw new HttpError(400, 'BadParameter', `The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${LATEST_DATA_API_VERSION}).`);
     }

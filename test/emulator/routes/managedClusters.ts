@@ -12,6 +12,7 @@ import { isJsonObject, type JsonObject } from '../json';
 import { pageOf } from '../paging';
 import type { Router } from '../router';
 import { lookup, type ClusterRecord } from '../state';
+import { projectManagedCluster } from '../specProjection';
 import { requireResourceGroup, requireSubscription } from './scope';
 import type { ArmDeps, ArmHandler, ArmRequest } from './types';
 
@@ -23,6 +24,8 @@ export const INFRA_ENCRYPTION_PROFILE_PATH = ['properties', 'securityProfile', '
  * a generated fleet's clusters costs no deep copies.
  */
 export function renderClusterForApiVersion(c: ClusterRecord, apiVersion: string): JsonObject {
+  const projected = projectManagedCluster(c.body, apiVersion); // a saved spec: exactly what it defines
+  if (projected) return projected;
   if (clusterApiVersionHasInfraEncryptionProfile(apiVersion)) return c.body;
   const [, , field] = INFRA_ENCRYPTION_PROFILE_PATH;
   const props = c.body.properties;
@@ -33,6 +36,35 @@ export function renderClusterForApiVersion(c: ClusterRecord, apiVersion: string)
 }
 
 const PROVIDER = '/providers/Microsoft.ContainerService/managedClusters';
+
+/** The entity tags of an If-Match value (RFC 7232 §3.1: `*` or a comma-separated list), quotes removed. */
+function ifMatchTags(value: string): string[] {
+  return value.split(',').map((t) => t.trim().replace(/^"(.*)"$/, '$1')).filter((t) => t !== '');
+}
+
+/**
+ * The PUT's `if-match` header (managedClusters.json, ManagedClusters_CreateOrUpdate: "The request should only proceed
+ * if an entity matches this string"): AKS checks it against the stored `eTag` and fails early on a mismatch
+ * (learn.microsoft.com/azure/aks/use-etags), with 412 PreconditionFailed (ARM's answer to a failed precondition). No
+ * header, or `*` on an existing cluster: no check. A cluster that does not exist matches no If-Match (RFC 7232 §3.1).
+ * Weak tags (`W/…`) never match: If-Match compares strongly (RFC 7232 §2.3.2).
+ */
+function checkIfMatch(header: string | string[] | undefined, existing: ClusterRecord | undefined): void {
+  if (header === undefined) return;
+  const tags = ifMatchTags(Array.isArray(header) ? header.join(',') : header);
+  if (tags.length === 0) return;
+  const stored = typeof existing?.body.eTag === 'string' ? existing.body.eTag : undefined;
+  if (existing && tags.includes('*')) return;
+  // rule: emu-cluster-if-match
+  if (stored !== undefined && tags.includes(stored)) return;
+  throw new HttpError(
+    412,
+    'PreconditionFailed',
+    existing
+      ? `The If-Match header '${tags.join(', ')}' does not match the current eTag of managed cluster '${String(existing.body.name ?? existing.name)}': it was changed after it was read. Get the cluster again and retry with its current eTag.`
+      : `The If-Match header '${tags.join(', ')}' matches no managed cluster: the cluster does not exist.`,
+  );
+}
 
 export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: ArmDeps): void {
   // Pages first, then renders only the page: a subscription of a generated fleet may hold thousands of clusters.
@@ -68,10 +100,14 @@ export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: A
     const { subscriptionId, resourceGroupName, resourceName } = r.params;
     requireResourceGroup(fleet, subscriptionId, resourceGroupName);
     const put = await readJsonBody(r.raw);
+    // rule: emu-request-invalid-content
     if (!isJsonObject(put)) throw new HttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: the body must be a JSON object.');
     const existing = lookup.cluster(fleet, subscriptionId, resourceGroupName, resourceName);
+    // Optimistic concurrency before anything else: a PUT built from an older GET stores nothing.
+    checkIfMatch(r.raw.headers['if-match'], existing);
     if (existing) {
       const running = inProgressOperation(store, existing);
+      // rule: emu-cluster-operation-in-progress
       if (running) {
         throw new HttpError(
           409,
@@ -80,6 +116,7 @@ export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: A
         );
       }
     } else if (typeof put.location !== 'string' || put.location === '') {
+      // rule: emu-arm-location-required
       throw new HttpError(400, 'LocationRequired', 'The location property is required for this definition.');
     }
 
@@ -114,6 +151,7 @@ export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: A
       const fleet = deps.store.fleet;
       requireSubscription(fleet, r.params.subscriptionId);
       const op = lookup.clusterOperation(fleet, r.params.operationId);
+      // rule: emu-arm-not-found
       if (!op || op.subscriptionId.toLowerCase() !== r.params.subscriptionId.toLowerCase()) {
         throw new HttpError(404, 'NotFound', `Operation '${r.params.operationId}' was not found.`);
       }

@@ -32,6 +32,7 @@ const LOCATIONS = ['East US', 'West Europe'];
 function providerOf(store: EmulatorStore, r: ArmRequest): ProviderRecord {
   requireSubscription(store.fleet, r.params.subscriptionId);
   const p = lookup.provider(store.fleet, r.params.subscriptionId, r.params.namespace);
+  // rule: emu-arm-not-found
   if (!p) throw new HttpError(404, 'InvalidResourceNamespace', `The resource namespace '${r.params.namespace}' is invalid.`);
   return p;
 }

@@ -99,6 +99,7 @@ interface QueryRequest {
 
 function parseRequestBody(body: unknown): QueryRequest {
   if (!isJsonObject(body)) throw badRequest('The request body must be a QueryRequest object.', 'InvalidRequestContent');
+  // rule: emu-resource-graph-query
   if (typeof body.query !== 'string' || body.query.trim() === '') throw badRequest("The 'query' property is required.", 'QueryRequired');
   let subscriptions: string[] | undefined;
   if (body.subscriptions !== undefined && body.subscriptions !== null) {
@@ -153,6 +154,7 @@ function runQuery(deps: ArmDeps, req: QueryRequest): Snapshot {
   try {
     compiled = compileQuery(req.query);
   } catch (e) {
+    // rule: emu-resource-graph-query
     if (e instanceof KqlError) throw badRequest(e.message, e.code);
     throw e;
   }

@@ -25,6 +25,7 @@ const PRINCIPAL_TYPES: readonly PrincipalType[] = ['User', 'Group', 'ServicePrin
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function requireGuidName(name: string): void {
+  // rule: emu-role-assignment-id-guid
   if (!GUID_PATTERN.test(name)) throw new HttpError(400, 'InvalidRoleAssignmentId', `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
 }
 
@@ -44,6 +45,7 @@ function listFilter(filter: string | undefined, scope: string): (a: RoleAssignme
     const byPrincipal = /^(?:principalId\s+eq\s+'([^']*)'|assignedTo\('([^']*)'\))$/i.exec(c);
     if (/^atScope\(\)$/i.test(c)) atScope = true;
     else if (byPrincipal) principal = byPrincipal[1] ?? byPrincipal[2];
+    // rule: emu-authorization-filter-unsupported
     else throw new HttpError(400, 'BadRequest', `The filter '${filter}' is not supported. Supported filters are atScope(), principalId eq '{id}' and assignedTo('{id}').`);
   }
   return (a) => (atScope ? atOrAbove(a) : related(a)) && (principal === undefined || eq(a.principalId, principal));
@@ -63,6 +65,7 @@ export function registerRoleAssignmentRoutes(router: Router<ArmHandler>, deps: A
   router.add('GET', `${ASSIGNMENTS}/{roleAssignmentName}`, AUTHORIZATION_API_VERSIONS, (r) => {
     const scope = resolveScope(store.fleet, r.params.scope);
     const a = find(scope, r.params.roleAssignmentName);
+    // rule: emu-arm-not-found
     if (!a) throw notFound(r.params.roleAssignmentName);
     return json(200, render(a));
   });
@@ -82,15 +85,18 @@ export function registerRoleAssignmentRoutes(router: Router<ArmHandler>, deps: A
     const scope = resolveScope(fleet, r.params.scope);
     const body = await readJsonBody(r.raw);
     const props = isJsonObject(body) && isJsonObject(body.properties) ? body.properties : undefined;
+    // rule: emu-request-invalid-content
     if (!props || typeof props.roleDefinitionId !== 'string' || typeof props.principalId !== 'string') {
       throw new HttpError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'properties.roleDefinitionId' and 'properties.principalId' are required.");
     }
     const roleGuid = /([0-9a-f-]{36})\/?$/i.exec(props.roleDefinitionId)?.[1] ?? props.roleDefinitionId;
     const role = builtInRole(roleGuid);
+    // rule: emu-role-definition-not-found
     if (!role) throw new HttpError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${roleGuid}' does not exist.`);
 
     const principalId = props.principalId;
     const principal = GUID_PATTERN.test(principalId) ? findPrincipal(fleet, principalId) : undefined;
+    // rule: emu-role-assignment-principal-not-found
     if (!principal) {
       throw new HttpError(
         400,
@@ -100,9 +106,11 @@ export function registerRoleAssignmentRoutes(router: Router<ArmHandler>, deps: A
     }
     const statedType = props.principalType;
     if (statedType !== undefined && statedType !== null) {
+      // rule: emu-role-assignment-principal-type-invalid
       if (typeof statedType !== 'string' || !PRINCIPAL_TYPES.some((t) => eq(t, statedType))) {
         throw new HttpError(400, 'InvalidPrincipalType', `The principal type '${String(statedType)}' is not valid. Valid values are ${PRINCIPAL_TYPES.join(', ')}.`);
       }
+      // rule: emu-role-assignment-principal-type-mismatch
       if (!eq(statedType, principal.type)) {
         throw new HttpError(400, 'UnmatchedPrincipalType', `The PrincipalId '${principalId.replace(/-/g, '')}' has type '${principal.type}' , which is different from specified PrincipalType '${statedType}'.`);
       }
@@ -115,11 +123,13 @@ export function registerRoleAssignmentRoutes(router: Router<ArmHandler>, deps: A
     if (creates) await delay(store.config.roleAssignmentCreateDurationMs);
 
     const sameName = fleet.roleAssignments.find((a) => eq(a.name, name));
+    // rule: emu-role-assignment-update-not-permitted
     if (sameName) {
       // Re-PUT of the same assignment is idempotent; anything else would change an assignment.
       if (eq(sameName.scope, scope) && eq(sameName.roleDefinitionGuid, role.guid) && eq(sameName.principalId, principal.id)) return json(200, render(sameName));
       throw new HttpError(409, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
     }
+    // rule: emu-role-assignment-exists
     if (fleet.roleAssignments.some((a) => eq(a.scope, scope) && eq(a.roleDefinitionGuid, role.guid) && eq(a.principalId, principal.id))) {
       throw new HttpError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
     }

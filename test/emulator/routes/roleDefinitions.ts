@@ -18,6 +18,7 @@ function filterRoles(filter: string | undefined): (r: BuiltInRole) => boolean {
   if (filter === undefined || filter.trim() === '') return () => true;
   const tests = filter.split(/\s+and\s+/i).map((clause) => {
     const m = /^\s*(roleName|type)\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(clause);
+    // rule: emu-authorization-filter-unsupported
     if (!m) throw new HttpError(400, 'BadRequest', `The filter '${filter}' is not supported. Supported filters are roleName eq '{name}' and type eq '{type}'.`);
     const value = m[2].replace(/''/g, "'").toLowerCase();
     return m[1].toLowerCase() === 'rolename' ? (r: BuiltInRole) => r.roleName.toLowerCase() === value : () => value === 'builtinrole';
@@ -35,6 +36,7 @@ export function registerRoleDefinitionRoutes(router: Router<ArmHandler>, deps: A
   router.add('GET', `${DEFINITIONS}/{roleDefinitionId}`, AUTHORIZATION_API_VERSIONS, (r) => {
     const scope = resolveScope(deps.store.fleet, r.params.scope);
     const role = builtInRole(r.params.roleDefinitionId);
+    // rule: emu-role-definition-not-found
     if (!role) throw new HttpError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${r.params.roleDefinitionId}' does not exist.`);
     return json(200, renderRoleDefinition(role, scope));
   });

@@ -4,10 +4,12 @@ import { resourceGroupNotFound, subscriptionNotFound } from '../errors';
 import { lookup, type FleetState } from '../state';
 
 export function requireSubscription(fleet: FleetState, subscriptionId: string): void {
+  // rule: emu-arm-not-found
   if (!lookup.subscription(fleet, subscriptionId)) throw subscriptionNotFound(subscriptionId);
 }
 
 export function requireResourceGroup(fleet: FleetState, subscriptionId: string, resourceGroup: string): void {
   requireSubscription(fleet, subscriptionId);
+  // rule: emu-arm-not-found
   if (!lookup.resourceGroup(fleet, subscriptionId, resourceGroup)) throw resourceGroupNotFound(resourceGroup);
 }

@@ -48,8 +48,10 @@ export function registerVaultKeyRoutes(router: Router<ArmHandler>, deps: ArmDeps
   router.add('PUT', `${VAULT}/keys/{keyName}`, KEYVAULT_MGMT_API_VERSIONS, async (r) => {
     const v = vaultOf(r);
     const name = r.params.keyName;
+    // rule: emu-key-name-invalid
     if (!isValidKeyName(name)) throw new HttpError(400, 'BadRequest', `The key name '${name}' is invalid: use 1 to 127 letters, digits and hyphens.`);
     const body = await readJsonBody(r.raw);
+    // rule: emu-key-request-invalid
     if (!isJsonObject(body) || !isJsonObject(body.properties)) throw new HttpError(400, 'BadRequest', 'The property "properties" is required.');
     const existing = lookup.key(v, name);
     // createIfNotExist: an existing key is returned as it is, whatever the body asks for.

@@ -28,11 +28,13 @@ function alreadyExists(name: string): HttpError {
 
 function tagsOf(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
+  // rule: emu-vault-property-invalid
   if (!isJsonObject(value) || Object.values(value).some((v) => typeof v !== 'string')) throw new HttpError(400, 'BadRequest', 'The property "tags" must be an object of strings.');
   return { ...(value as Record<string, string>) };
 }
 
 function bodyObject(body: unknown): JsonObject {
+  // rule: emu-request-invalid-content
   if (!isJsonObject(body)) throw new HttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: the body must be a JSON object.');
   return body;
 }
@@ -69,11 +71,15 @@ export function registerVaultRoutes(router: Router<ArmHandler>, deps: ArmDeps): 
     const fleet = store.fleet;
     const { subscriptionId, resourceGroupName, vaultName } = r.params;
     requireResourceGroup(fleet, subscriptionId, resourceGroupName);
+    // rule: emu-vault-name-invalid
     if (!isValidVaultName(vaultName)) throw vaultNameError(vaultName);
     const body = bodyObject(await readJsonBody(r.raw));
+    // rule: emu-arm-location-required
     if (typeof body.location !== 'string' || body.location === '') throw new HttpError(400, 'LocationRequired', 'The location property is required for this definition.');
+    // rule: emu-vault-required-properties
     if (!isJsonObject(body.properties)) throw new HttpError(400, 'BadRequest', 'The property "properties" is required.');
     const props = body.properties;
+    // rule: emu-vault-required-properties
     if (props.tenantId === undefined) throw new HttpError(400, 'BadRequest', 'The property "tenantId" is required.');
     if (props.sku === undefined) throw new HttpError(400, 'BadRequest', 'The property "sku" is required.');
 
@@ -85,6 +91,7 @@ export function registerVaultRoutes(router: Router<ArmHandler>, deps: ArmDeps): 
       Object.assign(existing, next, { tags: tagsOf(body.tags) ?? existing.tags, updatedMs: store.clock.now() });
       return json(200, render(existing));
     }
+    // rule: emu-vault-name-taken
     if (lookup.vaultByName(fleet, vaultName)) throw alreadyExists(vaultName);
 
     const now = store.clock.now();
@@ -117,6 +124,7 @@ export function registerVaultRoutes(router: Router<ArmHandler>, deps: ArmDeps): 
     // The listener must exist before the answer: vaultUri names its port.
     await deps.vaults.open(vaultName);
     // Another request may have taken the name while the listener opened.
+    // rule: emu-vault-name-taken
     if (lookup.vaultByName(store.fleet, vaultName)) throw alreadyExists(vaultName);
     store.fleet.vaults.push(vault);
     return json(201, render(vault));

@@ -1,0 +1,138 @@
+/**
+ * The setups the documentation supports, end to end through the real SDK clients against the emulator (which plays
+ * the corrected rules of AZURE.md): each ends in the exact expected securityProfile and identity.
+ */
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { armClientOptions } from '../../src/azure/azureContext';
+import { getVault } from '../../src/azure/keyVault';
+import { getIdentity } from '../../src/azure/identities';
+import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
+import { listRoleAssignmentsFor } from '../../src/azure/roleAssignments';
+import { ROLES } from '../../src/kms/enable/config';
+import { admin, azureContext, clusterId, info, resetFast, runFlow, SUB1, SUB2, writes } from './support/azure';
+
+const vaultIdOf = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
+const identityIdOf = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+const keyUrl = async (vaultId: string, key: string) => `${(await getVault(azureContext(), vaultId)).vaultUri.replace(/\/+$/, '')}/keys/${key}`;
+
+describe('documented setups are accepted (emulator, real SDK clients)', () => {
+  beforeEach(resetFast);
+
+  it('system-assigned cluster + CMK: the update converts the control-plane identity; Network Contributor on its subnet first', async () => {
+    const id = clusterId(SUB2, 'rg-stg', 'aks-stg-sysid');
+    const vaultId = vaultIdOf(SUB2, 'rg-stg', 'kvsysid01');
+    const identityId = identityIdOf(SUB2, 'rg-stg', 'id-sysid-kms');
+    const { prepared, outcome, clusters } = await runFlow({
+      kind: 'cmk', clusterId: id, networkAccess: 'Public',
+      vault: { kind: 'new', name: 'kvsysid01', resourceGroup: 'rg-stg', location: 'eastus' }, key: { kind: 'new', name: 'aks-kms' },
+      identity: { kind: 'new', name: 'id-sysid-kms', resourceGroup: 'rg-stg', location: 'eastus' },
+    });
+    assert.equal(outcome.result.status, 'succeeded', JSON.stringify(outcome.result));
+    assert.ok(prepared.findings.some(f => f.code === 'control-plane-identity-change' && f.severity === 'warning'));
+    assert.ok(prepared.findings.some(f => f.code === 'subnet-role-for-new-identity'), JSON.stringify(prepared.findings));
+    assert.deepEqual(outcome.securityProfile, {
+      azureKeyVaultKms: { enabled: true, keyId: await keyUrl(vaultId, 'aks-kms'), keyVaultNetworkAccess: 'Public', keyVaultResourceId: vaultId },
+      kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' },
+    });
+    const cluster = await clusters.get(id);
+    assert.equal(cluster.identity?.type, 'UserAssigned');
+    assert.deepEqual(Object.keys(cluster.identity?.userAssignedIdentities ?? {}).map(k => k.toLowerCase()), [identityId.toLowerCase()]);
+    const subnet = (cluster.properties?.agentPoolProfiles as { vnetSubnetID: string }[])[0].vnetSubnetID;
+    const w = await writes();
+    const subnetRole = w.findIndex(x => x.startsWith(`PUT ${subnet}/providers/Microsoft.Authorization/roleAssignments/`));
+    assert.ok(subnetRole >= 0 && subnetRole < w.indexOf(`PUT ${id}`), w.join('\n'));
+    const newPrincipal = await principalOf(identityId);
+    const atSubnet = await listRoleAssignmentsFor(azureContext(), subnet, undefined, newPrincipal);
+    assert.ok(atSubnet.some(a => a.scope.toLowerCase() === subnet.toLowerCase() && a.roleGuid === ROLES.networkContributor), JSON.stringify(atSubnet));
+  });
+
+  it('Private without API Server VNet Integration: allowed in the new experience, reached as a trusted service', async () => {
+    const id = clusterId(SUB2, 'rg-stg', 'aks-stg-novnet');
+    const vaultId = vaultIdOf(SUB2, 'rg-stg', 'kvnovnet01');
+    const { outcome, clusters } = await runFlow({
+      kind: 'cmk', clusterId: id, networkAccess: 'Private',
+      vault: { kind: 'new', name: 'kvnovnet01', resourceGroup: 'rg-stg', location: 'eastus' }, key: { kind: 'new', name: 'aks-kms' },
+      identity: { kind: 'existing', id: identityIdOf(SUB2, 'rg-stg', 'id-aks-stg-novnet') },
+    });
+    assert.equal(outcome.result.status, 'succeeded', JSON.stringify(outcome.result));
+    assert.deepEqual(outcome.securityProfile, {
+      azureKeyVaultKms: { enabled: true, keyId: await keyUrl(vaultId, 'aks-kms'), keyVaultNetworkAccess: 'Private', keyVaultResourceId: vaultId },
+      kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' },
+    });
+    assert.notEqual((await clusters.get(id)).properties?.apiServerAccessProfile?.enableVnetIntegration, true, 'the cluster still has no VNet Integration');
+    const vault = await getVault(azureContext(), vaultId);
+    assert.equal(vault.networkDefaultAction, 'Deny');
+    assert.equal(vault.networkBypass, 'AzureServices');
+  });
+
+  it('legacy KMS (versioned key) with Private still needs VNet Integration: the emulator answers the documented 400', async () => {
+    const id = clusterId(SUB2, 'rg-stg', 'aks-stg-novnet');
+    const clusters = new ManagedClustersAdapter(azureContext());
+    const cluster = await clusters.get(id);
+    const legacyKey = `${await keyUrl(vaultIdOf(SUB2, 'rg-stg', 'kvstglegacy'), 'etcd-key')}/0123456789abcdef0123456789abcdef`;
+    cluster.properties!.securityProfile = { azureKeyVaultKms: { enabled: true, keyId: legacyKey, keyVaultNetworkAccess: 'Private', keyVaultResourceId: vaultIdOf(SUB2, 'rg-stg', 'kvstglegacy') } };
+    await assert.rejects(clusters.put(id, cluster, () => undefined), (err: { statusCode?: number; message?: string }) =>
+      err.statusCode === 400 && /Vnet integration should be enabled when KeyVault network access is Private/.test(err.message ?? ''));
+  });
+
+  it('Private + existing firewalled vault without the bypass and without the key: key created through ARM, bypass set, one version', async () => {
+    const id = clusterId(SUB1, 'rg-prod', 'aks-prod-plain');
+    const vaultId = vaultIdOf(SUB1, 'rg-prod-secure', 'kvprodprivate');
+    // The seeded private vault lets trusted services through; take that away first (as some real vaults are).
+    const kv = new KeyVaultManagementClient(azureContext().credential, SUB1, armClientOptions(azureContext()));
+    await kv.vaults.update('rg-prod-secure', 'kvprodprivate', { properties: { networkAcls: { defaultAction: 'Deny', bypass: 'None' } } });
+    await admin.clearRequests();
+    const { prepared, outcome } = await runFlow({
+      kind: 'cmk', clusterId: id, networkAccess: 'Private',
+      vault: { kind: 'existing', id: vaultId }, key: { kind: 'new', name: 'fresh-key' },
+      identity: { kind: 'existing', id: identityIdOf(SUB1, 'rg-prod', 'id-aks-prod-plain') },
+    });
+    assert.ok(!prepared.findings.some(f => f.code === 'vault-no-trusted-bypass' || f.code === 'vault-firewall-blocks-key-create'), JSON.stringify(prepared.findings));
+    assert.equal(outcome.result.status, 'succeeded', JSON.stringify(outcome.result));
+    assert.equal(outcome.securityProfile?.azureKeyVaultKms?.keyId, await keyUrl(vaultId, 'fresh-key'));
+    const versions = [];
+    for await (const v of kv.keys.listVersions('rg-prod-secure', 'kvprodprivate', 'fresh-key')) versions.push(v);
+    assert.equal(versions.length, 1);
+    const vault = await getVault(azureContext(), vaultId);
+    assert.equal(vault.networkBypass, 'AzureServices');
+    assert.ok((await writes()).includes(`PUT ${vaultId}/keys/fresh-key`));
+  });
+
+  it('access-policy vault: an access policy (encrypt, decrypt) for the identity, the permission model is kept', async () => {
+    const id = clusterId(SUB1, 'rg-prod', 'aks-prod-plain');
+    const vaultId = vaultIdOf(SUB1, 'rg-prod', 'kvpolicy01');
+    const kv = new KeyVaultManagementClient(azureContext().credential, SUB1, armClientOptions(azureContext()));
+    await kv.vaults.createOrUpdate('rg-prod', 'kvpolicy01', {
+      location: 'eastus',
+      properties: { tenantId: info.tenantId, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: false, enableSoftDelete: true, enablePurgeProtection: true, accessPolicies: [] },
+    }, { updateIntervalInMs: 50 });
+    await admin.clearRequests();
+    const identityId = identityIdOf(SUB1, 'rg-prod', 'id-aks-prod-plain');
+    const { prepared, outcome } = await runFlow({
+      kind: 'cmk', clusterId: id, networkAccess: 'Public',
+      vault: { kind: 'existing', id: vaultId }, key: { kind: 'new', name: 'aks-kms' }, identity: { kind: 'existing', id: identityId },
+    });
+    assert.ok(prepared.findings.some(f => f.code === 'vault-access-policies'));
+    assert.equal(outcome.result.status, 'succeeded', JSON.stringify(outcome.result));
+    assert.deepEqual(outcome.securityProfile, {
+      azureKeyVaultKms: { enabled: true, keyId: await keyUrl(vaultId, 'aks-kms'), keyVaultNetworkAccess: 'Public', keyVaultResourceId: vaultId },
+      kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' },
+    });
+    const vault = await kv.vaults.get('rg-prod', 'kvpolicy01');
+    assert.equal(vault.properties.enableRbacAuthorization, false, 'the permission model is never switched');
+    const principal = await principalOf(identityId);
+    const policy = vault.properties.accessPolicies?.find(p => p.objectId === principal);
+    assert.deepEqual([...(policy?.permissions.keys ?? [])].sort(), ['decrypt', 'encrypt']);
+    const w = await writes();
+    assert.ok(w.includes(`PUT ${vaultId}/accessPolicies/add`), w.join('\n'));
+    assert.equal(w.filter(x => /roleAssignments/.test(x)).length, 1, 'only Key Vault Contributor through ARM RBAC');
+  });
+});
+
+async function principalOf(identityId: string): Promise<string> {
+  const identity = await getIdentity(azureContext(), identityId);
+  assert.ok(identity);
+  return identity.principalId;
+}
