@@ -6,6 +6,8 @@ import { armClientOptions } from '../../src/azure/azureContext';
 import { prepareEnable } from '../../src/azure/enableFlow';
 import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
 import type { CmkConfig } from '../../src/kms/enable/config';
+import type { TokenCredential } from '@azure/core-auth';
+import { mintTestToken } from '../emulator/token';
 import { admin, azureContext, clusterId, info, resetFast, runFlow, SUB1 } from './support/azure';
 
 const IDENTITY = `/subscriptions/${SUB1}/resourceGroups/rg-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-aks-prod-plain`;
@@ -33,6 +35,17 @@ describe('small truths (emulator)', () => {
     const prepared = await prepare(cmk({ kind: 'new', name: 'kvtruth02', resourceGroup: 'rg-does-not-exist', location: 'eastus' }));
     const codes = prepared.findings.filter(f => f.severity === 'error').map(f => f.code);
     assert.deepEqual(codes, ['vault-resource-group-missing']);
+  });
+
+  it('the principal type of the signed-in caller comes from the token: a service principal (idtyp app) is ServicePrincipal', async () => {
+    const appCredential: TokenCredential = {
+      getToken: async () => ({ token: mintTestToken({ oid: info.userObjectId, extraClaims: { idtyp: 'app' } }), expiresOnTimestamp: Date.now() + 3_600_000 }),
+    };
+    const ctx = { ...azureContext(), credential: appCredential };
+    const config = cmk({ kind: 'existing', id: `/subscriptions/${SUB1}/resourceGroups/rg-prod/providers/Microsoft.KeyVault/vaults/kvprodpublic` });
+    const asApp = await prepareEnable(ctx, new ManagedClustersAdapter(ctx), config, { featurePollMs: 200 });
+    assert.equal(asApp.facts?.user.principalType, 'ServicePrincipal');
+    assert.equal((await prepare(config)).facts?.user.principalType, 'User', 'a person\'s token (idtyp user)');
   });
 
   it('a vault still being created is "still being created", not "does not exist"; the run waits for it', async () => {
