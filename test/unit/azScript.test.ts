@@ -9,7 +9,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MIN_AKS_PREVIEW_VERSION, RETRY_ATTEMPTS, renderAzScript } from '../../src/kms/enable/azScript';
+import { renderAzScript } from '../../src/kms/enable/azScript';
+import { MIN_AKS_PREVIEW_VERSION, RETRY_ATTEMPTS } from '../../src/kms/enable/azScriptPrelude';
 import type { CmkConfig, EnableConfig } from '../../src/kms/enable/config';
 import type { EnableFacts, VaultFacts } from '../../src/kms/enable/facts';
 import type { StepId, StepPreview } from '../../src/kms/enable/plan';
