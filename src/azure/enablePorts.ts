@@ -17,7 +17,7 @@ import { addKeyAccessPolicy, createKeyIfNotExist, createVault, findKey, findVaul
 import { ManagedClustersAdapter } from './managedClusters';
 import { isNotFound } from './errors';
 import { principalTypeOf, tokenIdentity } from './tokenClaims';
-import { canAssignRoles, createRoleAssignment, holdsRole, listRoleAssignmentsFor } from './roleAssignments';
+import { canAssignRoles, createRoleAssignment, getRoleAssignment, holdsRole, listRoleAssignmentsFor } from './roleAssignments';
 
 export function azureEnablePorts(ctx: AzureContext, clusters: ManagedClustersAdapter): EnablePorts {
   // The identity's two role steps start together and ask about the same principal: one request answers both.
@@ -36,6 +36,7 @@ export function azureEnablePorts(ctx: AzureContext, clusters: ManagedClustersAda
     createIdentity: (spec, signal) => createIdentity(ctx, spec, signal),
     hasRoleAssignment: async (scope, principalId, roleGuid, signal) => holdsRole(await principalAssignments(scope, principalId, signal), scope, principalId, roleGuid),
     createRoleAssignment: (spec, signal) => createRoleAssignment(ctx, spec, signal),
+    getRoleAssignment: (scope, name, signal) => getRoleAssignment(ctx, scope, name, signal),
     getCluster: (id, signal) => clusters.get(id, signal),
     putCluster: (id, body, onProgress, signal) => clusters.put(id, body, onProgress, signal),
     sleep: abortableSleep,

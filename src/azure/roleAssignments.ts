@@ -60,9 +60,23 @@ export async function createRoleAssignment(ctx: AzureContext, spec: RoleAssignme
     );
     return 'created';
   } catch (err) {
-    // An identical assignment under another name: the effect already holds (AZURE.md).
+    // An identical assignment under another name — or this one, when the SDK re-sent a PUT whose answer was lost: the
+    // effect already holds (AZURE.md); the plan tells the two apart by reading this name (getRoleAssignment).
     if (azureErrorCode(err).code === 'RoleAssignmentExists') {
       return 'exists';
+    }
+    throw err;
+  }
+}
+
+/** The assignment named `name` at `scope` (GET …/roleAssignments/{name}); undefined when there is none (404). */
+export async function getRoleAssignment(ctx: AzureContext, scope: string, name: string, signal?: AbortSignal): Promise<RoleAssignmentFact | undefined> {
+  try {
+    const a = await client(ctx, scope).roleAssignments.get(scope, name, { abortSignal: signal });
+    return a.principalId ? { scope: a.scope ?? scope, principalId: a.principalId, roleGuid: roleGuidOf(a.roleDefinitionId) } : undefined;
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined;
     }
     throw err;
   }

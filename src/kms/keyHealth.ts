@@ -80,6 +80,11 @@ export function describeAge(ms: number): string {
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/** Errors first, then warnings, then information; within a severity, in the order they were found (a stable sort). */
+export function bySeverity<T extends { readonly severity: Severity }>(findings: readonly T[]): T[] {
+  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
 export function assessKeyHealth(input: KeyHealthInput): KeyHealth {
   const maxAgeDays = input.maxAgeDays ?? DEFAULT_MAX_KEY_AGE_DAYS;
   const now = input.now.getTime();
@@ -128,10 +133,8 @@ export function assessKeyHealth(input: KeyHealthInput): KeyHealth {
   if (pendingPickup && rotation) {
     add('pending-pickup', 'info', l10n.t('Key {0}: the newest version {1} is {2} old; AKS picks up a new version within {3} hours, so the cluster may still use the previous one. Keep the previous version enabled.', name, shortVersion(rotation.current.version), describeAge(rotation.currentAgeMs), AKS_PICKUP_WINDOW_MS / 3_600_000));
   }
-  warnings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-
   return {
     summary: { inUse, inUseAgeMs, pinned, pendingPickup, rotation, policy: input.policy, policyText, maxAgeDays },
-    warnings,
+    warnings: bySeverity(warnings),
   };
 }

@@ -50,10 +50,25 @@ export function inProgressOperation(store: EmulatorStore, cluster: ClusterRecord
   );
 }
 
+/**
+ * `properties.status.provisioningError` (managedClusters.json, ManagedClusterStatus: "Preserves the detailed info of
+ * failure. If there was no error, this field is omitted"): set by a failed operation, dropped by a successful one.
+ */
+function setProvisioningError(body: JsonObject, error: OperationError | undefined): void {
+  const props = body.properties;
+  if (!isJsonObject(props)) return;
+  const status = isJsonObject(props.status) ? props.status : {};
+  if (error) status.provisioningError = { code: error.code, message: error.message };
+  else delete status.provisioningError;
+  if (Object.keys(status).length) props.status = status;
+  else delete props.status;
+}
+
 function succeed(cluster: ClusterRecord): void {
   const props = cluster.body.properties;
   if (!isJsonObject(props)) return;
   props.provisioningState = 'Succeeded';
+  setProvisioningError(cluster.body, undefined);
   if (typeof props.kubernetesVersion === 'string') props.currentKubernetesVersion = props.kubernetesVersion;
   if (Array.isArray(props.agentPoolProfiles)) {
     for (const pool of props.agentPoolProfiles) {
@@ -79,6 +94,7 @@ export function settleClusterOperations(store: EmulatorStore, nowMs: number): nu
       if (cluster) {
         if (op.previousBody) cluster.body = cloneJson(op.previousBody);
         setProvisioningState(cluster.body, 'Failed');
+        setProvisioningError(cluster.body, op.failWith);
       }
     } else {
       op.status = 'Succeeded';

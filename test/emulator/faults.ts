@@ -1,6 +1,7 @@
 // Fault injection (docs/CONTRACTS.md, "Faults"): rules added through POST /_emulator/faults decide, before a
 // request reaches auth or routing, whether it is answered with a fault instead — 429/503 with Retry-After,
-// 500, a reset connection, a 401 for an expired token — or let through after the fault did its part: lroFailed
+// 500, a reset connection, a 401 for an expired token — or let through after the fault did its part: lostResponse
+// lets the service serve the request in full and then destroys the connection instead of writing the answer; lroFailed
 // sets its cluster operation to end Failed; concurrentChange first changes the stored cluster as another writer
 // would between the client's GET and this PUT (a new eTag, so an If-Match of the older GET answers 412). Each
 // rule fires on the first `times` matching requests (after letting `after` of them pass) or on every one
@@ -16,7 +17,7 @@ import { isJsonObject } from './json';
 import type { RequestLog } from './requestLog';
 import { DEFAULT_CLUSTER_FAULT, lookup, type EmulatorStore } from './state';
 
-export const FAULT_KINDS = ['429', '500', '503', 'reset', 'lroFailed', 'tokenExpired'] as const;
+export const FAULT_KINDS = ['429', '500', '503', 'reset', 'lostResponse', 'lroFailed', 'tokenExpired'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /**
  * Not a failure of the service but a race the product must survive: another writer changes the cluster between the
@@ -136,7 +137,7 @@ export function parseFaultRule(body: unknown): FaultRuleInput {
   for (const k of ['code', 'message'] as const) {
     if (body[k] !== undefined && (typeof body[k] !== 'string' || body[k] === '')) throw invalid(`'${k}' must be a non-empty string.`);
   }
-  if ((body.code !== undefined || body.message !== undefined) && (fault === 'reset' || fault === 'tokenExpired' || fault === 'concurrentChange')) {
+  if ((body.code !== undefined || body.message !== undefined) && (fault === 'reset' || fault === 'lostResponse' || fault === 'tokenExpired' || fault === 'concurrentChange')) {
     throw invalid(`'code' and 'message' do not apply to '${fault}' (it answers as the service does).`);
   }
   if ((fault === 'concurrentChange') !== (body.change !== undefined)) {
@@ -245,6 +246,9 @@ export class FaultInjector {
         this.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: 0, at: new Date().toISOString(), host: req.headers.host ?? '' });
         req.socket.destroy();
         return true;
+      case 'lostResponse':
+        this.loseResponse(req, res, parsed);
+        return false;
       case 'lroFailed':
         this.failNextOperation(rule, res, (listener as Extract<FaultListener, { kind: 'arm' }>).store);
         return false;
@@ -284,6 +288,25 @@ export class FaultInjector {
     // Another writer can change only a cluster that exists; the rule waits for a PUT of one.
     if (rule.fault === 'concurrentChange' && (listener.kind !== 'arm' || parsed.method !== 'PUT' || !storedCluster(listener.store, parsed.path))) return false;
     return true;
+  }
+
+  /**
+   * lostResponse: the request goes on to the service and is served in full (whatever it writes is written), but when
+   * the answer is about to be sent the connection is destroyed instead: the client sees ECONNRESET / "socket hang up",
+   * as with `reset`, yet the write took effect. Logged with the status the service answered and `responseLost`.
+   */
+  private loseResponse(req: IncomingMessage, res: ServerResponse, parsed: ParsedRequest): void {
+    let status = 0;
+    const ifMatch = req.headers['if-match'];
+    res.writeHead = ((code: number) => {
+      status = code;
+      return res;
+    }) as ServerResponse['writeHead'];
+    res.end = (() => {
+      this.log.add({ method: parsed.method, path: parsed.pathAndQuery, status, at: new Date().toISOString(), host: req.headers.host ?? '', ...(ifMatch ? { ifMatch } : {}), responseLost: true });
+      req.socket.destroy();
+      return res;
+    }) as ServerResponse['end'];
   }
 
   /** The PUT goes on to the service; the operation it starts will end Failed. A refused PUT starts none. */

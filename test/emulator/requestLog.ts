@@ -21,6 +21,8 @@ export interface RequestLogEntry {
    * calls): ARM does not resolve such a path the way its author meant, so tests can assert none was sent.
    */
   readonly emptySegment?: true;
+  /** A `lostResponse` fault: the service served the request (`status` is its answer) but the client never got it. */
+  readonly responseLost?: true;
 }
 
 /** Enough for a benchmark run over a 10,000-cluster fleet (one GET per cluster and then some). */

@@ -173,3 +173,31 @@ export async function signedInWorkbench({ waitForRow, signInLabel = 'Sign in to 
     throw e;
   }
 }
+
+/**
+ * Hovers `target` until a hover containing `text` (a string or RegExp) shows, and returns that hover's locator. A
+ * shown hover does not refresh: a tree item's tooltip resolved before its data arrived (e.g. a cluster hovered while
+ * its key health still loads in the background, and redrawn when it arrives) stays as it was until the next hover.
+ * So each attempt waits `attemptMs`, then moves the mouse away, lets the hover close, and hovers again — until
+ * `timeoutMs` is spent, when it fails naming the text it last saw.
+ */
+export async function hoverUntilText(page, target, text, { timeoutMs = 60_000, attemptMs = 5_000, away = { x: 900, y: 700 } } = {}) {
+  const hovers = page.locator('.monaco-hover, .workbench-hover');
+  const wanted = hovers.filter({ hasText: text });
+  const deadline = Date.now() + timeoutMs;
+  let attempts = 0;
+  let lastSeen = '';
+  while (Date.now() < deadline) {
+    attempts++;
+    await target.hover();
+    try {
+      await wanted.first().waitFor({ timeout: Math.max(1, Math.min(attemptMs, deadline - Date.now())) });
+      return wanted.first();
+    } catch {
+      lastSeen = (await hovers.first().innerText({ timeout: 500 }).catch(() => '')) || lastSeen;
+    }
+    await page.mouse.move(away.x, away.y);
+    await hovers.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => {});
+  }
+  throw new Error(`no hover with ${text} after ${attempts} hovers in ${timeoutMs} ms; last hover seen: ${JSON.stringify(lastSeen)}`);
+}

@@ -102,12 +102,7 @@ describe('documented setups are accepted (emulator, real SDK clients)', () => {
 
   it('access-policy vault: an access policy (encrypt, decrypt) for the identity, the permission model is kept', async () => {
     const id = clusterId(SUB1, 'rg-prod', 'aks-prod-plain');
-    const vaultId = vaultIdOf(SUB1, 'rg-prod', 'kvpolicy01');
-    const kv = new KeyVaultManagementClient(azureContext().credential, SUB1, armClientOptions(azureContext()));
-    await kv.vaults.createOrUpdate('rg-prod', 'kvpolicy01', {
-      location: 'eastus',
-      properties: { tenantId: info.tenantId, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: false, enableSoftDelete: true, enablePurgeProtection: true, accessPolicies: [] },
-    }, { updateIntervalInMs: 50 });
+    const { kv, vaultId } = await accessPolicyVault('kvpolicy01');
     await admin.clearRequests();
     const identityId = identityIdOf(SUB1, 'rg-prod', 'id-aks-prod-plain');
     const { prepared, outcome } = await runFlow({
@@ -129,7 +124,48 @@ describe('documented setups are accepted (emulator, real SDK clients)', () => {
     assert.ok(w.includes(`PUT ${vaultId}/accessPolicies/add`), w.join('\n'));
     assert.equal(w.filter(x => /roleAssignments/.test(x)).length, 1, 'only Key Vault Contributor through ARM RBAC');
   });
+
+  it('access-policy vault, answers lost after the key, the access policy and the role were written: the SDK re-sends each, every step is done, nothing twice', async () => {
+    const id = clusterId(SUB1, 'rg-prod', 'aks-prod-plain');
+    const { kv, vaultId } = await accessPolicyVault('kvpolicy02');
+    const identityId = identityIdOf(SUB1, 'rg-prod', 'id-aks-prod-plain');
+    const before = await admin.resources();
+    const path = vaultId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await admin.injectFaults(
+      { match: { method: 'PUT', pathRegex: `^${path}/keys/aks-kms$` }, fault: 'lostResponse', times: 1 },
+      { match: { method: 'PUT', pathRegex: `^${path}/accessPolicies/add$` }, fault: 'lostResponse', times: 1 },
+      { match: { method: 'PUT', pathRegex: `^${path}/providers/Microsoft\\.Authorization/roleAssignments/[^/]+$` }, fault: 'lostResponse', times: 1 },
+    );
+    await admin.clearRequests();
+    const { outcome } = await runFlow({
+      kind: 'cmk', clusterId: id, networkAccess: 'Public',
+      vault: { kind: 'existing', id: vaultId }, key: { kind: 'new', name: 'aks-kms' }, identity: { kind: 'existing', id: identityId },
+    });
+    assert.equal(outcome.result.status, 'succeeded', JSON.stringify(outcome.result));
+    assert.deepEqual((await admin.faults()).map(f => f.hits), [1, 1, 1], 'each answer was lost once');
+    for (const step of ['createKey', 'grantAccessPolicyToIdentity', 'assignContributorToIdentity', 'updateCluster'] as const) {
+      assert.equal(outcome.result.steps[step], 'done', `${step}: made by this run`);
+    }
+    const lost = (await admin.requests()).filter(r => r.responseLost).map(r => `${r.method} ${r.path.split('?')[0]}`);
+    const sent = await writes();
+    for (const l of lost) assert.equal(sent.filter(x => x === l).length, 2, `${l}: sent again by the SDK`);
+    const after = await admin.resources();
+    assert.deepEqual(after.keys[`${vaultId}/keys/aks-kms`], 1, 'one key version');
+    assert.deepEqual(after.roleAssignments.filter(a => !before.roleAssignments.includes(a)), [`${vaultId}|${await principalOf(identityId)}|${ROLES.keyVaultContributor}`.toLowerCase()]);
+    const policies = (await kv.vaults.get('rg-prod', 'kvpolicy02')).properties.accessPolicies ?? [];
+    assert.deepEqual(policies.map(p => [p.objectId, [...(p.permissions.keys ?? [])].sort()]), [[await principalOf(identityId), ['decrypt', 'encrypt']]], 'one policy, its permissions once');
+  });
 });
+
+/** A new vault of subscription 1 (rg-prod) with the access-policy permission model and no policy yet. */
+async function accessPolicyVault(name: string): Promise<{ kv: KeyVaultManagementClient; vaultId: string }> {
+  const kv = new KeyVaultManagementClient(azureContext().credential, SUB1, armClientOptions(azureContext()));
+  await kv.vaults.createOrUpdate('rg-prod', name, {
+    location: 'eastus',
+    properties: { tenantId: info.tenantId, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: false, enableSoftDelete: true, enablePurgeProtection: true, accessPolicies: [] },
+  }, { updateIntervalInMs: 50 });
+  return { kv, vaultId: vaultIdOf(SUB1, 'rg-prod', name) };
+}
 
 async function principalOf(identityId: string): Promise<string> {
   const identity = await getIdentity(azureContext(), identityId);

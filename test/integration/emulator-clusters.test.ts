@@ -319,6 +319,32 @@ describe('managed-cluster PUT rules: each rejection is the service error and cha
     await rejects('aks-prod-plain', (c) => void (c.properties.securityProfile = profile), 400, 'BadRequest', 'KeyVault network access is unspecified for Azure Key Vault KMS.');
   });
 
+  it('identity type UserAssigned without an identity, and with two identities', async () => {
+    const c = seedCluster('aks-prod-plain');
+    const own = userAssignedIdentityId(c.subscriptionId, 'rg-prod', 'id-aks-prod-plain');
+    const other = userAssignedIdentityId(c.subscriptionId, 'rg-prod', 'id-aks-prod-pmk');
+    await rejects('aks-prod-plain', (x) => void (x.identity = { type: 'UserAssigned', userAssignedIdentities: {} }), 400, 'BadRequest', "The user assigned identity must be specified when the identity type is 'UserAssigned'.");
+    await rejects('aks-prod-plain', (x) => void (x.identity = { type: 'UserAssigned', userAssignedIdentities: { [own]: {}, [other]: {} } }), 400, 'BadRequest', 'Only one user assigned identity is allowed.');
+  });
+
+  it('a key vault network access other than Public or Private', async () => {
+    const profile = await cmkProfile('kvprodpublic', 'aks-kms');
+    (profile.azureKeyVaultKms as Json).keyVaultNetworkAccess = 'Internal';
+    await rejects('aks-prod-plain', (c) => void (c.properties.securityProfile = profile), 400, 'BadRequest', "KeyVault network access 'Internal' is invalid; the supported values are 'Public' and 'Private'.");
+  });
+
+  it('a key vault resource id that is not the vault holding the key (another vault, or none at all); the matching id in other case is accepted', async () => {
+    const kms = (await getCluster('aks-prod-cmk-public')).properties.securityProfile!.azureKeyVaultKms as Json;
+    for (const wrong of [vaultId('kvstglegacy'), vaultId('kvprodpublic').replace(/kvprodpublic$/, 'kvnothere')]) {
+      await rejects('aks-prod-cmk-public', (c) => void ((c.properties.securityProfile!.azureKeyVaultKms as Json).keyVaultResourceId = wrong), 400, 'BadRequest',
+        `KeyVault resource ID '${wrong}' is invalid: it must be the ID of the Microsoft.KeyVault/vaults resource that holds the key '${String(kms.keyId)}'.`);
+    }
+    const body = await getCluster('aks-prod-cmk-public');
+    (body.properties.securityProfile!.azureKeyVaultKms as Json).keyVaultResourceId = vaultId('kvprodpublic').toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/');
+    const { statuses } = await putAndWait('aks-prod-cmk-public', body);
+    assert.equal(statuses[statuses.length - 1].status, 'Succeeded');
+  });
+
   it('the identity lacks Key Vault Crypto User on the vault', async () => {
     const origin = await vaultBaseUrl('kvprodpublic');
     const profile = await cmkProfile('kvprodpublic', 'aks-kms');

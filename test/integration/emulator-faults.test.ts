@@ -1,14 +1,14 @@
 /**
  * The emulator's fault injection (POST/GET/DELETE /_emulator/faults, docs/CONTRACTS.md): rule validation, what each
  * fault answers in ARM's and Key Vault's shapes, `times` / `after` / `always`, the hit counts, a reset connection,
- * an expired token that stays expired, an LRO that ends Failed, and that DELETE and reset clear everything.
+ * an answer lost after the write took effect, an expired token that stays expired, an LRO that ends Failed, and that DELETE and reset clear everything.
  * Raw HTTPS calls, so the SDK's retries do not hide what the emulator answers. Run through with-emulator.ts.
  */
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { emulatorAdmin, emulatorRequest } from '../emulator/client';
 import { mintTestToken } from '../emulator/token';
-import { call, clusterUrl, emulatorInfo, expectError, getJson, KV_DATA_API, pollOperation, vaultBaseUrl, type OperationStatus } from './emulator-helpers';
+import { call, clusterUrl, emulatorInfo, expectError, getJson, KV_DATA_API, KV_MGMT_API, pollOperation, vaultBaseUrl, type OperationStatus } from './emulator-helpers';
 
 const info = emulatorInfo();
 const admin = emulatorAdmin(info);
@@ -33,6 +33,7 @@ describe('emulator fault injection', () => {
       { fault: '500', times: 'sometimes' },
       { fault: '500', times: 1, retryAfterSeconds: 1 },
       { fault: 'reset', times: 1, code: 'X' },
+      { fault: 'lostResponse', times: 1, message: 'X' },
       { fault: '429', times: 1, match: { pathRegex: '(' } },
       { fault: '429', times: 1, match: { verb: 'GET' } },
       { fault: '429', times: 1, after: -1 },
@@ -86,6 +87,29 @@ describe('emulator fault injection', () => {
     assert.deepEqual((await admin.requests()).map((e) => e.status), [0, 200]);
   });
 
+  it('lostResponse: a vault PUT is served (the vault exists) but its answer never arrives; the retry meets the vault', async () => {
+    const name = 'kvlostanswer01';
+    const url = `/subscriptions/${SUB1}/resourceGroups/rg-prod/providers/Microsoft.KeyVault/vaults/${name}?api-version=${KV_MGMT_API}`;
+    const body = { location: 'eastus', properties: { tenantId: info.tenantId, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: true } };
+    await admin.config({ vaultCreateDurationMs: 0 });
+    await admin.injectFaults({ match: { method: 'PUT', pathRegex: `/vaults/${name}$` }, fault: 'lostResponse', times: 1 });
+    const vaultsBefore = (await admin.resources()).vaults;
+    await assert.rejects(call('PUT', url, body), (e: NodeJS.ErrnoException) => e.code === 'ECONNRESET' || /socket hang up/.test(e.message));
+    // The write took effect although the client heard nothing.
+    const created = await call('GET', url);
+    assert.equal(created.status, 200, created.text);
+    assert.equal((created.body as { name: string }).name, name);
+    assert.deepEqual((await admin.resources()).vaults.filter((v) => !vaultsBefore.includes(v)).map((v) => v.split('/').pop()), [name]);
+    // The retry (what an SDK sends after ECONNRESET) updates the same vault: one vault, an answer this time.
+    const again = await call('PUT', url, body);
+    assert.equal(again.status, 200, again.text);
+    assert.equal((await admin.resources()).vaults.filter((v) => v.toLowerCase().endsWith(`/${name}`)).length, 1);
+    const [rule] = await admin.faults();
+    assert.equal(rule.hits, 1);
+    const puts = (await admin.requests()).filter((e) => e.method === 'PUT');
+    assert.deepEqual(puts.map((e) => [e.status, e.responseLost ?? false]), [[201, true], [200, false]], 'the log shows what was served and that its answer was lost');
+  });
+
   it('tokenExpired: 401 ExpiredAuthenticationToken; that token stays expired, a new one works; token-less requests do not match', async () => {
     await admin.injectFaults({ fault: 'tokenExpired', times: 1 });
     const token = mintTestToken({ tid: info.tenantId, oid: info.userObjectId });
@@ -129,6 +153,8 @@ describe('emulator fault injection', () => {
     const afterFail = await getJson<{ properties: { provisioningState: string; securityProfile?: unknown } }>(clusterUrl('aks-prod-plain'));
     assert.equal(afterFail.properties.provisioningState, 'Failed');
     assert.deepEqual(afterFail.properties.securityProfile, cluster.properties.securityProfile);
+    // The GET tells what went wrong too (ManagedClusterStatus.provisioningError), until an update succeeds.
+    assert.deepEqual((afterFail.properties as { status?: unknown }).status, { provisioningError: { code: 'InternalOperationError', message: 'Injected: the update failed.' } });
   });
 
   it('DELETE /_emulator/faults and reset clear the rules (and expired tokens)', async () => {

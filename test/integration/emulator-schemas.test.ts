@@ -384,8 +384,8 @@ describeWithSpecs('emulator responses match the official OpenAPI schemas', () =>
       expectStatus(created, 201, 'role assignment create');
       check('roleAssignments', 'RoleAssignment', created.body, 'role assignment create');
       const again = await send('PUT', assignmentUrl, { properties: props });
-      expectStatus(again, 200, 'role assignment re-PUT');
-      check('roleAssignments', 'RoleAssignment', again.body, 'role assignment re-PUT');
+      expectStatus(again, 409, 'role assignment re-PUT (RoleAssignmentExists)');
+      check('armCommonV2', 'ErrorResponse', again.body, 'role assignment re-PUT');
       check('roleAssignments', 'RoleAssignment', (await get(assignmentUrl)).body, 'role assignment get');
       await checkPages(`${vault}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=atScope()`, 'roleAssignments', 'RoleAssignmentListResult', 'assignments atScope()');
       await checkPages(`/subscriptions/${SUB1}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`, 'roleAssignments', 'RoleAssignmentListResult', 'assignments of sub 1');

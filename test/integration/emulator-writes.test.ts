@@ -281,7 +281,7 @@ describe('authorization (AuthorizationManagementClient)', () => {
     assert.deepEqual([missing.statusCode, missing.code], [404, 'RoleDefinitionDoesNotExist']);
   });
 
-  it('role assignments: create 201, identical re-PUT 200, duplicate under another name 409 RoleAssignmentExists, changing one 409', async () => {
+  it('role assignments: create 201, identical re-PUT and duplicate under another name 409 RoleAssignmentExists, changing one 409', async () => {
     const client = new AuthorizationManagementClient(credential, SUB1, opts);
     const scope = vaultId('kvfabkeys');
     const sub = SUB3;
@@ -291,8 +291,10 @@ describe('authorization (AuthorizationManagementClient)', () => {
     assert.deepEqual([created.name, created.scope, created.principalType], [name, scope, 'User']);
     assert.equal(created.id, `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`);
 
+    // The service answers a re-PUT of the same assignment under its own name as a duplicate too (Azure/azure-cli#8568).
     const again = await call('PUT', `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, { properties: params });
-    assert.equal(again.status, 200, again.text);
+    assert.equal(again.status, 409, again.text);
+    assert.match(again.text, /RoleAssignmentExists/);
     const dup = await rejection(client.roleAssignments.create(scope, randomUUID(), params));
     assert.deepEqual([dup.statusCode, dup.code, dup.message], [409, 'RoleAssignmentExists', 'The role assignment already exists.']);
     const change = await rejection(client.roleAssignments.create(scope, name, { ...params, roleDefinitionId: roleDefinitionId(sub, KEY_VAULT_CRYPTO_USER) }));

@@ -3,7 +3,7 @@
 // test-results/screenshots/tree-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { runCommand, runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
+import { hoverUntilText, runCommand, runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 before(async () => {
@@ -29,10 +29,9 @@ test('the tree shows every subscription and each cluster\'s encryption state', a
 
 test('hovering a CMK cluster shows key ID, vault, network access, identity, version and rotation age', async () => {
   const { page } = wb;
-  await treeRow(page, 'aks-prod-cmk-public').locator('.label-name').hover();
-  const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current version created 12 days ago' });
-  await hover.first().waitFor({ timeout: 20_000 });
-  const text = await hover.first().innerText();
+  // The rotation age comes with the key health, read in the background after listing: re-hover until it is there.
+  const hover = await hoverUntilText(page, treeRow(page, 'aks-prod-cmk-public').locator('.label-name'), 'current version created 12 days ago');
+  const text = await hover.innerText();
   for (const part of ['/keys/aks-kms', 'kvprodpublic', 'Public', 'id-aks-prod-cmk-public', '1.34.1']) {
     assert.ok(text.includes(part), `hover has ${part}:\n${text}`);
   }
@@ -70,9 +69,15 @@ test('Select Subscriptions… filters the tree', async () => {
   await runCommand(page, 'AKS KMS: Select Subscriptions…');
   const quick = page.locator('.quick-input-widget');
   await quick.locator('.monaco-list-row', { hasText: 'Contoso Staging' }).waitFor({ timeout: 20_000 });
-  // Uncheck everything but Fabrikam Platform.
+  // Uncheck everything but Fabrikam Platform. A checkbox has a hover (the subscription's name) that shows a moment
+  // after the pointer rests on it and covers the row below: move the pointer off after each click and let it close,
+  // or the next click lands on the hover instead of the checkbox.
   for (const name of ['Contoso Production', 'Contoso Sandbox', 'Contoso Staging']) {
-    await quick.locator('.monaco-list-row', { hasText: name }).locator('.monaco-checkbox, input[type=checkbox]').first().click();
+    const checkbox = quick.locator('.monaco-list-row', { hasText: name }).locator('.monaco-checkbox, input[type=checkbox]').first();
+    await checkbox.click();
+    await page.mouse.move(900, 700);
+    await page.locator('.context-view .hover-contents').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+    await quick.locator('.monaco-list-row', { hasText: name }).locator('[aria-checked="false"], input[type=checkbox]:not(:checked)').first().waitFor({ timeout: 5_000 });
   }
   await wb.shot('tree-06-select-subscriptions');
   await page.keyboard.press('Enter');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT } from '../harness/lib.mjs';
-import { acceptSignInConsent, activityBarEntry, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
+import { acceptSignInConsent, activityBarEntry, hoverUntilText, runContextMenu, startWorkbench, treeRow } from '../harness/ui.mjs';
 
 const VSIX = path.join(ROOT, 'dist/aks-kms.vsix');
 let wb;
@@ -35,8 +35,8 @@ test('installed from the VSIX (no development path), the extension signs in and 
 
 test('from the VSIX: the hover and the wizard (webview bundle, codicons, CSS) load', async () => {
   const { page } = wb;
-  await treeRow(page, 'aks-prod-cmk-private').locator('.label-name').hover();
-  await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'current version created 30 days ago' }).first().waitFor({ timeout: 20_000 });
+  // The rotation age comes with the key health, read in the background after listing: re-hover until it is there.
+  await hoverUntilText(page, treeRow(page, 'aks-prod-cmk-private').locator('.label-name'), 'current version created 30 days ago');
   await page.mouse.move(900, 900);
   await runContextMenu(page, treeRow(page, 'aks-prod-plain'), 'Enable KMS (CMK)…');
   const wizard = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');

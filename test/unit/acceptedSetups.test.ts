@@ -85,6 +85,14 @@ describe('setups the documentation supports are accepted and end in the exact st
     const held = await runAll(world, config(), [{ id: SUBNET_ID, newIdentityHasRole: true }]);
     assert.ok(!held.plan.steps.some(s => s.id === 'assignNetworkContributorToIdentity'));
     assert.ok(!held.findings.some(f => f.code === 'subnet-role-for-new-identity'));
+
+    // The cluster already runs as the chosen identity: nothing changes, so nothing is assigned on the subnet.
+    const same = newWorld({ vaults: new Map([[VAULT_ID.toLowerCase(), existingVault()]]) });
+    same.clusters.set(CLUSTER_ID, { ...clusterJson(), identity: { type: 'UserAssigned', userAssignedIdentities: { [IDENTITY_ID]: { principalId: 'p-id-kms' } } } });
+    const unchanged = await runAll(same, config(), [{ id: SUBNET_ID, currentIdentityHasRole: true }]);
+    assert.ok(!unchanged.plan.steps.some(s => s.id === 'assignNetworkContributorToIdentity'), unchanged.plan.steps.map(s => s.id).join(','));
+    assert.ok(!unchanged.findings.some(f => f.code === 'subnet-role-for-new-identity'), JSON.stringify(unchanged.findings));
+    assert.ok(!same.roles.some(r => r.roleGuid === ROLES.networkContributor));
   });
 
   it('Private without API Server VNet Integration: allowed, the firewall is locked with the trusted-services bypass', async () => {

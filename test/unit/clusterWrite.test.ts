@@ -6,8 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  ClusterUpdateFailedError,
   ClusterWriteConflictError,
   isClusterBusy,
+  isNoAnswer,
+  isOperationInProgress,
   isPreconditionFailed,
   MAX_CLUSTER_WRITE_ATTEMPTS,
   writeCluster,
@@ -170,7 +173,7 @@ describe('writeCluster (If-Match, re-read and re-apply on 412)', () => {
   });
 
   it('other errors are not retried and are passed on unchanged', async () => {
-    const conflict = Object.assign(new Error('busy'), { statusCode: 409, code: 'OperationNotAllowed' });
+    const conflict = Object.assign(new Error('bad request'), { statusCode: 400, code: 'BadRequest' });
     let reads = 0;
     await assert.rejects(
       writeCluster({ current: clusterJson(), apply: applyPmk, matches: pmkDone, put: async () => { throw conflict; }, reread: async () => { reads++; return clusterJson(); } }),
@@ -237,5 +240,196 @@ describe('the updateCluster step uses it', () => {
     assert.equal(result.failedStep, 'updateCluster');
     assert.ok(result.error instanceof ClusterWriteConflictError);
     assert.equal(s.log.puts.length, MAX_CLUSTER_WRITE_ATTEMPTS);
+  });
+});
+
+/**
+ * A PUT whose answer was lost: AKS applied it (the cluster shows our settings, Updating, with a new eTag), the SDK
+ * re-sent it, and the re-sent PUT meets its own update — 409 OperationNotAllowed while it runs, or 412 because the
+ * first attempt changed the eTag — or, when every answer is lost, the caller gets no answer at all.
+ */
+describe('writeCluster after a lost answer: recognises its own running update and waits for it', () => {
+  const resend409 = () => Object.assign(new Error("Operation is not allowed because there's an in progress update managed cluster operation"), { statusCode: 409, code: 'OperationNotAllowed' });
+  const resend412 = () => Object.assign(new Error('The eTag does not match.'), { statusCode: 412, code: 'PreconditionFailed' });
+  const noAnswer = () => Object.assign(new Error('The connection to host failed (ECONNRESET: socket hang up) and retrying did not help.'), { code: 'ECONNRESET' });
+
+  /**
+   * AKS as the product sees it: `put` applies the body (Updating, new eTag) and then throws what the re-sent PUT got;
+   * each GET after that moves the operation on: `Updating` for `runningReads` GETs, then Succeeded — or Failed with
+   * the previous body restored and a provisioningError, like AKS.
+   */
+  function aks(opts: { answer: () => Error; runningReads: number; ends?: 'Succeeded' | 'Failed'; apply?: boolean }) {
+    let stored: ManagedClusterJson = { ...clusterJson(), eTag: 'etag-1' };
+    const previous = structuredClone(stored);
+    let running = false;
+    let reads = 0;
+    const log = { puts: 0, gets: 0, sleeps: [] as number[] };
+    return {
+      log,
+      get current() {
+        return structuredClone(stored);
+      },
+      async put(body: ManagedClusterJson): Promise<ManagedClusterJson> {
+        log.puts++;
+        if (opts.apply !== false) {
+          stored = { ...structuredClone(body), eTag: 'etag-2', properties: { ...body.properties, provisioningState: 'Updating' } };
+          running = true;
+        }
+        throw opts.answer();
+      },
+      async get(): Promise<ManagedClusterJson> {
+        log.gets++;
+        if (running && reads++ >= opts.runningReads) {
+          running = false;
+          stored = opts.ends === 'Failed'
+            ? { ...previous, eTag: 'etag-3', properties: { ...previous.properties, provisioningState: 'Failed', status: { provisioningError: { code: 'InternalOperationError', message: 'The node pool could not be reimaged.' } } } }
+            : { ...stored, properties: { ...stored.properties, provisioningState: 'Succeeded' } };
+        }
+        return structuredClone(stored);
+      },
+      sleep: async (ms: number) => {
+        log.sleeps.push(ms);
+      },
+    };
+  }
+
+  const wait = { initialDelayMs: 100, maxDelayMs: 400, timeoutMs: 10_000 };
+  const writeThrough = (a: ReturnType<typeof aks>, current: ManagedClusterJson, waiting: string[] = []) =>
+    writeCluster({ current, apply: applyPmk, matches: pmkDone, put: b => a.put(b), reread: () => a.get(), sleep: a.sleep, wait, onWaiting: s => waiting.push(s) });
+
+  for (const [name, answer] of [['409 OperationNotAllowed', resend409], ['412 PreconditionFailed', resend412], ['no answer at all', noAnswer]] as const) {
+    it(`lost answer, then ${name}: the re-read shows our settings Updating, it waits (GETs, bounded) and reports the update as joined`, async () => {
+      const a = aks({ answer, runningReads: 3 });
+      const waiting: string[] = [];
+      const outcome = await writeThrough(a, await a.get(), waiting);
+      assert.equal(outcome.kind, 'joinedRunningUpdate');
+      assert.equal(outcome.attempts, 1);
+      assert.equal(a.log.puts, 1, 'no second PUT of ours');
+      assert.equal(outcome.cluster.properties?.provisioningState, 'Succeeded');
+      assert.ok(pmkDone(outcome.cluster));
+      assert.deepEqual(outcome.cluster.properties?.futureField, { keep: 'me' });
+      assert.deepEqual(waiting, ['Updating', 'Updating', 'Updating']);
+      assert.deepEqual(a.log.sleeps, [100, 200, 400], 'backs off, up to maxDelayMs');
+    });
+  }
+
+  it('lost answer, then 412, and the update had already finished: alreadyMatches, nothing more written, no waiting', async () => {
+    const a = aks({ answer: resend412, runningReads: 0 });
+    const outcome = await writeThrough(a, await a.get());
+    assert.equal(outcome.kind, 'alreadyMatches');
+    assert.equal(a.log.puts, 1);
+    assert.deepEqual(a.log.sleeps, []);
+  });
+
+  it('our running update ends Failed: fails with the operation\'s error (provisioningError), no second PUT', async () => {
+    const a = aks({ answer: resend409, runningReads: 1, ends: 'Failed' });
+    await assert.rejects(writeThrough(a, await a.get()), (err: unknown) => {
+      assert.ok(err instanceof ClusterUpdateFailedError, String(err));
+      assert.equal(err.code, 'InternalOperationError');
+      assert.match(err.message, /aks1 ended Failed: The node pool could not be reimaged\./);
+      return true;
+    });
+    assert.equal(a.log.puts, 1);
+  });
+
+  it('the wait is bounded: an update that never settles fails with a clear message after timeoutMs of waiting', async () => {
+    const a = aks({ answer: resend409, runningReads: 1_000 });
+    await assert.rejects(
+      writeCluster({ current: await a.get(), apply: applyPmk, matches: pmkDone, put: b => a.put(b), reread: () => a.get(), sleep: a.sleep, wait: { initialDelayMs: 100, maxDelayMs: 100, timeoutMs: 1_000 } }),
+      (err: unknown) => err instanceof ClusterWriteConflictError && /aks1 is still Updating after 0 minutes; check it in the portal/.test(err.message),
+    );
+    assert.equal(a.log.sleeps.reduce((x, y) => x + y, 0), 1_000);
+  });
+
+  it('409 from someone else\'s different update (a scale): still an error, with a clear message; nothing waited for, no second PUT', async () => {
+    const s = store(clusterJson());
+    const current = await s.get();
+    // Someone else's operation runs: the cluster is Scaling without our settings, and our PUT is refused.
+    s.set(c => void ((c.properties!.agentPoolProfiles as { count: number }[])[0].count = 5, c.properties!.provisioningState = 'Updating'));
+    const sleeps: number[] = [];
+    await assert.rejects(
+      writeCluster({ current, apply: applyPmk, matches: pmkDone, put: async () => { throw resend409(); }, reread: () => s.get(), sleep: async ms => void sleeps.push(ms), wait }),
+      (err: unknown) => {
+        assert.ok(err instanceof ClusterWriteConflictError, String(err));
+        assert.equal(err.code, 'OperationNotAllowed');
+        assert.match(err.message, /Another operation is running on the cluster aks1 \(it is Updating\) and it is not this update; wait for it to finish/);
+        return true;
+      },
+    );
+    assert.deepEqual(sleeps, []);
+  });
+
+  it('no answer and the cluster does not show our change: the PUT was not applied, the connection error stands', async () => {
+    const a = aks({ answer: noAnswer, runningReads: 0, apply: false });
+    await assert.rejects(writeThrough(a, await a.get()), (err: unknown) => /ECONNRESET/.test((err as Error).message));
+    assert.equal(a.log.puts, 1, 'the SDK already re-sent it; no PUT of ours on top');
+  });
+
+  it('no answer, and the re-read fails too: the connection error is what the user sees', async () => {
+    const lost = noAnswer();
+    await assert.rejects(
+      writeCluster({ current: clusterJson(), apply: applyPmk, matches: pmkDone, put: async () => { throw lost; }, reread: async () => { throw new Error('GET failed'); } }),
+      err => err === lost,
+    );
+  });
+
+  it('409 and then the other operation is over: our change is re-applied on the fresh GET (bounded like a 412)', async () => {
+    const s = store(clusterJson());
+    const current = await s.get();
+    let puts = 0;
+    const outcome = await writeCluster({
+      current, apply: applyPmk, matches: pmkDone, reread: () => s.get(), wait,
+      put: async body => {
+        if (puts++ === 0) {
+          throw resend409();
+        }
+        return s.put(body);
+      },
+    });
+    assert.equal(outcome.kind, 'written');
+    assert.equal(outcome.attempts, 2);
+    assert.ok(pmkDone(s.current));
+  });
+
+  it('predicates: 409 OperationNotAllowed, no answer', () => {
+    assert.equal(isOperationInProgress(resend409()), true);
+    assert.equal(isOperationInProgress({ statusCode: 409, code: 'RoleAssignmentExists' }), false);
+    assert.equal(isOperationInProgress(resend412()), false);
+    assert.equal(isNoAnswer(noAnswer()), true);
+    assert.equal(isNoAnswer({ message: 'socket hang up' }), true);
+    assert.equal(isNoAnswer({ code: 'ECONNRESET', statusCode: 500 }), false, 'an HTTP answer is an answer');
+    assert.equal(isNoAnswer({ code: 'ECONNREFUSED' }), false, 'nothing was sent');
+    assert.equal(isNoAnswer(Object.assign(new Error('aborted'), { name: 'AbortError' })), false);
+  });
+});
+
+describe('the updateCluster step after a lost answer', () => {
+  it('reports done (not skipped, not failed) and says the update was already running', async () => {
+    let stored: ManagedClusterJson = { ...clusterJson(), eTag: 'etag-1' };
+    let reads = 0;
+    const base = fakePorts(newWorld());
+    const ports: EnablePorts = {
+      ...base,
+      getCluster: async () => {
+        if (stored.properties?.provisioningState === 'Updating' && reads++ >= 1) {
+          stored = { ...stored, properties: { ...stored.properties, provisioningState: 'Succeeded' } };
+        }
+        return structuredClone(stored);
+      },
+      putCluster: async (_id, body) => {
+        stored = { ...structuredClone(body), eTag: 'etag-2', properties: { ...body.properties, provisioningState: 'Updating' } };
+        throw Object.assign(new Error('busy'), { statusCode: 409, code: 'OperationNotAllowed' });
+      },
+    };
+    const initial = structuredClone(stored);
+    const facts = { cluster: clusterFactsOf(initial), clusterJson: initial, featureState: 'Registered' } as unknown as EnableFacts;
+    const plan = buildPlan({ kind: 'pmk', clusterId: CLUSTER_ID }, facts, ports, { featurePollMs: 1, featureTimeoutMs: 1_000, tenantId: 't', clusterWait: { initialDelayMs: 1, maxDelayMs: 1, timeoutMs: 1_000 } });
+    const events: { stepId: string; status: string; message?: string }[] = [];
+    const result = await runPlan(plan.steps, e => events.push(e));
+    assert.equal(result.status, 'succeeded', JSON.stringify(result));
+    assert.equal(result.steps.updateCluster, 'done');
+    assert.equal(result.steps.verify, 'done');
+    assert.ok(events.some(e => e.stepId === 'updateCluster' && /Updating with this update already; waiting/.test(e.message ?? '')), JSON.stringify(events));
+    assert.ok(events.some(e => e.stepId === 'updateCluster' && e.status === 'done' && /already running, from an attempt whose answer was lost/.test(e.message ?? '')), JSON.stringify(events));
   });
 });

@@ -16,6 +16,11 @@ export interface FakeWorld {
   /** Polls of the feature state until it turns Registered. */
   featurePollsUntilRegistered: number;
   failClusterPut?: Error;
+  /**
+   * Role assignment creates whose answer is lost: the assignment is made, the SDK re-sends the PUT and the service
+   * answers that one 409 RoleAssignmentExists — so the port says 'exists'.
+   */
+  lostRoleAssignmentAnswers?: number;
 }
 
 export const SUB = '00000000-0000-4000-8000-000000000001';
@@ -118,7 +123,15 @@ export function fakePorts(world: FakeWorld): EnablePorts {
       }
       world.writes.push(`role ${spec.roleGuid.slice(0, 8)} ${spec.principalId}`);
       world.roles.push({ scope: spec.scope, principalId: spec.principalId, roleGuid: spec.roleGuid, name: spec.name });
+      if ((world.lostRoleAssignmentAnswers ?? 0) > 0) {
+        world.lostRoleAssignmentAnswers!--;
+        return 'exists';
+      }
       return 'created';
+    },
+    async getRoleAssignment(scope, name) {
+      const r = world.roles.find(x => lower(x.scope) === lower(scope) && lower(x.name) === lower(name));
+      return r ? { scope: r.scope, principalId: r.principalId, roleGuid: r.roleGuid } : undefined;
     },
     async getCluster(id) {
       return structuredClone(world.clusters.get(id)!);

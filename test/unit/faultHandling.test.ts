@@ -64,18 +64,20 @@ describe('the CMK cluster update waits for the identity\'s role to propagate', (
     });
     const events: StepEvent[] = [];
     const result = await runPlan(plan.steps, e => events.push(e));
-    return { result, events, world };
+    return { result, events, world, clock };
   }
 
   it('AKS refuses twice, then accepts: the plan succeeds with one cluster write', async () => {
-    const { result, events, world } = await runWithRefusals(2, 60_000);
+    const { result, events, world, clock } = await runWithRefusals(2, 60_000);
     assert.equal(result.status, 'succeeded', String(result.error));
     assert.equal(world.writes.filter(w => w === 'putCluster').length, 1);
     assert.equal(events.filter(e => e.stepId === 'updateCluster' && /waiting .* role assignment/.test(e.message ?? '')).length, 2);
+    assert.equal(clock, 1 + 2, 'two waits through the plan\'s sleep port, doubling from the initial delay');
   });
 
   it('still refused when the wait is over: the step fails with AKS\'s message', async () => {
-    const { result } = await runWithRefusals(1_000, 20);
+    const { result, clock } = await runWithRefusals(1_000, 20);
+    assert.equal(clock, 1 + 2 + 4 + 4 + 4 + 4, 'it waits no longer than the 20 ms it was given (delays capped at 4 ms)');
     assert.equal(result.status, 'failed');
     assert.equal(result.failedStep, 'updateCluster');
     assert.match(String((result.error as Error).message), /does not have keys encrypt\/decrypt permission/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assessKeyHealth, describeAge, KeyHealthInput, KeyWarningCode } from '../../src/kms/keyHealth';
+import { assessKeyHealth, bySeverity, describeAge, KeyHealthInput, KeyWarningCode } from '../../src/kms/keyHealth';
 import type { KeyVersionInfo } from '../../src/kms/rotation';
 
 const now = new Date('2026-11-28T12:00:00Z');
@@ -42,11 +42,21 @@ describe('assessKeyHealth: warnings for every state and boundary', () => {
     it(name, () => assert.deepEqual(codes(input), [...expected].sort()));
   }
 
-  it('severities: disabled and expired are errors, pending pickup is information; errors come first', () => {
+  it('severities: disabled and expired are errors, pending pickup is information', () => {
     const h = assessKeyHealth(base([v('a', 100 * DAY), v('b', HOUR, { expiresOn: ago(1) })], { vault: { name: 'kv', enablePurgeProtection: false } }));
     assert.deepEqual(h.warnings.map(w => `${w.code}:${w.severity}`), ['expired:error', 'no-purge-protection:warning', 'pending-pickup:info']);
     const disabled = assessKeyHealth(base([v('a', 50 * DAY), v('b', DAY, { enabled: false })])).warnings[0];
     assert.equal(disabled.severity, 'error');
+  });
+
+  it('errors come first, then warnings, then information, each in the order found (the tree colours by the first)', () => {
+    // assessKeyHealth happens to find errors first; the order must not depend on that, so the input here is unsorted.
+    const found = [
+      { code: 'pending-pickup', severity: 'info' }, { code: 'too-old', severity: 'warning' }, { code: 'expired', severity: 'error' },
+      { code: 'no-purge-protection', severity: 'warning' }, { code: 'disabled', severity: 'error' },
+    ] as const;
+    assert.deepEqual(bySeverity(found).map(w => w.code), ['expired', 'disabled', 'too-old', 'no-purge-protection', 'pending-pickup']);
+    assert.deepEqual(found.map(w => w.code), ['pending-pickup', 'too-old', 'expired', 'no-purge-protection', 'disabled'], 'the input is left as it was');
   });
 
   it('every message names the problem and the fix', () => {

@@ -12,6 +12,7 @@ import { clusterFactsOf } from '../../src/kms/kmsState';
 import type { SecurityProfileJson } from '../../src/kms/managedCluster';
 import { runPlan } from '../../src/kms/plan/runner';
 import { CLUSTER_ID, clusterJson, fakePorts, FakeWorld, newWorld, SUB, USER_OID } from './fakeAzure';
+import { recordingPorts } from './recordingPorts';
 
 const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv1`;
 const IDENTITY_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-aks1`;
@@ -65,7 +66,6 @@ describe('migrate to platform keys: preflight', () => {
       assert.deepEqual(of('warning'), expected.warnings);
       assert.deepEqual(of('info'), expected.infos ?? []);
       assert.equal(hasBlockingFindings(findings), expected.errors.length > 0);
-      assert.deepEqual(world.writes, []);
     });
   }
   it('the warning names the key and the vault to keep, and why', async () => {
@@ -104,6 +104,16 @@ describe('migrate to platform keys: plan against a fake Azure', () => {
     assert.equal(result.status, 'succeeded', JSON.stringify(result));
     assert.deepEqual(world.writes, ['registerFeature', 'registerProvider', 'putCluster']);
     assert.deepEqual(world.clusters.get(CLUSTER_ID)!.properties?.securityProfile, PROFILES.migrated);
+  });
+  it('building the plan calls no port (not even a read); only running it does', async () => {
+    const world = worldWith('legacy');
+    const facts = await readFacts(world);
+    const { ports, calls } = recordingPorts(fakePorts(world));
+    const plan = buildPlan(migrate, facts, ports, { featurePollMs: 1, featureTimeoutMs: 60_000, tenantId: 't' });
+    assert.equal(calls.length, 0, `building the plan called ${calls.join(', ')}`);
+    const result = await runPlan(plan.steps, () => undefined);
+    assert.equal(result.status, 'succeeded', JSON.stringify(result));
+    assert.ok(calls.includes('getFeatureState') && calls.includes('putCluster'), `running called ${calls.join(', ')}`);
   });
   it('re-running a finished migration writes nothing and predicts only verification', async () => {
     const world = worldWith('cmk');

@@ -17,10 +17,25 @@ const SEVERITY_OF_CODE: Record<string, Severity> = { error: 'block', warning: 'w
  */
 const PENDING_UNSOURCED_BLOCKS = ['policy-empty', 'policy-min-notify', 'policy-notify-before-expiry', 'emu-rotation-policy-one-per-type'];
 
+/**
+ * Emulator rules no integration test exercises yet (their "test" cell is `none`). Named one by one so the list cannot
+ * grow unnoticed; once a test names a rule, the test fails until the entry is removed here.
+ */
+const EMULATOR_RULES_WITHOUT_TEST = [
+  'emu-vault-required-properties', 'emu-vault-purge-protection-needs-soft-delete', 'emu-vault-access-policy-request', 'emu-key-name-invalid',
+  'emu-key-request-invalid', 'emu-key-type-unsupported', 'emu-key-ops-invalid', 'emu-key-ec-curve', 'emu-rotation-policy-shape',
+  'emu-rotation-policy-min-expiry', 'emu-rotation-policy-notify-before-expiry-only', 'emu-rotation-policy-rotate-before-expiry',
+  'emu-rotation-policy-needs-expiry', 'emu-rotation-policy-one-per-type', 'emu-key-op-not-permitted', 'emu-key-op-disabled', 'emu-key-op-algorithm',
+  'emu-role-assignment-principal-type-invalid', 'emu-authorization-filter-unsupported', 'emu-identity-location-conflict', 'emu-request-invalid-content',
+  'emu-arm-location-required',
+];
+
 interface Row {
   readonly id: string;
   readonly severity: string;
   readonly source: string;
+  /** The "test" cell: `` `path/to/file.test.ts` "test name" ``, or `none` (emulator rows only). */
+  readonly test: string;
   readonly line: number;
 }
 
@@ -48,7 +63,7 @@ function parseRules(text: string): Row[] {
     if (!id) return;
     const at = (name: string) => header!.indexOf(name);
     assert.ok(at('severity') > 0 && at('source') > 0, `docs/RULES.md:${i + 1}: the table of \`${id}\` needs "severity" and "source" columns`);
-    rows.push({ id, severity: c[at('severity')] ?? '', source: c[at('source')] ?? '', line: i + 1 });
+    rows.push({ id, severity: c[at('severity')] ?? '', source: c[at('source')] ?? '', test: at('test') > 0 ? c[at('test')] ?? '' : '', line: i + 1 });
   });
   return rows;
 }
@@ -129,6 +144,26 @@ const productRows = rows.filter((r) => !r.id.startsWith('emu-'));
 const emulatorRows = rows.filter((r) => r.id.startsWith('emu-'));
 const isUnsourced = (source: string) => /^\s*(none|unsourced)\b/i.test(source);
 
+/** The test a row names, or a sentence saying what is wrong with its "test" cell. */
+function namedTest(row: Row): { file: string; name: string } | string {
+  const m = /^`([^`]+)`\s+"(.+)"$/.exec(row.test);
+  if (!m) {
+    return `${row.id} (docs/RULES.md:${row.line}): the "test" cell must be \`path/to/file.test.ts\` "test name", not ${JSON.stringify(row.test)}`;
+  }
+  return { file: m[1], name: m[2] };
+}
+
+/** Whether `file` declares a test called exactly `name` (as a quoted string literal, the way it(…) and test(…) take it). */
+function declaresTest(file: string, name: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(join(ROOT, file), 'utf8');
+  } catch {
+    return false;
+  }
+  return ["'", '"', '`'].some(q => text.includes(`${q}${name}${q}`));
+}
+
 describe('docs/RULES.md', () => {
   it('lists each rule once', () => {
     const seen = new Map<string, number>();
@@ -163,6 +198,30 @@ describe('docs/RULES.md', () => {
       .filter((c) => c.severity !== undefined && bySeverity.has(c.id) && bySeverity.get(c.id) !== c.severity)
       .map((c) => `${c.id}: code says ${c.severity} (${c.where}), docs/RULES.md says ${bySeverity.get(c.id)}`);
     assert.deepEqual(mismatched, []);
+  });
+
+  it('names, for every product rule, a unit test that exists and is about that rule', () => {
+    const problems = productRows.flatMap((r) => {
+      const t = namedTest(r);
+      if (typeof t === 'string') return [t];
+      if (!t.file.startsWith('test/unit/')) return [`${r.id}: product rules are pinned by unit tests (test/unit/…), not ${t.file}`];
+      if (!t.name.includes(r.id)) return [`${r.id}: the named test "${t.name}" should name the rule id`];
+      return declaresTest(t.file, t.name) ? [] : [`${r.id}: no test "${t.name}" in ${t.file}`];
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  it('names, for every emulator rule, a test that exists, or none (the listed rules only)', () => {
+    const problems = emulatorRows.flatMap((r) => {
+      if (r.test === 'none') return [];
+      const t = namedTest(r);
+      if (typeof t === 'string') return [t];
+      if (!t.file.startsWith('test/')) return [`${r.id}: ${t.file} is not a test file`];
+      return declaresTest(t.file, t.name) ? [] : [`${r.id}: no test "${t.name}" in ${t.file}`];
+    });
+    assert.deepEqual(problems, []);
+    const untested = emulatorRows.filter((r) => r.test === 'none').map((r) => r.id).sort();
+    assert.deepEqual(untested, [...EMULATOR_RULES_WITHOUT_TEST].sort(), 'update EMULATOR_RULES_WITHOUT_TEST: a rule gained a test, or lost one');
   });
 
   it('gives every row a source', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PlanStep, runPlan, StepEvent, validateStepGraph } from '../../src/kms/plan/runner';
-import { isRolePropagationDenial, retryWhile } from '../../src/kms/plan/retry';
+import { abortableSleep, isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../../src/kms/plan/retry';
 
 const delay = (ms: number, signal?: AbortSignal) => new Promise<void>((res, rej) => {
   const t = setTimeout(res, ms);
@@ -103,5 +103,107 @@ describe('retryWhile (role propagation)', () => {
     let calls = 0;
     await assert.rejects(retryWhile(async () => { calls++; throw firewall; }, isRolePropagationDenial, { timeoutMs: 5000, initialDelayMs: 1, maxDelayMs: 1 }));
     assert.equal(calls, 1);
+  });
+});
+
+/** A step that ignores cancellation (as a step in the middle of an Azure call may): it always finishes `done`. */
+function stubborn(id: string, dependsOn: string[], ms: number, log: string[]): PlanStep {
+  return {
+    id, dependsOn,
+    async run() {
+      log.push(`start ${id}`);
+      await new Promise(r => setTimeout(r, ms));
+      log.push(`end ${id}`);
+      return { status: 'done' };
+    },
+  };
+}
+
+describe('runPlan: cancel or failure stops new steps', () => {
+  it('after a failure, a step whose dependencies finish later still does not start', async () => {
+    const log: string[] = [];
+    // `slow` does not stop when told to; `after` depends only on it, so only the failure can keep it from starting.
+    const result = await runPlan([step('fails', [], 5, log, 'fail'), stubborn('slow', [], 40, log), step('after', ['slow'], 1, log), step('dependent', ['fails'], 1, log)], () => {});
+    assert.equal(result.status, 'failed');
+    assert.equal(result.failedStep, 'fails');
+    assert.deepEqual(result.steps, { fails: 'failed', slow: 'done', after: 'pending', dependent: 'pending' });
+    assert.ok(log.includes('end slow'), 'the running step was let finish');
+    assert.ok(!log.includes('start after') && !log.includes('start dependent'), log.join(', '));
+  });
+
+  it('cancel mid-plan: no new step starts, and a half-done plan reports cancelled, never succeeded', async () => {
+    const ac = new AbortController();
+    const log: string[] = [];
+    const events: StepEvent[] = [];
+    const pending = runPlan([stubborn('first', [], 40, log), stubborn('second', ['first'], 1, log), stubborn('other', ['first'], 1, log)], e => events.push(e), ac.signal);
+    setTimeout(() => ac.abort(), 5);
+    const result = await pending;
+    assert.equal(result.status, 'cancelled');
+    assert.deepEqual(result.steps, { first: 'done', second: 'pending', other: 'pending' });
+    assert.deepEqual(log, ['start first', 'end first']);
+    assert.ok(!events.some(e => e.stepId !== 'first'), events.map(e => `${e.stepId}:${e.status}`).join(' '));
+  });
+
+  it('cancelled before it starts: no step runs', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const log: string[] = [];
+    const result = await runPlan([stubborn('a', [], 1, log), stubborn('b', ['a'], 1, log)], () => {}, ac.signal);
+    assert.equal(result.status, 'cancelled');
+    assert.deepEqual(log, []);
+    assert.deepEqual(result.steps, { a: 'pending', b: 'pending' });
+  });
+
+  it('the running steps are told to stop (their signal aborts) on a cancel and on a sibling\'s failure', async () => {
+    const seen: string[] = [];
+    const watcher = (id: string): PlanStep => ({
+      id, dependsOn: [],
+      run: ctx => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => (seen.push(id), reject(new Error('stopped'))), { once: true })),
+    });
+    const failed = await runPlan([step('boom', [], 5, [], 'fail'), watcher('w1')], () => {});
+    assert.deepEqual([failed.status, failed.failedStep, failed.steps.w1], ['failed', 'boom', 'cancelled']);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 5);
+    const cancelled = await runPlan([watcher('w2')], () => {}, ac.signal);
+    assert.deepEqual([cancelled.status, cancelled.steps.w2], ['cancelled', 'cancelled']);
+    assert.deepEqual(seen, ['w1', 'w2']);
+  });
+});
+
+describe('role propagation limits and abortableSleep', () => {
+  it('ROLE_PROPAGATION_RETRY: first wait 2 s, doubling to at most 20 s, 5 minutes in all', () => {
+    assert.deepEqual({ ...ROLE_PROPAGATION_RETRY }, { timeoutMs: 300_000, initialDelayMs: 2_000, maxDelayMs: 20_000 });
+  });
+
+  it('retryWhile sleeps with abortableSleep when given no sleep', async () => {
+    let calls = 0;
+    const started = Date.now();
+    const value = await retryWhile(async () => (++calls < 2 ? Promise.reject(Object.assign(new Error('Forbidden'), { statusCode: 403 })) : 'ok'), isRolePropagationDenial, { timeoutMs: 1_000, initialDelayMs: 20, maxDelayMs: 20 });
+    assert.equal(value, 'ok');
+    assert.ok(Date.now() - started >= 15, `it did not wait: ${Date.now() - started} ms`);
+  });
+
+  it('really sleeps', async () => {
+    const started = performance.now();
+    await abortableSleep(20);
+    assert.ok(performance.now() - started >= 15, `slept ${performance.now() - started} ms`);
+  });
+
+  it('an abort ends the sleep at once with the signal\'s reason', async () => {
+    const ac = new AbortController();
+    const started = performance.now();
+    setTimeout(() => ac.abort(new Error('user cancelled')), 20);
+    await assert.rejects(abortableSleep(10_000, ac.signal), /user cancelled/);
+    const took = performance.now() - started;
+    assert.ok(took >= 15 && took < 5_000, `took ${took} ms`);
+  });
+
+  it('an already aborted signal rejects without sleeping; an abort after the sleep changes nothing', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('too late'));
+    await assert.rejects(abortableSleep(10_000, ac.signal), /too late/);
+    const later = new AbortController();
+    await abortableSleep(5, later.signal);
+    later.abort();
   });
 });

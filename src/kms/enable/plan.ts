@@ -21,7 +21,7 @@ import type { ManagedClusterJson } from '../managedCluster';
 import type { EnableFacts, IdentityFacts, KeyFacts, VaultFacts } from './facts';
 import type { EnablePorts } from './ports';
 import { roleAssignmentName } from './roleAssignmentName';
-import { writeCluster } from './clusterWrite';
+import { ClusterWait, writeCluster } from './clusterWrite';
 
 export type StepId =
   | 'registerFeature'
@@ -56,6 +56,8 @@ export interface PlanOptions {
   readonly featureTimeoutMs: number;
   readonly tenantId: string;
   readonly rolePropagation?: typeof ROLE_PROPAGATION_RETRY;
+  /** Polling a cluster whose update (ours, its answer lost) is already running; default CLUSTER_UPDATE_WAIT. */
+  readonly clusterWait?: ClusterWait;
 }
 
 export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, 'tenantId'> = { featurePollMs: 2_000, featureTimeoutMs: 30 * 60_000 };
@@ -161,6 +163,7 @@ function clusterSteps(
   /** CMK: how long to wait for the identity's new Key Vault role to reach AKS's check. */
   propagation: typeof ROLE_PROPAGATION_RETRY | undefined,
   observed: ClusterObservation,
+  clusterWait: ClusterWait | undefined,
 ): PlanStep<StepId>[] {
   const matches = (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) =>
     profileMismatches(cluster.properties?.securityProfile, expected()).length === 0 &&
@@ -189,7 +192,8 @@ function clusterSteps(
             : put();
         };
         // The PUT carries the GET's eTag (If-Match): a change made by someone else in between answers 412, and
-        // writeCluster re-reads, re-checks and re-applies instead of overwriting it.
+        // writeCluster re-reads, re-checks and re-applies instead of overwriting it. A PUT whose answer was lost meets
+        // its own update (412, 409 or no answer): writeCluster recognises our target on the re-read and waits for it.
         const outcome = await writeCluster({
           current,
           apply,
@@ -197,10 +201,21 @@ function clusterSteps(
           put: putOnce,
           reread: () => ports.getCluster(clusterId, ctx.signal),
           onConflict: () => ctx.progress(l10n.t('the cluster changed since it was read; reading it again')),
+          wait: clusterWait,
+          sleep: ms => ports.sleep(ms, ctx.signal),
+          onWaiting: state => ctx.progress(l10n.t('the cluster is {0} with this update already; waiting for it to finish', state)),
         });
         // putCluster returns the cluster as a GET shows it after the operation: that is what `verify` checks.
         observed.latest = outcome.cluster;
-        return outcome.kind === 'alreadyMatches' ? skipped(l10n.t('the cluster already has this configuration')) : done(updatedNote(outcome.cluster));
+        // The step found the cluster without our change, so a re-read that shows it means this run's update was applied.
+        switch (outcome.kind) {
+          case 'written':
+            return done(updatedNote(outcome.cluster));
+          case 'joinedRunningUpdate':
+            return done(l10n.t('{0} (the update was already running, from an attempt whose answer was lost; waited for it)', updatedNote(outcome.cluster)));
+          case 'alreadyMatches':
+            return done(l10n.t('{0} (already applied when the cluster was read again)', updatedNote(outcome.cluster)));
+        }
       },
     },
     {
@@ -237,7 +252,7 @@ function buildPlatformKeysPlan(config: PmkConfig | MigrateToPmkConfig, facts: En
   const expected = expectedKmsProfile(config.kind === 'pmk' ? 'pmk' : 'migrateToPmk');
   const apply = config.kind === 'pmk' ? applyPmk : applyMigrateToPmk;
   const observed: ClusterObservation = {};
-  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, apply, undefined, undefined, observed)];
+  const steps = [...feature.steps, ...clusterSteps(config.clusterId, ['registerProvider'], ports, () => expected, apply, undefined, undefined, observed, options.clusterWait)];
   const alreadyDone = config.kind === 'pmk'
     ? facts.cluster.kms.kind === 'pmk'
     : profileMismatches(facts.clusterJson.properties?.securityProfile, expected).length === 0;
@@ -287,21 +302,37 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
   // An access-policy vault ignores Key Vault data roles: the identity gets an access policy instead (legacy KMS page).
   const accessPolicyVault = facts.vault?.enableRbacAuthorization === false;
 
-  const assignAt = async (ctx: StepContext, scope: string, role: RoleName, p: { id: string; type: 'User' | 'ServicePrincipal' }): Promise<'created' | 'held'> => {
-    if (await ports.hasRoleAssignment(scope, p.id, ROLES[role], ctx.signal)) {
+  /**
+   * `created` — this call made it; `createdEarlier` — the service said it exists, yet the step had found none: under
+   * the deterministic name it is ours, from an earlier attempt whose answer was lost (the SDK re-sent the PUT);
+   * `held` — the principal already had the role.
+   */
+  const assignAt = async (ctx: StepContext, scope: string, role: RoleName, p: { id: string; type: 'User' | 'ServicePrincipal' }): Promise<'created' | 'createdEarlier' | 'held'> => {
+    const roleGuid = ROLES[role];
+    if (await ports.hasRoleAssignment(scope, p.id, roleGuid, ctx.signal)) {
       return 'held';
     }
-    const result = await ports.createRoleAssignment(
-      { scope, name: roleAssignmentName(scope, p.id, ROLES[role]), principalId: p.id, principalType: p.type, roleGuid: ROLES[role] },
-      ctx.signal,
-    );
-    return result === 'exists' ? 'held' : 'created';
+    const name = roleAssignmentName(scope, p.id, roleGuid);
+    const result = await ports.createRoleAssignment({ scope, name, principalId: p.id, principalType: p.type, roleGuid }, ctx.signal);
+    if (result === 'created') {
+      return 'created';
+    }
+    const byName = await ports.getRoleAssignment(scope, name, ctx.signal);
+    const ours = byName !== undefined && byName.principalId.toLowerCase() === p.id.toLowerCase() && byName.roleGuid.toLowerCase() === roleGuid.toLowerCase();
+    return ours ? 'createdEarlier' : 'held';
   };
   const assignStep = (id: StepId, dependsOn: StepId[], role: RoleName, principal: () => { id: string; type: 'User' | 'ServicePrincipal' }): PlanStep<StepId> => ({
     id,
     dependsOn,
     async run(ctx: StepContext) {
-      return (await assignAt(ctx, requireVault().id, role, principal())) === 'held' ? skipped(l10n.t('already assigned')) : done();
+      switch (await assignAt(ctx, requireVault().id, role, principal())) {
+        case 'held':
+          return skipped(l10n.t('already assigned'));
+        case 'createdEarlier':
+          return done(l10n.t('assigned (the answer to the first attempt was lost)'));
+        case 'created':
+          return done();
+      }
     },
   });
 
@@ -454,7 +485,7 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
       async run(ctx) {
         let created = 0;
         for (const subnet of subnets) {
-          if ((await assignAt(ctx, subnet.id, 'networkContributor', identityPrincipal())) === 'created') {
+          if ((await assignAt(ctx, subnet.id, 'networkContributor', identityPrincipal())) !== 'held') {
             created++;
           }
         }
@@ -476,7 +507,7 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
   const expectedNow = () => (expectedAtRun ??= expectedKmsProfile(target()));
   const clusterAlreadyDone = profileMismatches(facts.clusterJson.properties?.securityProfile, expectedStatic).length === 0;
   const observed: ClusterObservation = {};
-  const [update, verify] = clusterSteps(config.clusterId, beforeCluster, ports, expectedNow, c => applyCmk(c, target()), () => identityId, retry, observed);
+  const [update, verify] = clusterSteps(config.clusterId, beforeCluster, ports, expectedNow, c => applyCmk(c, target()), () => identityId, retry, observed, options.clusterWait);
   add(update, clusterAlreadyDone, true);
   add(verify, false);
 

@@ -3,7 +3,7 @@
  * SDK clients; unit tests fake them with plain objects. Every method is a single read or a single write.
  */
 import type { ManagedClusterJson } from '../managedCluster';
-import type { IdentityFacts, KeyFacts, VaultFacts } from './facts';
+import type { IdentityFacts, KeyFacts, RoleAssignmentFact, VaultFacts } from './facts';
 
 export interface NewVaultSpec {
   readonly id: string;
@@ -57,8 +57,14 @@ export interface EnablePorts {
 
   /** True when the principal already holds the role at the scope (assigned there or inherited from above). */
   hasRoleAssignment(scope: string, principalId: string, roleGuid: string, signal?: AbortSignal): Promise<boolean>;
-  /** Creates the assignment; an existing identical one (409 RoleAssignmentExists) counts as done. */
+  /**
+   * Creates the assignment. `exists`: the service answered 409 RoleAssignmentExists — the same role for the same
+   * principal at the scope under another name, or this very assignment (also when a retried PUT meets the one its
+   * first attempt created, whose answer was lost).
+   */
   createRoleAssignment(spec: RoleAssignmentSpec, signal?: AbortSignal): Promise<'created' | 'exists'>;
+  /** The assignment with this name at this scope (GET …/roleAssignments/{name}), or undefined (404). */
+  getRoleAssignment(scope: string, name: string, signal?: AbortSignal): Promise<RoleAssignmentFact | undefined>;
 
   getCluster(clusterId: string, signal?: AbortSignal): Promise<ManagedClusterJson>;
   /** PUTs the cluster and waits for the long-running operation, honouring Retry-After; returns the final GET. */

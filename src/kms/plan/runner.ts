@@ -91,6 +91,9 @@ export async function runPlan(steps: readonly PlanStep[], onEvent: (e: StepEvent
   const inner = new AbortController();
   const onAbort = () => inner.abort();
   signal?.addEventListener('abort', onAbort);
+  if (signal?.aborted) {
+    inner.abort(); // cancelled before it started: the abort event has fired already, so no step may start
+  }
   let failure: { step: string; error: unknown } | undefined;
   const running = new Map<string, Promise<void>>();
 

@@ -1,8 +1,9 @@
 // Microsoft.Authorization roleAssignments (2022-04-01): PUT, GET, DELETE by name at a scope, and list at
 // a scope with `$filter=atScope()` / `principalId eq '…'` / `assignedTo('…')`. The rules of the service:
 // the name is a GUID, the role exists, the principal exists (and has the stated type), a second
-// assignment of the same role to the same principal at the same scope is 409 RoleAssignmentExists
-// (AZURE.md: the product treats it as done), and an existing assignment cannot be changed.
+// assignment of the same role to the same principal at the same scope is 409 RoleAssignmentExists — also
+// a re-PUT of the same assignment under its own name (AZURE.md: the product treats it as done) — and an
+// existing assignment cannot be changed.
 import { AUTHORIZATION_API_VERSIONS } from '../apiVersions';
 import { HttpError } from '../errors';
 import { json, queryParam, readJsonBody } from '../http';
@@ -124,11 +125,11 @@ export function registerRoleAssignmentRoutes(router: Router<ArmHandler>, deps: A
 
     const sameName = fleet.roleAssignments.find((a) => eq(a.name, name));
     // rule: emu-role-assignment-update-not-permitted
-    if (sameName) {
-      // Re-PUT of the same assignment is idempotent; anything else would change an assignment.
-      if (eq(sameName.scope, scope) && eq(sameName.roleDefinitionGuid, role.guid) && eq(sameName.principalId, principal.id)) return json(200, render(sameName));
+    if (sameName && !(eq(sameName.scope, scope) && eq(sameName.roleDefinitionGuid, role.guid) && eq(sameName.principalId, principal.id))) {
       throw new HttpError(409, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
     }
+    // A re-PUT of the very same assignment (same name, same body) is not idempotent either: the service answers it
+    // like any duplicate (Azure/azure-cli#8568, Azure/azure-sdk-for-go#19060) — what a retry after a lost answer meets.
     // rule: emu-role-assignment-exists
     if (fleet.roleAssignments.some((a) => eq(a.scope, scope) && eq(a.roleDefinitionGuid, role.guid) && eq(a.principalId, principal.id))) {
       throw new HttpError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
