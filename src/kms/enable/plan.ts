@@ -3,25 +3,31 @@
  * reads the world first and writes only what is missing, so re-running a failed or cancelled plan resumes where it
  * stopped. PMK and "migrate to platform keys" use only the feature steps and the cluster steps; CMK uses them all:
  *
- *   registerFeature ─► registerProvider ───────────────────────────────────────────┐
- *   createVault ─► [enablePurgeProtection] ─► assignCryptoOfficerToUser ─► createKey ─► [lockFirewall] ─┤
- *   createIdentity ─┬► assignCryptoUserToIdentity  (also after createVault) ──────────────────────────┤
- *                   └► assignContributorToIdentity (also after createVault) ──────────────────────────┴► updateCluster ─► verify
+ *   registerFeature ─► registerProvider ──────────────────────────────────────────────────────────┐
+ *   createVault ─► [enablePurgeProtection] ─┬► createKey ─► [lockFirewall] ───────────────────────────┤
+ *                                           └► [assignCryptoOfficerToUser] (RBAC vault) ─────────────┤
+ *   createIdentity ─┬► assignCryptoUserToIdentity, or grantAccessPolicyToIdentity (also after createVault) ┤
+ *                   ├► assignContributorToIdentity (also after createVault) ─────────────────────────┤
+ *                   └► [assignNetworkContributorToIdentity] (identity changes; custom subnets) ───────┴► updateCluster ─► verify
+ *
+ * The feature steps are in featureSteps.ts, the cluster steps in clusterSteps.ts.
  */
 import * as l10n from '@vscode/l10n';
 import { parseArmId } from '../armId';
 import { parseKeyId, versionlessKeyId } from '../keyId';
-import { isIdentityPermissionPending, retryWhile, ROLE_PROPAGATION_RETRY } from '../plan/retry';
-import type { PlanStep, StepContext, StepOutcome } from '../plan/runner';
+import { ROLE_PROPAGATION_RETRY } from '../plan/retry';
+import { done, skipped, type PlanStep, type StepContext } from '../plan/runner';
 import { applyCmk, applyMigrateToPmk, applyPmk, CmkTarget, expectedKmsProfile, profileMismatches } from './clusterUpdate';
 import { scopeCoversScope } from '../armId';
-import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, KMS_KEY_PERMISSIONS, MigrateToPmkConfig, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
+import { CmkConfig, EnableConfig, identityIdOf, KMS_KEY_PERMISSIONS, MigrateToPmkConfig, PmkConfig, RoleName, ROLES, vaultIdOf } from './config';
 import { isProvisioning, subnetsNeedingRole } from './preflight';
 import type { ManagedClusterJson } from '../managedCluster';
 import type { EnableFacts, IdentityFacts, KeyFacts, VaultFacts } from './facts';
 import type { EnablePorts } from './ports';
 import { roleAssignmentName } from './roleAssignmentName';
-import { ClusterWait, writeCluster } from './clusterWrite';
+import type { ClusterWait } from './clusterWrite';
+import { clusterSteps } from './clusterSteps';
+import { featureSteps } from './featureSteps';
 
 export type StepId =
   | 'registerFeature'
@@ -61,7 +67,6 @@ export interface PlanOptions {
 }
 
 export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, 'tenantId'> = { featurePollMs: 2_000, featureTimeoutMs: 30 * 60_000 };
-const MAX_FEATURE_POLL_MS = 30_000;
 /** How long the plan waits for a vault that is still being created (Key Vault's DNS registration takes seconds). */
 const VAULT_READY_TIMEOUT_MS = 5 * 60_000;
 const VAULT_READY_POLL_MS = 2_000;
@@ -79,8 +84,6 @@ export interface ClusterObservation {
   latest?: ManagedClusterJson;
 }
 
-const done = (detail?: string): StepOutcome => ({ status: 'done', detail });
-const skipped = (detail?: string): StepOutcome => ({ status: 'skipped', detail });
 
 /** Mutable results shared by steps of one run (a vault created by one step is used by the next). */
 interface RunState {
@@ -97,149 +100,6 @@ export function buildPlan(config: EnableConfig, facts: EnableFacts, ports: Enabl
     case 'cmk':
       return buildCmkPlan(config, facts, ports, options);
   }
-}
-
-function featureSteps(facts: EnableFacts, ports: EnablePorts, options: PlanOptions): { steps: PlanStep<StepId>[]; preview: StepPreview[] } {
-  const subscriptionId = facts.cluster.subscriptionId;
-  const registered = /^registered$/i.test(facts.featureState);
-  // The provider is re-registered only after this run registered the feature (a no-op write otherwise).
-  let registeredNow = false;
-  const steps: PlanStep<StepId>[] = [
-    {
-      id: 'registerFeature',
-      dependsOn: [],
-      async run(ctx) {
-        let state = await ports.getFeatureState(subscriptionId, ctx.signal);
-        if (/^registered$/i.test(state)) {
-          return skipped(l10n.t('{0} is Registered', KMS_FEATURE.name));
-        }
-        registeredNow = true;
-        if (!/^registering$/i.test(state)) {
-          state = await ports.registerFeature(subscriptionId, ctx.signal);
-        }
-        const deadline = Date.now() + options.featureTimeoutMs;
-        let delay = options.featurePollMs;
-        while (!/^registered$/i.test(state)) {
-          if (Date.now() > deadline) {
-            throw new Error(l10n.t('{0} is still {1} after {2} minutes; run the plan again later to resume.', KMS_FEATURE.name, state, Math.round(options.featureTimeoutMs / 60_000)));
-          }
-          ctx.progress(`${KMS_FEATURE.name}: ${state}`);
-          await ports.sleep(delay, ctx.signal);
-          delay = Math.min(MAX_FEATURE_POLL_MS, delay * 2);
-          state = await ports.getFeatureState(subscriptionId, ctx.signal);
-        }
-        return done(l10n.t('{0} is Registered', KMS_FEATURE.name));
-      },
-    },
-    {
-      id: 'registerProvider',
-      dependsOn: ['registerFeature'],
-      async run(ctx) {
-        if (!registeredNow) {
-          return skipped(l10n.t('the feature was already registered'));
-        }
-        // The docs re-register the provider after the feature so the new feature flag reaches it.
-        await ports.registerProvider(subscriptionId, ctx.signal);
-        return done(l10n.t('{0} re-registered', KMS_FEATURE.namespace));
-      },
-    },
-  ];
-  return {
-    steps,
-    preview: [
-      { id: 'registerFeature', dependsOn: [], alreadyDone: registered, irreversible: false },
-      { id: 'registerProvider', dependsOn: ['registerFeature'], alreadyDone: registered, irreversible: false },
-    ],
-  };
-}
-
-function clusterSteps(
-  clusterId: string,
-  dependsOn: StepId[],
-  ports: EnablePorts,
-  expected: () => Plan['expected'],
-  apply: (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) => Awaited<ReturnType<EnablePorts['getCluster']>>,
-  identityId: (() => string) | undefined,
-  /** CMK: how long to wait for the identity's new Key Vault role to reach AKS's check. */
-  propagation: typeof ROLE_PROPAGATION_RETRY | undefined,
-  observed: ClusterObservation,
-  clusterWait: ClusterWait | undefined,
-): PlanStep<StepId>[] {
-  const matches = (cluster: Awaited<ReturnType<EnablePorts['getCluster']>>) =>
-    profileMismatches(cluster.properties?.securityProfile, expected()).length === 0 &&
-    (!identityId || Object.keys(cluster.identity?.userAssignedIdentities ?? {}).some(id => id.toLowerCase() === identityId().toLowerCase()));
-  return [
-    {
-      id: 'updateCluster',
-      dependsOn,
-      async run(ctx) {
-        const current = await ports.getCluster(clusterId, ctx.signal);
-        observed.latest = current;
-        if (matches(current)) {
-          return skipped(l10n.t('the cluster already has this configuration'));
-        }
-        ctx.progress(l10n.t('updating the cluster (this takes several minutes)'));
-        const putOnce = (body: ManagedClusterJson) => {
-          const put = () => ports.putCluster(clusterId, body, m => ctx.progress(m), ctx.signal);
-          // AKS refuses the update until the identity's new role has propagated; that is worth waiting for.
-          return propagation
-            ? retryWhile(put, isIdentityPermissionPending, {
-              ...propagation,
-              signal: ctx.signal,
-              sleep: (ms, s) => ports.sleep(ms, s),
-              onRetry: (_attempt, delayMs) => ctx.progress(l10n.t('waiting {0} s for the new role assignment to reach Key Vault', Math.round(delayMs / 1000))),
-            })
-            : put();
-        };
-        // The PUT carries the GET's eTag (If-Match): a change made by someone else in between answers 412, and
-        // writeCluster re-reads, re-checks and re-applies instead of overwriting it. A PUT whose answer was lost meets
-        // its own update (412, 409 or no answer): writeCluster recognises our target on the re-read and waits for it.
-        const outcome = await writeCluster({
-          current,
-          apply,
-          matches,
-          put: putOnce,
-          reread: () => ports.getCluster(clusterId, ctx.signal),
-          onConflict: () => ctx.progress(l10n.t('the cluster changed since it was read; reading it again')),
-          wait: clusterWait,
-          sleep: ms => ports.sleep(ms, ctx.signal),
-          onWaiting: state => ctx.progress(l10n.t('the cluster is {0} with this update already; waiting for it to finish', state)),
-        });
-        // putCluster returns the cluster as a GET shows it after the operation: that is what `verify` checks.
-        observed.latest = outcome.cluster;
-        // The step found the cluster without our change, so a re-read that shows it means this run's update was applied.
-        switch (outcome.kind) {
-          case 'written':
-            return done(updatedNote(outcome.cluster));
-          case 'joinedRunningUpdate':
-            return done(l10n.t('{0} (the update was already running, from an attempt whose answer was lost; waited for it)', updatedNote(outcome.cluster)));
-          case 'alreadyMatches':
-            return done(l10n.t('{0} (already applied when the cluster was read again)', updatedNote(outcome.cluster)));
-        }
-      },
-    },
-    {
-      id: 'verify',
-      dependsOn: ['updateCluster'],
-      async run(ctx) {
-        const cluster = observed.latest ?? (await ports.getCluster(clusterId, ctx.signal));
-        observed.latest = cluster;
-        const problems = profileMismatches(cluster.properties?.securityProfile, expected());
-        if (problems.length) {
-          throw new Error(l10n.t('The cluster does not report the expected security profile: {0}.', problems.join('; ')));
-        }
-        return done(l10n.t('securityProfile matches'));
-      },
-    },
-  ];
-}
-
-/** What a finished cluster update changed, in a few words (the step's note replaces its progress message). */
-function updatedNote(cluster: ManagedClusterJson): string {
-  const kms = cluster.properties?.securityProfile?.azureKeyVaultKms;
-  return kms?.enabled
-    ? l10n.t('cluster updated: Key Vault KMS on ({0} network access), infrastructure encryption Enabled', kms.keyVaultNetworkAccess ?? '')
-    : l10n.t('cluster updated: infrastructure encryption Enabled, Key Vault KMS off');
 }
 
 /**

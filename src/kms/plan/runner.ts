@@ -13,6 +13,11 @@ export interface StepOutcome {
   readonly detail?: string;
 }
 
+/** A step that wrote what was missing. */
+export const done = (detail?: string): StepOutcome => ({ status: 'done', detail });
+/** A step that found its effect already in place. */
+export const skipped = (detail?: string): StepOutcome => ({ status: 'skipped', detail });
+
 export interface StepContext {
   readonly signal: AbortSignal;
   /** A progress line for this step (shown in the wizard and the output channel). */
