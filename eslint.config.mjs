@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.vscode-test/', 'tmp/', 'test-results/'] },
+  { ignores: ['node_modules/', 'dist/', '.vscode-test/', 'tmp/', 'test-results/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,6 +15,12 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       'no-restricted-imports': 'off',
     },
+  },
+  {
+    // CommonJS scripts (scripts/mutation-preload.cjs, preloaded with `node -r`).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __filename: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // The domain core stays pure: no VS Code API and no Azure SDK (DESIGN.md, "Pure core, thin edges").
