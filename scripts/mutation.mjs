@@ -48,8 +48,16 @@ if (files.length) argv.push('--mutate', files.join(','));
 if (o.force) argv.push('--force');
 console.log(`$ stryker ${argv.slice(1).join(' ')}`);
 const t0 = Date.now();
+let reused; // "Result: 1782 of 3574 mutant result(s) are reused." (Stryker's incremental differ)
 const code = await new Promise(resolve => {
-  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: 'inherit' });
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'] });
+  let tail = '';
+  child.stdout.on('data', d => {
+    process.stdout.write(d);
+    tail = (tail + d).slice(-4000);
+    const m = /(\d+) of (\d+) mutant result\(s\) are reused/.exec(tail);
+    if (m) reused = { reused: Number(m[1]), of: Number(m[2]) };
+  });
   child.on('error', e => { console.error(e.message); resolve(1); });
   child.on('close', c => resolve(c ?? 1));
 });
@@ -97,7 +105,7 @@ const total = countsOf(Object.values(latest.files).flatMap(f => f.mutants));
 
 const result = {
   generatedAt: now,
-  run: { files: files.length ? files : ['src/kms/**/*.ts'], force: o.force, seconds: Math.round(seconds) },
+  run: { files: files.length ? files : ['src/kms/**/*.ts'], force: o.force, seconds: Math.round(seconds), reusedFromIncremental: reused ?? null },
   scoreDefinition: "Stryker's mutationScore: (killed + timeout) / (killed + timeout + survived + noCoverage) × 100; ignored (l10n.t message text) and runtime/compile errors not counted",
   files: rows,
   total: { file: 'all files', ...total },
@@ -108,10 +116,17 @@ const pct = s => (s === null ? '–' : `${s.toFixed(1)} %`);
 const cols = ['file', 'mutants', 'killed', 'survived', 'no coverage', 'timeout', 'score'];
 const cells = r => [r.file, r.mutants, r.killed, r.survived, r.noCoverage, r.timeout, pct(r.score)].map(String);
 const older = rows.filter(r => r.measuredAt !== now);
+const when = iso => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : 'an unknown time');
+/** "02:19 UTC (33 files), 01:46 UTC (src/kms/a.ts)" */
+function olderRuns(list) {
+  const by = list.reduce((m, r) => m.set(r.measuredAt, [...(m.get(r.measuredAt) ?? []), r]), new Map());
+  return [...by].map(([at, rs]) => `${when(at)} (${rs.length > 3 ? `${rs.length} files` : rs.map(r => r.file).join(', ')})`).join(', ');
+}
 const md = [
   `Mutation score per file of src/kms (\`npm run mutation\`), lowest first; measured ${now.slice(0, 16).replace('T', ' ')} UTC`
-    + (files.length ? ` for ${files.join(', ')}` : '') + `, ${Math.round(seconds)} s.`
-    + (older.length ? ` ${older.length} row(s) are from earlier runs: ${older.map(r => `${r.file} (${r.measuredAt ? r.measuredAt.slice(0, 16).replace('T', ' ') : 'unknown'})`).join(', ')}.` : ''),
+    + (files.length ? ` for ${files.join(', ')}` : '') + `, ${Math.round(seconds)} s`
+    + (reused?.reused ? ` (${reused.reused} of ${reused.of} mutant results reused from the incremental file: their code and covering tests were unchanged).` : '.')
+    + (older.length ? ` The other rows are from earlier runs: ${olderRuns(older)}.` : ''),
   '',
   `| ${cols.join(' | ')} |`,
   `| ${cols.map((_, i) => (i ? '---:' : '---')).join(' | ')} |`,
@@ -133,7 +148,7 @@ table.forEach((r, k) => {
 });
 if (files.length) {
   // A quick run on a few files: list what the tests let through.
-  const open = Object.entries(report.files).flatMap(([f, file]) => file.mutants
+  const open = Object.entries(report.files).filter(([f]) => mutated(relPath(f))).flatMap(([f, file]) => file.mutants
     .filter(m => m.status === 'Survived' || m.status === 'NoCoverage')
     .map(m => ({ f: relPath(f), m })));
   if (open.length) {
