@@ -4,18 +4,25 @@
 // persistent profile (.vscode-test/start-profile) in which the extension and the emulator's sign-in are installed.
 //
 //   npm start                 # http://127.0.0.1:8080 (PORT=… to change; a free port if taken); Ctrl+C stops
+//   npm start -- --open       # the same, and open the URL in your default browser
 //   npm start -- --check      # start everything, open the page once in headless chromium, print OK, exit
-import { spawnSync } from 'node:child_process';
+//
+// Runs on Linux, macOS and Windows with Node 20 and npm: code-server comes from npm (scripts/setup-code-server.mjs;
+// apt-get only on Debian/Ubuntu, and only for what is missing). No browser is needed except for --check, which
+// drives Chromium (CHROMIUM=<path> for another Chromium or Chrome).
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  ROOT, emulatorSettings, freePort, installCompanion, launchChromium, linkExtension, mkProfile, portIsFree,
+  CHROMIUM, ROOT, emulatorSettings, freePort, installCompanion, launchChromium, linkExtension, mkProfile, portIsFree,
   startCodeServer, startEmulator, writeSettings,
 } from '../test/harness/lib.mjs';
+import { setupCodeServer } from './setup-code-server.mjs';
 
 const { values: o } = parseArgs({ options: {
   check: { type: 'boolean', default: false },
+  open: { type: 'boolean', default: false },
   port: { type: 'string' },
   'no-build': { type: 'boolean', default: false },
   timeout: { type: 'string', default: '120' },
@@ -33,7 +40,12 @@ if (!o['no-build']) {
   say('building (node esbuild.mjs)');
   run(process.execPath, ['esbuild.mjs']);
 }
-run('bash', [path.join(ROOT, 'scripts/setup-code-server.sh')]);
+try {
+  setupCodeServer({ withChromium: o.check });
+} catch (e) {
+  die(e?.message ?? String(e));
+}
+if (o.check && !fs.existsSync(CHROMIUM)) die(`--check drives Chromium headless, and there is none at ${CHROMIUM}: set CHROMIUM to a Chromium or Google Chrome executable`);
 
 // The persistent profile keeps the user's settings, sign-in and window state between runs. `--check` uses a
 // throw-away one so that it never disturbs a running `npm start`.
@@ -74,8 +86,8 @@ try {
     if (wanted) say(`port ${wanted} is taken; using ${port}`);
   }
   const cs = await startCodeServer({ port, profile, env: emulator.env });
-  children.push(() => cs.stop());
-  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(profile.workspace)}`;
+  children.push(() => stopCodeServer(cs));
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folderParam(profile.workspace))}`;
 
   if (o.check) {
     const browser = await launchChromium(profile);
@@ -94,10 +106,46 @@ try {
   } else {
     console.log(`\nAKS KMS is running against the local Azure emulator: open ${url}`);
     console.log('Sign in from the AKS KMS view (VS Code asks once to allow "Azure (local emulator)"). Ctrl+C stops.\n');
+    if (o.open) openInBrowser(url);
   }
 } catch (e) {
   console.error(`[start] ${e?.stack ?? e}`);
   await stopAll(1);
+}
+
+/**
+ * The workbench's `folder` query value: a path starting with '/' is a vscode-remote path on the server, so a
+ * Windows path becomes /C:/Users/… (any other value would be parsed as a URI).
+ */
+function folderParam(p) {
+  return process.platform === 'win32' ? `/${p.replace(/\\/g, '/')}` : p;
+}
+
+/**
+ * Stops code-server. The harness signals its process group (POSIX); Windows has none, so there the process tree
+ * is ended with taskkill.
+ */
+async function stopCodeServer(cs) {
+  if (process.platform === 'win32' && cs.child.exitCode === null && cs.child.signalCode === null) {
+    const exited = new Promise(resolve => cs.child.once('exit', resolve));
+    spawnSync('taskkill', ['/pid', String(cs.child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+    await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 5000))]);
+  }
+  await cs.stop();
+}
+
+/** Opens `url` in the user's default browser (best effort: the URL is printed anyway). */
+function openInBrowser(url) {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]]
+    : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+      : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true, windowsHide: true });
+    child.on('error', e => say(`could not open a browser (${cmd}: ${e.message}); open the URL yourself`));
+    child.unref();
+  } catch (e) {
+    say(`could not open a browser (${e.message}); open the URL yourself`);
+  }
 }
 
 /** The title of the extension's first activity-bar view container (resolving %key% from package.nls.json). */

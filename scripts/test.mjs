@@ -141,11 +141,34 @@ for (const suite of SUITES) {
   rows.push({ name: suite.name, kind: suite.kind, passed, failed, seconds, note });
   console.log(`${failed ? 'FAILED' : 'ok'} (${seconds.toFixed(1)} s)${note ? ` — ${note}` : ''}`);
   if (failed) {
+    // The failing tests' own diagnostics first: the tail alone can miss them when later tests pass.
+    for (const block of failingTapBlocks(result.text)) {
+      console.log('  ┌─ failing test');
+      for (const l of block) console.log(`  │ ${l}`);
+      console.log('  └─');
+    }
     const tail = result.text.trimEnd().split('\n').slice(-60);
     console.log(`  ┌─ last ${tail.length} lines of ${path.relative(ROOT, logFile)}`);
     for (const l of tail) console.log(`  │ ${l}`);
     console.log('  └─');
   }
+}
+
+/** Each `not ok` line of a TAP log with its indented diagnostic (first 40 lines), at most 5 blocks. */
+function failingTapBlocks(text) {
+  const lines = text.split('\n');
+  const blocks = [];
+  for (let i = 0; i < lines.length && blocks.length < 5; i++) {
+    const m = /^(\s*)not ok \d+/.exec(lines[i]);
+    if (!m) continue;
+    const block = [lines[i]];
+    for (let j = i + 1; j < lines.length && block.length < 40; j++) {
+      if (!lines[j].startsWith(m[1] + ' ')) break;
+      block.push(lines[j]);
+    }
+    blocks.push(block);
+  }
+  return blocks;
 }
 
 function readJsonCounts(file) {

@@ -12,18 +12,24 @@ import { offerResume, registerResumePlan } from './commands/resumePlan';
 import type { CommandContext } from './commands/commandContext';
 import { registerRefresh } from './commands/refresh';
 import { registerSelectSubscriptions } from './commands/selectSubscriptions';
-import { registerSignIn } from './commands/signIn';
+import { registerShowKmsState } from './commands/showKmsState';
+import { registerSignIn, registerSignInToDirectory } from './commands/signIn';
 import { registerWalkthrough } from './commands/walkthrough';
 import { FleetTreeProvider } from './views/fleetTree';
+import type { FleetNode } from './views/treeNodes';
 import { configureDomainL10n } from './views/domainL10n';
 import { stateFilterDescription } from './views/labels';
+import { SHARED_FILTER_SETTING } from './views/subscriptionFilter';
 import { createLog } from './views/log';
 import { PlanJournalStore } from './views/planJournalStore';
+import { ReadOnlyDocuments } from './views/readOnlyDocuments';
 import { Telemetry } from './views/telemetry';
 
 /** What activate() returns: the extension's public API (used by other extensions and by the test suite). */
 export interface AksKmsApi {
   readonly tree: FleetTreeProvider;
+  /** The "AKS KMS" tree view (its selection and visibility). */
+  readonly view: vscode.TreeView<FleetNode>;
   readonly account: AzureAccount;
   readonly telemetry: Telemetry;
   readonly journal: PlanJournalStore;
@@ -40,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
   const view = vscode.window.createTreeView('aksKms.fleet', { treeDataProvider: tree, showCollapseAll: true });
   view.description = stateFilterDescription(stateFilter());
   const telemetry = new Telemetry((context.extension.packageJSON as { telemetryConnectionString?: string }).telemetryConnectionString);
-  const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, log, telemetry, journal };
+  const documents = new ReadOnlyDocuments();
+  const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, view, documents, log, telemetry, journal };
 
   context.subscriptions.push(
     log,
@@ -49,10 +56,13 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     account,
     tree,
     view,
+    documents,
     registerSignIn(ctx),
+    registerSignInToDirectory(ctx),
     registerRefresh(ctx),
     registerSelectSubscriptions(ctx),
     ...registerClusterInfo(ctx),
+    registerShowKmsState(ctx),
     ...registerFleetViews(ctx),
     ...registerEnableCmk(ctx),
     ...registerPlatformKeys(ctx),
@@ -62,6 +72,10 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     registerWalkthrough(context.extension.id),
     account.onDidChange(() => void tree.refresh()),
     vscode.workspace.onDidChangeConfiguration(e => {
+      // The subscription filter all Azure extensions share: a choice made in the Azure view holds here too.
+      if (e.affectsConfiguration(SHARED_FILTER_SETTING)) {
+        void tree.refresh();
+      }
       if (e.affectsConfiguration('aksKms.stateFilter')) {
         view.description = stateFilterDescription(stateFilter());
         tree.redraw();
@@ -71,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
   // Learn whether a session already exists without prompting; the welcome view shows until then.
   void account.refreshStatus();
   offerResume(journal);
-  return { tree, account, telemetry, journal, logUri: context.logUri };
+  return { tree, view, account, telemetry, journal, logUri: context.logUri };
 }
 
 export function deactivate(): void {

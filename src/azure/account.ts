@@ -1,12 +1,16 @@
 /**
- * The signed-in Azure account for the configured cloud: which cloud, which credential (VS Code's authentication
- * provider, or the Azure CLI's login when the user prefers `az login`), and whether we are signed in.
+ * The signed-in Azure accounts for the cloud VS Code's settings select (`microsoft-sovereign-cloud.*`, as every
+ * Azure extension reads them), which credential to use (VS Code's authentication through the Azure extensions'
+ * sign-in library, or the Azure CLI's login when the user prefers `az login`), and which directory (tenant) each
+ * subscription belongs to, so every call carries a token of the right directory.
  */
 import type { TokenCredential } from '@azure/core-auth';
+import { getSessionFromVSCode } from '@microsoft/vscode-azext-azureauth/out/src/getSessionFromVSCode';
 import * as vscode from 'vscode';
 import type { AzureContext } from './azureContext';
-import { armScope, CloudDefinition, CloudResolution, CustomCloudSetting, resolveCloud } from './cloud';
-import { sessionScopes, VsCodeAuthCredential } from './vscodeCredential';
+import { armScope, CloudDefinition, CloudResolution, CustomEnvironmentSetting, resolveCloud } from './cloud';
+import type { DirectoryListing } from './directories';
+import { VsCodeAuthCredential } from './vscodeCredential';
 
 export type AuthenticationMode = 'vscode' | 'azureCli';
 
@@ -17,14 +21,21 @@ export interface AccountStatus {
   readonly problems?: string[];
 }
 
+type Account = vscode.AuthenticationSessionAccountInformation;
+
+/** The VS Code settings that choose the cloud: the built-in Microsoft authentication's own. */
+export const CLOUD_SETTINGS_SECTION = 'microsoft-sovereign-cloud';
+
 export class AzureAccount implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<AccountStatus>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private resolution: CloudResolution = { ok: false, problems: [] };
   private mode: AuthenticationMode = 'vscode';
-  private credential?: TokenCredential;
   private current: AccountStatus = { signedIn: false };
+  /** Subscription id (lower case) → the directory and account it was listed in. */
+  private readonly directoryOfSubscription = new Map<string, { tenantId: string; account?: Account }>();
+  private readonly credentials = new Map<string, TokenCredential>();
 
   constructor() {
     this.readSettings();
@@ -35,9 +46,10 @@ export class AzureAccount implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidChangeConfiguration(e => {
-        if (e.affectsConfiguration('aksKms')) {
+        if (e.affectsConfiguration('aksKms.authentication') || e.affectsConfiguration(CLOUD_SETTINGS_SECTION)) {
           this.readSettings();
-          void this.refreshStatus();
+          // Another cloud is another fleet: listeners reload even when the signed-in state stays the same.
+          void this.refreshStatus(true);
         }
       }),
     );
@@ -51,85 +63,118 @@ export class AzureAccount implements vscode.Disposable {
     return this.resolution.ok ? this.resolution.cloud : undefined;
   }
 
-  /** The cloud and credential for adapters; undefined while signed out or misconfigured. */
-  get context(): AzureContext | undefined {
-    return this.resolution.ok && this.credential && this.current.signedIn ? { cloud: this.resolution.cloud, credential: this.credential } : undefined;
+  get authenticationMode(): AuthenticationMode {
+    return this.mode;
   }
 
-  private readSettings(): void {
-    const config = vscode.workspace.getConfiguration('aksKms');
-    this.resolution = resolveCloud(config.get('cloud'), config.get<CustomCloudSetting>('customCloud'));
-    this.mode = config.get<AuthenticationMode>('authentication') === 'azureCli' ? 'azureCli' : 'vscode';
-    this.credential = undefined;
-    if (this.resolution.ok) {
-      const cloud = this.resolution.cloud;
-      const tenant = config.get<string>('tenantId') || cloud.tenantId;
-      this.credential = this.mode === 'azureCli' ? lazyAzureCliCredential(tenant) : new VsCodeAuthCredential(cloud, tenant);
+  /** The cloud and a credential for the account's home directory; undefined while signed out or misconfigured. */
+  get context(): AzureContext | undefined {
+    return this.contextFor(undefined);
+  }
+
+  /** The cloud and a credential for one directory (and account); undefined while signed out or misconfigured. */
+  contextFor(tenantId: string | undefined, account?: Account): AzureContext | undefined {
+    if (!this.resolution.ok || !this.current.signedIn) {
+      return undefined;
+    }
+    const cloud = this.resolution.cloud;
+    const key = `${tenantId ?? ''}|${account?.id ?? ''}`;
+    let credential = this.credentials.get(key);
+    if (!credential) {
+      credential = this.mode === 'azureCli' ? lazyAzureCliCredential(tenantId) : new VsCodeAuthCredential(cloud, tenantId, account);
+      this.credentials.set(key, credential);
+    }
+    return { cloud, credential, ...(tenantId ? { tenantId } : {}) };
+  }
+
+  /** The context for a subscription's own directory (the home directory for one not listed yet). */
+  contextForSubscription(subscriptionId: string): AzureContext | undefined {
+    const directory = this.directoryOfSubscription.get(subscriptionId.toLowerCase());
+    return this.contextFor(directory?.tenantId, directory?.account);
+  }
+
+  /** The directory a listed subscription belongs to. */
+  tenantOfSubscription(subscriptionId: string): string | undefined {
+    return this.directoryOfSubscription.get(subscriptionId.toLowerCase())?.tenantId;
+  }
+
+  /** Records which directory each listed subscription belongs to (the tree calls this after every listing). */
+  rememberDirectories(directories: readonly DirectoryListing[]): void {
+    for (const d of directories) {
+      for (const s of d.subscriptions) {
+        this.directoryOfSubscription.set(s.subscriptionId.toLowerCase(), { tenantId: d.tenantId, account: d.account });
+      }
     }
   }
 
-  /** Checks for an existing sign-in without prompting. */
-  async refreshStatus(): Promise<AccountStatus> {
+  private readSettings(): void {
+    const cloudConfig = vscode.workspace.getConfiguration(CLOUD_SETTINGS_SECTION);
+    this.resolution = resolveCloud(cloudConfig.get('environment'), cloudConfig.get<CustomEnvironmentSetting>('customEnvironment'));
+    this.mode = vscode.workspace.getConfiguration('aksKms').get<AuthenticationMode>('authentication') === 'azureCli' ? 'azureCli' : 'vscode';
+    this.credentials.clear();
+    this.directoryOfSubscription.clear();
+  }
+
+  /**
+   * Checks for an existing sign-in (any account of the cloud's provider) without prompting. `announce`: tell the
+   * listeners even when the status is unchanged (the cloud or the directories changed under it).
+   */
+  async refreshStatus(announce = false): Promise<AccountStatus> {
     let next: AccountStatus;
     if (!this.resolution.ok) {
       next = { signedIn: false, problems: this.resolution.problems };
     } else if (this.mode === 'azureCli') {
       next = await this.azureCliStatus(this.resolution.cloud);
     } else {
-      const cloud = this.resolution.cloud;
-      const problem = sovereignSettingProblem(cloud);
-      if (problem) {
-        next = { signedIn: false, problems: [problem] };
-      } else {
-        const session = await this.getSession(cloud, { silent: true }).catch(() => undefined);
-        next = session ? { signedIn: true, accountLabel: session.account.label } : { signedIn: false };
+      const accounts = await Promise.resolve(vscode.authentication.getAccounts(this.resolution.cloud.authProviderId)).catch(() => [] as readonly Account[]);
+      let signedInAs: Account | undefined;
+      for (const account of accounts) {
+        const session = await getSessionFromVSCode([], undefined, { silent: true, account }).catch(() => undefined);
+        if (session) {
+          signedInAs = account;
+          break;
+        }
       }
+      next = signedInAs ? { signedIn: true, accountLabel: accounts.length > 1 ? vscode.l10n.t('{0} and {1} more', signedInAs.label, accounts.length - 1) : signedInAs.label } : { signedIn: false };
     }
-    this.update(next);
+    this.update(next, announce);
     return next;
   }
 
   /** Interactive sign-in through the cloud's authentication provider (or a check of `az login`). */
   async signIn(): Promise<AccountStatus> {
-    if (!this.resolution.ok) {
+    if (!this.resolution.ok || this.mode === 'azureCli') {
       return this.refreshStatus();
     }
-    const cloud = this.resolution.cloud;
-    if (this.mode === 'azureCli') {
-      return this.refreshStatus();
-    }
-    const problem = sovereignSettingProblem(cloud);
-    if (problem) {
-      this.update({ signedIn: false, problems: [problem] });
-      return this.current;
-    }
-    const session = await this.getSession(cloud, { createIfNone: true });
-    this.update({ signedIn: true, accountLabel: session.account.label });
-    return this.current;
+    // No account given: VS Code shows its account picker, as the Azure extensions' "Sign in" does.
+    await getSessionFromVSCode([], undefined, { createIfNone: true, clearSessionPreference: true });
+    return this.refreshStatus();
   }
 
-  private getSession(cloud: CloudDefinition, options: vscode.AuthenticationGetSessionOptions & { createIfNone: true }): Promise<vscode.AuthenticationSession>;
-  private getSession(cloud: CloudDefinition, options: vscode.AuthenticationGetSessionOptions): Promise<vscode.AuthenticationSession | undefined>;
-  private getSession(cloud: CloudDefinition, options: vscode.AuthenticationGetSessionOptions): Promise<vscode.AuthenticationSession | undefined> {
-    const tenant = vscode.workspace.getConfiguration('aksKms').get<string>('tenantId') || cloud.tenantId;
-    return Promise.resolve(vscode.authentication.getSession(cloud.authProviderId, sessionScopes([armScope(cloud)], tenant), options));
+  /** Interactive sign-in to one directory (one that wants MFA or another conditional-access step). */
+  async signInToDirectory(tenantId: string, account?: Account): Promise<AccountStatus> {
+    if (!this.resolution.ok || this.mode === 'azureCli') {
+      return this.refreshStatus();
+    }
+    await getSessionFromVSCode([], tenantId, { createIfNone: true, account });
+    return this.refreshStatus(true);
   }
 
   private async azureCliStatus(cloud: CloudDefinition): Promise<AccountStatus> {
     try {
-      await this.credential?.getToken(armScope(cloud));
+      await lazyAzureCliCredential(undefined).getToken(armScope(cloud));
       return { signedIn: true, accountLabel: vscode.l10n.t('Azure CLI account') };
     } catch (err) {
       return { signedIn: false, problems: [vscode.l10n.t('The Azure CLI is not signed in: run "az login" (and "az cloud set" for {0}), then refresh. ({1})', cloud.displayName, String((err as Error).message ?? err))] };
     }
   }
 
-  private update(next: AccountStatus): void {
+  private update(next: AccountStatus, announce = false): void {
     const changed = JSON.stringify(next) !== JSON.stringify(this.current);
     this.current = next;
     void vscode.commands.executeCommand('setContext', 'aksKms.signedIn', next.signedIn);
     void vscode.commands.executeCommand('setContext', 'aksKms.cloudProblem', (next.problems?.length ?? 0) > 0);
-    if (changed) {
+    if (changed || announce) {
       this.changed.fire(next);
     }
   }
@@ -139,17 +184,6 @@ export class AzureAccount implements vscode.Disposable {
       d.dispose();
     }
   }
-}
-
-/** `microsoft-sovereign-cloud` serves one environment at a time, chosen by its own setting. */
-function sovereignSettingProblem(cloud: CloudDefinition): string | undefined {
-  if (!cloud.sovereignEnvironment) {
-    return undefined;
-  }
-  const configured = vscode.workspace.getConfiguration('microsoft-sovereign-cloud').get<string>('environment');
-  return configured === cloud.sovereignEnvironment
-    ? undefined
-    : vscode.l10n.t('To sign in to {0}, set "microsoft-sovereign-cloud.environment" to "{1}" in your settings.', cloud.displayName, cloud.sovereignEnvironment);
 }
 
 /** `@azure/identity` is large (its own lazy bundle, cliCredential.ts); load it only for users who chose the Azure CLI login. */

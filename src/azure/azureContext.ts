@@ -15,6 +15,8 @@ export interface AdditionalPolicyConfig {
 export interface AzureContext {
   readonly cloud: CloudDefinition;
   readonly credential: TokenCredential;
+  /** The directory (Entra tenant) the credential's tokens are for, when known. */
+  readonly tenantId?: string;
   /**
    * How the SDK pipelines retry throttling (429/503 with Retry-After), 5xx and dropped connections. Default: the
    * SDK's (3 retries, exponential from 1 s, honouring Retry-After); fault-injection tests lower the delays.

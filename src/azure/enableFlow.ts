@@ -43,7 +43,7 @@ export async function prepareEnable(
   }
   const facts = await readEnableFacts(ctx, clusters, config, signal);
   const findings = preflight(config, facts);
-  const tenantId = options.tenantId ?? ctx.cloud.tenantId ?? (await tenantOf(ctx));
+  const tenantId = options.tenantId ?? ctx.tenantId ?? (await tenantOf(ctx));
   const plan = buildPlan(config, facts, azureEnablePorts(ctx, clusters), { ...DEFAULT_PLAN_OPTIONS, ...options, tenantId });
   return { config, facts, findings, blocked: hasBlockingFindings(findings), plan, script: renderAzScript(config, facts, plan.preview) };
 }
@@ -69,7 +69,7 @@ export async function executeEnable(clusters: ManagedClustersAdapter, prepared: 
 async function tenantOf(ctx: AzureContext): Promise<string> {
   const { tid } = await tokenIdentity(ctx);
   if (!tid) {
-    throw new Error('The access token has no tenant (tid) claim; set aksKms.tenantId.');
+    throw new Error('The access token has no tenant (tid) claim: sign in again.');
   }
   return tid;
 }

@@ -11,3 +11,4 @@ export { listIdentities } from './identities';
 export { applyRotationPolicyInput, readRotationPolicy, rotateKey } from './keyRotation';
 export { listVaults } from './keyVault';
 export { ManagedClustersAdapter } from './managedClusters';
+export { listCliDirectory, listDirectories } from './directories';

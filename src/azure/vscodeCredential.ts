@@ -1,19 +1,13 @@
 /**
  * A `TokenCredential` over VS Code's authentication API: tokens come from the cloud's authentication provider
- * (`microsoft`, `microsoft-sovereign-cloud`, or a custom cloud's own provider). One path for every cloud.
+ * (`microsoft` for Azure, `microsoft-sovereign-cloud` for every other cloud), one directory at a time.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+// The library's small modules, imported one by one: its index also loads the subscription client (~580 KB), which
+// stays in the lazy Azure bundle (directories.ts).
+import { getSessionFromVSCode } from '@microsoft/vscode-azext-azureauth/out/src/getSessionFromVSCode';
 import * as vscode from 'vscode';
 import type { CloudDefinition } from './cloud';
-
-/** Scopes for VS Code's Microsoft providers: the resource scopes plus an optional tenant directive. */
-export function sessionScopes(scopes: readonly string[], tenantId?: string): string[] {
-  const result = [...scopes];
-  if (tenantId) {
-    result.push(`VSCODE_TENANT:${tenantId}`);
-  }
-  return result;
-}
 
 /** Reads `exp` from a JWT access token without verifying it (the service verifies; we only schedule refreshes). */
 export function tokenExpiry(accessToken: string): number | undefined {
@@ -36,22 +30,31 @@ export class SignInRequiredError extends Error {
   }
 }
 
+/**
+ * Tokens for one directory (and account) through the Azure sign-in library's `getSessionFromVSCode`: the configured
+ * cloud's provider, the `VSCODE_TENANT:` directive, silent first. A resource not yet consented (Key Vault after ARM)
+ * may prompt, but only when the account is signed in to that directory at all.
+ */
 export class VsCodeAuthCredential implements TokenCredential {
   constructor(
     private readonly cloud: CloudDefinition,
     private readonly tenantId?: string,
+    private readonly account?: vscode.AuthenticationSessionAccountInformation,
   ) {}
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-    const requested = sessionScopes(Array.isArray(scopes) ? scopes : [scopes], options?.tenantId ?? this.tenantId);
-    let session = await vscode.authentication.getSession(this.cloud.authProviderId, requested, { silent: true });
+    const requested = Array.isArray(scopes) ? scopes : [scopes];
+    const tenantId = options?.tenantId ?? this.tenantId;
+    let session = await getSessionFromVSCode(requested, tenantId, { silent: true, account: this.account });
     if (!session) {
-      // A new resource (e.g. Key Vault after ARM) may need consent; ask only when the user is signed in at all.
-      const signedIn = await vscode.authentication.getSession(this.cloud.authProviderId, sessionScopes([`${this.cloud.resourceManagerEndpoint}/.default`], this.tenantId), { silent: true });
+      const signedIn = await getSessionFromVSCode([`${this.cloud.resourceManagerEndpoint}/.default`], tenantId, { silent: true, account: this.account });
       if (!signedIn) {
         throw new SignInRequiredError(this.cloud);
       }
-      session = await vscode.authentication.getSession(this.cloud.authProviderId, requested, { createIfNone: true });
+      session = await getSessionFromVSCode(requested, tenantId, { createIfNone: true, account: this.account });
+    }
+    if (!session) {
+      throw new SignInRequiredError(this.cloud);
     }
     return { token: session.accessToken, expiresOnTimestamp: tokenExpiry(session.accessToken) ?? Date.now() + 5 * 60_000 };
   }

@@ -6,12 +6,9 @@ import { azureSdk } from '../azure/lazySdk';
 import { CommandContext, registerCommand } from './commandContext';
 import { clusterArgument } from './pickCluster';
 import { errorMessage } from '../views/fleetTree';
-import { ReadOnlyDocuments } from '../views/readOnlyDocuments';
 
 export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
-  const documents = new ReadOnlyDocuments();
   return [
-    documents,
     registerCommand(ctx, 'aksKms.copyKeyId', async (arg?: unknown) => {
       const node = await clusterArgument(ctx, arg);
       const keyId = node?.facts.kms.keyId;
@@ -32,13 +29,14 @@ export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
       if (!node || !cloud) {
         return;
       }
-      const url = portalResourceUrl(cloud, node.facts.id);
+      // In the cluster's own directory, so a guest directory's resource opens without switching directories by hand.
+      const url = portalResourceUrl(cloud, node.facts.id, ctx.account.tenantOfSubscription(node.facts.subscriptionId));
       await vscode.env.openExternal(vscode.Uri.parse(url));
       return url;
     }),
     registerCommand(ctx, 'aksKms.showSecurityProfile', async (arg?: unknown) => {
       const node = await clusterArgument(ctx, arg);
-      const azure = ctx.account.context;
+      const azure = node && ctx.account.contextForSubscription(node.facts.subscriptionId);
       if (!node || !azure) {
         return;
       }
@@ -48,7 +46,7 @@ export function registerClusterInfo(ctx: CommandContext): vscode.Disposable[] {
         const cluster = await new ManagedClustersAdapter(azure, apiVersion).get(node.facts.id);
         // The same shape `az aks show --query securityProfile` prints.
         const content = JSON.stringify(cluster.properties?.securityProfile ?? null, null, 2);
-        await documents.show(`/${node.facts.name}/securityProfile.json`, content, 'json');
+        await ctx.documents.show(`/${node.facts.name}/securityProfile.json`, content, 'json');
         return content;
       } catch (err) {
         void vscode.window.showErrorMessage(vscode.l10n.t('Could not read {0}: {1}', node.facts.name, errorMessage(err)));

@@ -4,12 +4,18 @@ import type { AzureAccount } from '../azure/account';
 import type { FleetTreeProvider } from '../views/fleetTree';
 import type { Log } from '../views/log';
 import type { PlanJournalStore } from '../views/planJournalStore';
+import type { ReadOnlyDocuments } from '../views/readOnlyDocuments';
 import type { Telemetry } from '../views/telemetry';
+import type { FleetNode } from '../views/treeNodes';
 
 export interface CommandContext {
   readonly extensionUri: vscode.Uri;
   readonly account: AzureAccount;
   readonly tree: FleetTreeProvider;
+  /** The "AKS KMS" tree view, for revealing a cluster. */
+  readonly view: vscode.TreeView<FleetNode>;
+  /** One provider of the `aks-kms:` scheme for every read-only document (a second one would answer first, empty). */
+  readonly documents: ReadOnlyDocuments;
   readonly log: Log;
   readonly telemetry: Telemetry;
   readonly journal: PlanJournalStore;

@@ -12,7 +12,7 @@ import { clusterArgument } from './pickCluster';
 export function registerEnableCmk(ctx: CommandContext): vscode.Disposable[] {
   const open = async (arg?: unknown) => {
     const node = await clusterArgument(ctx, arg);
-    const azure = ctx.account.context;
+    const azure = node && ctx.account.contextForSubscription(node.facts.subscriptionId);
     if (!node || !azure) {
       return undefined;
     }

@@ -39,7 +39,7 @@ export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
   return [
     registerCommand(ctx, 'aksKms.rotateKey', async (arg?: unknown): Promise<KeyVersionInfo | undefined> => {
       const node = await clusterArgument(ctx, arg);
-      const azure = ctx.account.context;
+      const azure = node && ctx.account.contextForSubscription(node.facts.subscriptionId);
       const ref = node && clusterKeyRef(node.facts);
       if (!node || !azure) {
         return undefined;
@@ -67,7 +67,7 @@ export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
     /** With a second argument ({rotateAfter, expiresAfter, notifyBeforeExpiry}) it applies that policy without asking (keybindings, automation). */
     registerCommand(ctx, 'aksKms.setRotationPolicy', async (arg?: unknown, given?: RotationPolicyInput) => {
       const node = await clusterArgument(ctx, arg);
-      const azure = ctx.account.context;
+      const azure = node && ctx.account.contextForSubscription(node.facts.subscriptionId);
       const ref = node && clusterKeyRef(node.facts);
       if (!node || !azure || !(await passesKeyChecks(ctx, node, 'setPolicy', vscode.l10n.t('Set policy anyway'))) || !ref) {
         return undefined;

@@ -1,7 +1,12 @@
-/** Resolves the cluster a command acts on: the tree item it was invoked on, or one the user picks. */
+/**
+ * Resolves the cluster a command acts on: our tree item it was invoked on; an ARM ID (a string, or the cluster item of
+ * the Azure Resources or AKS view — src/kms/hostArgument.ts); or, with no argument, one the user picks.
+ */
 import * as vscode from 'vscode';
+import { hostArmId } from '../kms/hostArgument';
 import type { FleetNode, ClusterNode } from '../views/treeNodes';
 import type { CommandContext } from './commandContext';
+import { clusterFromArmId } from './hostCluster';
 import { kmsStateLabel } from '../views/labels';
 
 export async function clusterArgument(ctx: CommandContext, arg: unknown): Promise<ClusterNode | undefined> {
@@ -12,9 +17,9 @@ export async function clusterArgument(ctx: CommandContext, arg: unknown): Promis
   if (node?.kind === 'detail') {
     return node.cluster;
   }
-  if (typeof arg === 'string') {
-    await ctx.tree.ensureLoaded();
-    return ctx.tree.findCluster(arg);
+  const armId = hostArmId(arg);
+  if (armId !== undefined) {
+    return clusterFromArmId(ctx, armId);
   }
   if (!ctx.account.status.signedIn) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Sign in to Azure first.'));

@@ -54,7 +54,7 @@ function texts(kind: Kind, name: string, keyId?: string) {
 
 async function runPlatformKeys(ctx: CommandContext, arg: unknown, kind: Kind): Promise<PlatformKeysResult | undefined> {
   const node = await clusterArgument(ctx, arg);
-  const azure = ctx.account.context;
+  const azure = node && ctx.account.contextForSubscription(node.facts.subscriptionId);
   if (!node || !azure) {
     return undefined;
   }

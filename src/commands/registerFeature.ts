@@ -9,19 +9,21 @@ const MAX_POLL_MS = 30_000;
 
 export function registerRegisterFeature(ctx: CommandContext): vscode.Disposable {
   return registerCommand(ctx, 'aksKms.registerFeature', async (subscriptionId?: unknown): Promise<string | undefined> => {
-    const azure = ctx.account.context;
-    if (!azure) {
+    if (!ctx.account.context) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sign in to Azure first.'));
       return undefined;
     }
-    const { FleetService, getKmsFeatureState, registerContainerServiceProvider, registerKmsFeature } = await azureSdk();
+    const { getKmsFeatureState, registerContainerServiceProvider, registerKmsFeature } = await azureSdk();
     let sub = typeof subscriptionId === 'string' ? subscriptionId : (subscriptionId as { subscription?: { subscriptionId?: string } } | undefined)?.subscription?.subscriptionId;
     if (!sub) {
-      const subs = await new FleetService(azure).listSubscriptions();
+      // Every subscription the tree lists, in every directory.
+      await ctx.tree.ensureLoaded();
+      const subs = ctx.tree.subscriptionNodes.map(n => n.subscription);
       const pick = await vscode.window.showQuickPick(subs.map(s => ({ label: s.displayName, description: s.subscriptionId, id: s.subscriptionId })), { placeHolder: vscode.l10n.t('Register KMSPMKPreview in which subscription?') });
       sub = pick?.id;
     }
-    if (!sub) {
+    const azure = sub ? ctx.account.contextForSubscription(sub) : undefined;
+    if (!sub || !azure) {
       return undefined;
     }
     try {

@@ -4,6 +4,7 @@
  * the tree and, after a restart, in a notification.
  */
 import * as vscode from 'vscode';
+import { parseArmId } from '../kms/armId';
 import { managedClustersApiVersion } from '../views/settings';
 import { azureSdk } from '../azure/lazySdk';
 import type { PlanJournalEntry } from '../kms/plan/journal';
@@ -30,7 +31,8 @@ function planLabel(entry: PlanJournalEntry): string {
 
 async function resume(ctx: CommandContext, clusterId: string, confirm: boolean): Promise<ResumeResult> {
   const entry = ctx.journal.resumable(clusterId);
-  const azure = ctx.account.context;
+  const subscriptionId = parseArmId(clusterId)?.subscriptionId;
+  const azure = subscriptionId ? ctx.account.contextForSubscription(subscriptionId) : undefined;
   if (!entry) {
     void vscode.window.showInformationMessage(vscode.l10n.t('There is no unfinished plan for this cluster.'));
     return { status: 'nothing' };

@@ -1,39 +1,47 @@
-/** "Select Subscriptions…": which subscriptions the tree lists (saved in `aksKms.selectedSubscriptions`; none = all). */
+/**
+ * "Select Subscriptions…": which subscriptions the tree lists, in every directory. The choice is the one all Azure
+ * extensions share (`azureResourceGroups.selectedSubscriptions`), so a pick here holds in the Azure view too.
+ */
 import * as vscode from 'vscode';
-import { azureSdk } from '../azure/lazySdk';
+import { isSubscriptionSelected, parseSubscriptionFilter, subscriptionFilterAfterPick } from '../kms/subscriptionFilter';
+import { sharedSubscriptionFilterValue, writeSharedSubscriptionFilter } from '../views/subscriptionFilter';
 import { CommandContext, registerCommand } from './commandContext';
 import { errorMessage } from '../views/fleetTree';
 
 export function registerSelectSubscriptions(ctx: CommandContext): vscode.Disposable {
   return registerCommand(ctx, 'aksKms.selectSubscriptions', async () => {
-    const azure = ctx.account.context;
-    if (!azure) {
+    if (!ctx.account.context) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Sign in to Azure first.'));
       return;
     }
-    let subscriptions;
+    let directories;
     try {
-      const { FleetService } = await azureSdk();
-      subscriptions = await new FleetService(azure).listSubscriptions();
+      await ctx.tree.ensureLoaded();
+      directories = ctx.tree.listedDirectories.filter(d => d.state === 'signedIn');
     } catch (err) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not list subscriptions: {0}', errorMessage(err)));
       return;
     }
-    const config = vscode.workspace.getConfiguration('aksKms');
-    const selected = new Set((config.get<string[]>('selectedSubscriptions') ?? []).map(s => s.toLowerCase()));
-    const items = subscriptions.map(s => ({
+    const previous = sharedSubscriptionFilterValue();
+    const filter = parseSubscriptionFilter(previous);
+    const several = directories.length > 1;
+    const items = directories.flatMap(d => d.subscriptions.map(s => ({
       label: s.displayName,
       description: s.subscriptionId,
-      picked: selected.size === 0 || selected.has(s.subscriptionId.toLowerCase()),
-      id: s.subscriptionId,
-    }));
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: vscode.l10n.t('Subscriptions to show in AKS KMS') });
+      detail: several ? d.displayName : undefined,
+      picked: isSubscriptionSelected(filter, s.subscriptionId),
+      tenantId: d.tenantId,
+      subscriptionId: s.subscriptionId,
+    })));
+    if (!items.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No subscriptions to choose from: sign in to a directory that has some.'));
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, matchOnDetail: true, placeHolder: vscode.l10n.t('Subscriptions to show (shared with the Azure extensions)') });
     if (!picked) {
       return;
     }
-    // Everything picked is stored as "all", so subscriptions created later show up too.
-    const value = picked.length === items.length ? [] : picked.map(p => p.id);
-    await config.update('selectedSubscriptions', value, vscode.ConfigurationTarget.Global);
-    await ctx.tree.refresh();
+    await writeSharedSubscriptionFilter(subscriptionFilterAfterPick(previous, items, picked));
+    // The configuration listener (extension.ts) reloads the tree.
   });
 }

@@ -21,3 +21,38 @@ export function registerSignIn(ctx: CommandContext): vscode.Disposable {
     }
   });
 }
+
+/**
+ * "Sign In to Directory…": an interactive sign-in to one directory (tenant) that will not hand out a token silently
+ * (multifactor authentication, another conditional-access step). Takes the tenant id (the tree's row passes it), or
+ * asks which of the directories waiting for a sign-in.
+ */
+export function registerSignInToDirectory(ctx: CommandContext): vscode.Disposable {
+  return registerCommand(ctx, 'aksKms.signInToDirectory', async (arg?: unknown) => {
+    let tenantId = typeof arg === 'string' ? arg : undefined;
+    if (!tenantId) {
+      await ctx.tree.ensureLoaded();
+      const waiting = ctx.tree.listedDirectories.filter(d => d.state === 'needsSignIn');
+      if (!waiting.length) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Every directory is signed in.'));
+        return false;
+      }
+      const pick = await vscode.window.showQuickPick(waiting.map(d => ({ label: d.displayName, description: d.tenantId, detail: d.defaultDomain, tenantId: d.tenantId })), { placeHolder: vscode.l10n.t('Directory to sign in to') });
+      tenantId = pick?.tenantId;
+    }
+    if (!tenantId) {
+      return false;
+    }
+    const account = ctx.tree.listedDirectories.find(d => d.tenantId.toLowerCase() === tenantId.toLowerCase())?.account;
+    try {
+      await ctx.account.signInToDirectory(tenantId, account);
+      ctx.log.info(`Signed in to directory ${tenantId}.`);
+      await ctx.tree.refresh();
+      return true;
+    } catch (err) {
+      ctx.log.error(`Sign-in to directory ${tenantId} failed: ${errorMessage(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Sign-in to the directory failed: {0}', errorMessage(err)));
+      return false;
+    }
+  });
+}

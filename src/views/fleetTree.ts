@@ -1,5 +1,6 @@
 /**
- * The "AKS KMS" tree: subscriptions → clusters → detail rows. Clusters come from one paged Resource Graph query
+ * The "AKS KMS" tree: [directories →] subscriptions → clusters → detail rows. Directories (tenants) appear when the
+ * signed-in accounts reach more than one. Clusters come from one paged Resource Graph query per directory
  * (subscriptions fill in as their rows arrive); a cluster's full GET and key versions are read only when it is
  * expanded or hovered, then cached until Refresh.
  */
@@ -8,6 +9,7 @@ import { managedClustersApiVersion, stateFilter } from './settings';
 import type { AzureAccount } from '../azure/account';
 import type { FleetService } from '../azure/fleetService';
 import { azureSdk } from '../azure/lazySdk';
+import type { DirectoryListing } from '../azure/directories';
 import type { SubscriptionInfo } from '../azure/subscriptions';
 import { clusterContextValue } from '../kms/contextValue';
 import { groupBy } from '../kms/groupBy';
@@ -19,7 +21,8 @@ import { clusterDetailRows, clusterHover, KeyHealthResult, worstKeyWarning } fro
 import { kmsStateIcon, kmsStateLabel } from './labels';
 import type { Log } from './log';
 import type { PlanJournalStore } from './planJournalStore';
-import type { ClusterNode, DetailNode, FleetNode, MessageNode, SubscriptionNode } from './treeNodes';
+import { isSubscriptionSelected, sharedSubscriptionFilter } from './subscriptionFilter';
+import type { ClusterNode, DetailNode, DirectoryNode, FleetNode, MessageNode, SubscriptionNode } from './treeNodes';
 
 /** Distinct keys read at once after listing (each is 2–3 ARM calls). */
 const KEY_HEALTH_CONCURRENCY = 4;
@@ -30,7 +33,11 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   private readonly changed = new vscode.EventEmitter<FleetNode | FleetNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
+  private directories: DirectoryNode[] = [];
+  private listing: DirectoryListing[] = [];
   private subscriptions: SubscriptionNode[] = [];
+  /** Directory (lower case) → why listing its clusters failed. */
+  private readonly directoryErrors = new Map<string, string>();
   private readonly clustersBySubscription = new Map<string, Map<string, ClusterNode>>();
   private readonly keyHealth = new Map<string, Promise<KeyHealthResult>>();
   /** Settled key health, so items can show a warning colour without awaiting. */
@@ -39,7 +46,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   private state: LoadState = { phase: 'idle' };
   private generation = 0;
   private loading?: Promise<void>;
-  private fleetService?: Promise<FleetService>;
+  /** One service per directory per load (keyed by tenant id, lower case): each reads with its directory's token. */
+  private readonly fleetServices = new Map<string, Promise<FleetService>>();
 
   constructor(
     private readonly account: AzureAccount,
@@ -53,12 +61,15 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   /** Drops every cache and reloads subscriptions and clusters. Resolves when the fleet is loaded. */
   refresh(): Promise<void> {
     this.generation++;
+    this.directories = [];
+    this.listing = [];
+    this.directoryErrors.clear();
     this.subscriptions = [];
     this.clustersBySubscription.clear();
     this.keyHealth.clear();
     this.keyHealthSettled.clear();
     this.fullFacts.clear();
-    this.fleetService = undefined;
+    this.fleetServices.clear();
     this.state = { phase: 'idle' };
     this.loading = undefined;
     this.changed.fire(undefined);
@@ -72,18 +83,30 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   }
 
   /**
-   * One service per load, so clusters sharing a key share its reads until Refresh (FleetService.keyHealth). The Azure
-   * SDK bundle loads on the first call (lazySdk.ts). Undefined while signed out.
+   * One service per directory per load, so clusters sharing a key share its reads until Refresh
+   * (FleetService.keyHealth). The Azure SDK bundle loads on the first call (lazySdk.ts). Undefined while signed out.
    */
-  private service(): Promise<FleetService | undefined> {
-    const ctx = this.account.context;
+  private service(subscriptionId: string): Promise<FleetService | undefined> {
+    const ctx = this.account.contextForSubscription(subscriptionId);
     if (!ctx) {
       return Promise.resolve(undefined);
     }
-    this.fleetService ??= azureSdk().then(
-      sdk => new sdk.FleetService(ctx, managedClustersApiVersion()),
-    );
-    return this.fleetService;
+    const key = (ctx.tenantId ?? '').toLowerCase();
+    let service = this.fleetServices.get(key);
+    if (!service) {
+      service = azureSdk().then(sdk => new sdk.FleetService(ctx, managedClustersApiVersion()));
+      this.fleetServices.set(key, service);
+    }
+    return service;
+  }
+
+  private async listDirectories(): Promise<DirectoryListing[]> {
+    const sdk = await azureSdk();
+    const home = this.account.context;
+    if (this.account.authenticationMode === 'azureCli') {
+      return home ? sdk.listCliDirectory(home) : [];
+    }
+    return sdk.listDirectories();
   }
 
   private async load(generation: number): Promise<void> {
@@ -93,31 +116,44 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     this.state = { phase: 'loading' };
     const started = Date.now();
     try {
-      const service = await this.service();
-      if (!service) {
-        return;
-      }
-      const all = await service.listSubscriptions();
-      const selected = selectedSubscriptionIds();
-      const visible = selected.length ? all.filter(s => selected.includes(s.subscriptionId.toLowerCase())) : all;
+      const directories = await this.listDirectories();
       if (generation !== this.generation) {
         return;
       }
-      this.subscriptions = visible.map(subscription => ({ kind: 'subscription', subscription }));
+      this.account.rememberDirectories(directories);
+      this.listing = directories;
+      const filter = sharedSubscriptionFilter();
+      const visible = directories.map(d => ({ directory: d, subscriptions: d.subscriptions.filter(s => isSubscriptionSelected(filter, s.subscriptionId)) }));
+      const all = directories.reduce((n, d) => n + d.subscriptions.length, 0);
+      // A directory shows when it has something to show: selected subscriptions, a sign-in to ask for, or an error.
+      this.directories = visible.filter(v => v.subscriptions.length || v.directory.state !== 'signedIn').map(v => ({ kind: 'directory', directory: v.directory }));
+      this.subscriptions = visible.flatMap(v => v.subscriptions.map(subscription => ({ kind: 'subscription' as const, subscription: { ...subscription, tenantId: v.directory.tenantId } })));
       this.changed.fire(undefined);
-      await service.loadClusters(visible.map(s => s.subscriptionId), {
-        onClusters: clusters => {
-          if (generation === this.generation) {
-            this.addClusters(clusters);
+      await Promise.all(visible.filter(v => v.subscriptions.length).map(async v => {
+        const service = await this.service(v.subscriptions[0].subscriptionId);
+        try {
+          await service?.loadClusters(v.subscriptions.map(s => s.subscriptionId), {
+            onClusters: clusters => {
+              if (generation === this.generation) {
+                this.addClusters(clusters);
+              }
+            },
+          });
+        } catch (err) {
+          if (visible.length === 1) {
+            throw err;
           }
-        },
-      });
+          // One directory failing never hides the others.
+          this.directoryErrors.set(v.directory.tenantId.toLowerCase(), errorMessage(err));
+          this.log.error(`Listing the clusters of directory ${v.directory.displayName} failed: ${errorMessage(err)}`);
+        }
+      }));
       if (generation !== this.generation) {
         return;
       }
       this.state = { phase: 'loaded' };
       const count = [...this.clustersBySubscription.values()].reduce((n, m) => n + m.size, 0);
-      this.log.info(`Listed ${count} clusters in ${visible.length} of ${all.length} subscriptions in ${Date.now() - started} ms.`);
+      this.log.info(`Listed ${count} clusters in ${this.subscriptions.length} of ${all} subscriptions in ${directories.length} directories in ${Date.now() - started} ms.`);
       void this.loadKeyHealthInBackground(generation);
     } catch (err) {
       if (generation !== this.generation) {
@@ -188,6 +224,16 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     return this.subscriptions;
   }
 
+  /** Every directory of the last listing, shown or not (for pickers). */
+  get listedDirectories(): readonly DirectoryListing[] {
+    return this.listing;
+  }
+
+  /** The directories the tree shows (empty until listed). */
+  get directoryNodes(): readonly DirectoryNode[] {
+    return this.directories;
+  }
+
   clusterNodes(): ClusterNode[] {
     return [...this.clustersBySubscription.values()].flatMap(m => [...m.values()]);
   }
@@ -200,6 +246,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
 
   getTreeItem(node: FleetNode): vscode.TreeItem {
     switch (node.kind) {
+      case 'directory':
+        return directoryItem(node);
       case 'subscription':
         return this.subscriptionItem(node);
       case 'cluster':
@@ -214,6 +262,9 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   async getChildren(node?: FleetNode): Promise<FleetNode[]> {
     if (!node) {
       return this.rootChildren();
+    }
+    if (node.kind === 'directory') {
+      return this.directoryChildren(node.directory);
     }
     if (node.kind === 'subscription') {
       const all = [...(this.clustersBySubscription.get(node.subscription.subscriptionId.toLowerCase())?.values() ?? [])];
@@ -240,7 +291,35 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     if (node.kind === 'cluster') {
       return this.subscriptions.find(s => s.subscription.subscriptionId.toLowerCase() === node.facts.subscriptionId.toLowerCase());
     }
+    if (node.kind === 'subscription' && this.groupsByDirectory()) {
+      return this.directories.find(d => d.directory.tenantId.toLowerCase() === node.subscription.tenantId?.toLowerCase());
+    }
     return undefined;
+  }
+
+  /** Directories are a level of their own only when there is more than one to tell apart. */
+  private groupsByDirectory(): boolean {
+    return this.directories.length > 1;
+  }
+
+  private directoryChildren(directory: DirectoryListing): FleetNode[] {
+    const tenant = directory.tenantId.toLowerCase();
+    if (directory.state === 'needsSignIn') {
+      return [{
+        ...message(`${tenant}/sign-in`, vscode.l10n.t('Sign in to {0}…', directory.displayName), 'sign-in',
+          { command: 'aksKms.signInToDirectory', title: vscode.l10n.t('Sign In to Directory…'), arguments: [directory.tenantId] }),
+        tooltip: vscode.l10n.t('{0} asks for its own sign-in (such as multifactor authentication) before it hands out a token.', directory.displayName),
+      }];
+    }
+    if (directory.state === 'failed') {
+      return [message(`${tenant}/failed`, vscode.l10n.t('Could not list the subscriptions of {0}: {1}', directory.displayName, directory.error ?? ''), 'error',
+        { command: 'aksKms.refresh', title: vscode.l10n.t('Refresh') })];
+    }
+    const clusterError = this.directoryErrors.get(tenant);
+    const subscriptions = this.subscriptions.filter(s => s.subscription.tenantId?.toLowerCase() === tenant);
+    return clusterError
+      ? [message(`${tenant}/clusters-failed`, vscode.l10n.t('Could not list clusters: {0}', clusterError), 'error', { command: 'aksKms.refresh', title: vscode.l10n.t('Refresh') }), ...subscriptions]
+      : subscriptions;
   }
 
   async resolveTreeItem(item: vscode.TreeItem, node: FleetNode): Promise<vscode.TreeItem> {
@@ -269,7 +348,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   private rootChildren(): FleetNode[] {
     const status = this.account.status;
     if (status.problems?.length) {
-      return status.problems.map((p, i) => message(`problem/${i}`, p, 'error', { command: 'workbench.action.openSettings', title: 'aksKms' }));
+      const setting = this.account.authenticationMode === 'azureCli' ? 'aksKms.authentication' : 'microsoft-sovereign-cloud';
+      return status.problems.map((p, i) => message(`problem/${i}`, p, 'error', { command: 'workbench.action.openSettings', title: vscode.l10n.t('Open Settings'), arguments: [setting] }));
     }
     if (!status.signedIn) {
       return []; // the welcome view (package.json viewsWelcome) offers "Sign in to Azure"
@@ -278,12 +358,20 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     if (this.state.phase === 'failed') {
       return [message('failed', vscode.l10n.t('Could not list clusters: {0}', this.state.message), 'error', { command: 'aksKms.refresh', title: vscode.l10n.t('Refresh') })];
     }
+    if (this.groupsByDirectory()) {
+      return this.directories;
+    }
+    // One directory: its rows stand at the root, as before there were several.
+    const only = this.directories[0];
+    if (only && only.directory.state !== 'signedIn') {
+      return this.directoryChildren(only.directory);
+    }
     if (!this.subscriptions.length) {
       return this.state.phase === 'loaded'
         ? [message('no-subscriptions', vscode.l10n.t('No subscriptions selected. Choose some with "Select Subscriptions…".'), 'filter', { command: 'aksKms.selectSubscriptions', title: vscode.l10n.t('Select Subscriptions…') })]
         : [message('loading', vscode.l10n.t('Loading subscriptions…'), 'loading~spin')];
     }
-    return this.subscriptions;
+    return only ? this.directoryChildren(only.directory) : this.subscriptions;
   }
 
   private async clusterChildren(node: ClusterNode): Promise<FleetNode[]> {
@@ -300,7 +388,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     const key = node.facts.id.toLowerCase();
     let pending = this.fullFacts.get(key);
     if (!pending) {
-      pending = this.service().then(service => (service ? service.getCluster(node.facts.id) : node.facts));
+      pending = this.service(node.facts.subscriptionId).then(service => (service ? service.getCluster(node.facts.id) : node.facts));
       this.fullFacts.set(key, pending);
       pending.catch(() => this.fullFacts.delete(key));
     }
@@ -312,7 +400,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     let pending = this.keyHealth.get(key);
     if (!pending) {
       const maxAgeDays = vscode.workspace.getConfiguration('aksKms').get<number>('maxKeyAgeDays');
-      pending = this.service().then(service =>
+      pending = this.service(node.facts.subscriptionId).then(service =>
         service
           ? service.keyHealth(node.facts, { maxAgeDays, now: this.now }).then(
               health => ({ health }),
@@ -363,6 +451,17 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   }
 }
 
+function directoryItem(node: DirectoryNode): vscode.TreeItem {
+  const d = node.directory;
+  const item = new vscode.TreeItem(d.displayName, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `/tenants/${d.tenantId}`;
+  item.description = d.state === 'needsSignIn' ? vscode.l10n.t('sign-in required') : d.state === 'failed' ? vscode.l10n.t('could not be listed') : d.defaultDomain;
+  item.tooltip = [d.displayName, d.defaultDomain, d.tenantId, d.account?.label].filter(Boolean).join('\n');
+  item.iconPath = new vscode.ThemeIcon(d.state === 'signedIn' ? 'organization' : d.state === 'needsSignIn' ? 'lock' : 'error');
+  item.contextValue = `directory;${d.state}`;
+  return item;
+}
+
 function detailItem(node: DetailNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.row.label, vscode.TreeItemCollapsibleState.None);
   item.id = `${node.cluster.facts.id}/detail/${node.row.key}`;
@@ -382,17 +481,13 @@ function messageItem(node: MessageNode): vscode.TreeItem {
   item.tooltip = node.tooltip ?? node.text;
   item.contextValue = 'message';
   if (node.command) {
-    item.command = { command: node.command.command, title: node.command.title, arguments: node.command.command === 'workbench.action.openSettings' ? ['aksKms'] : [] };
+    item.command = { command: node.command.command, title: node.command.title, arguments: node.command.arguments ?? (node.command.command === 'workbench.action.openSettings' ? ['aksKms'] : []) };
   }
   return item;
 }
 
 function message(id: string, text: string, icon: string, command?: MessageNode['command']): MessageNode {
   return { kind: 'message', id, text, icon, command };
-}
-
-function selectedSubscriptionIds(): string[] {
-  return (vscode.workspace.getConfiguration('aksKms').get<string[]>('selectedSubscriptions') ?? []).map(s => s.toLowerCase());
 }
 
 export function errorMessage(err: unknown): string {

@@ -16,11 +16,17 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
     return this.contents.get(uri.toString()) ?? '';
   }
 
-  /** Opens (or refreshes) a read-only document at `path` with `content`. */
-  async show(path: string, content: string, language: string): Promise<vscode.TextEditor> {
+  /** Sets (or refreshes) the content of the read-only document at `path`, without opening it; returns its URI. */
+  put(path: string, content: string): vscode.Uri {
     const uri = vscode.Uri.from({ scheme: READ_ONLY_SCHEME, path });
     this.contents.set(uri.toString(), content);
     this.changed.fire(uri);
+    return uri;
+  }
+
+  /** Opens (or refreshes) a read-only document at `path` with `content`. */
+  async show(path: string, content: string, language: string): Promise<vscode.TextEditor> {
+    const uri = this.put(path, content);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, language);
     return vscode.window.showTextDocument(doc, { preview: true });

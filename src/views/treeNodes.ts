@@ -1,7 +1,14 @@
 /** The tree's node types: plain data; the provider turns them into TreeItems. */
 import type { ClusterFacts } from '../kms/kmsState';
+import type { DirectoryListing } from '../azure/directories';
 import type { SubscriptionInfo } from '../azure/subscriptions';
 import type { DetailRow } from './clusterDetails';
+
+/** A directory (Entra tenant): shown only when the accounts reach more than one. */
+export interface DirectoryNode {
+  readonly kind: 'directory';
+  readonly directory: DirectoryListing;
+}
 
 export interface SubscriptionNode {
   readonly kind: 'subscription';
@@ -25,7 +32,7 @@ export interface MessageNode {
   readonly text: string;
   readonly icon: string;
   readonly tooltip?: string;
-  readonly command?: { command: string; title: string };
+  readonly command?: { command: string; title: string; arguments?: unknown[] };
 }
 
-export type FleetNode = SubscriptionNode | ClusterNode | DetailNode | MessageNode;
+export type FleetNode = DirectoryNode | SubscriptionNode | ClusterNode | DetailNode | MessageNode;

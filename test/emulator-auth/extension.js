@@ -1,5 +1,7 @@
 // Sign-in for the local Azure emulator (docs/CONTRACTS.md, "Emulator sign-in"): registers the authentication
-// provider `aks-kms-emulator` through the real vscode.authentication API. Test and sandbox infrastructure only.
+// providers `microsoft-sovereign-cloud` and `microsoft` — the ids the Azure extensions' sign-in library asks for,
+// held by VS Code's built-in Microsoft authentication, which the harness disables — through the real
+// vscode.authentication API. Test and sandbox infrastructure only.
 //
 // It behaves like VS Code's Microsoft provider, minus the browser round trip:
 //  - createSession(scopes) signs the seeded user in at once (no prompt) and returns a session for those scopes;
@@ -7,6 +9,9 @@
 //    (as MSAL's silent acquisition does), so Key Vault tokens after ARM ones need no second sign-in;
 //  - tokens are unsigned JWTs with mintTestToken's claims (test/emulator/token.ts); `exp` = now + 1 h, and an
 //    expired (or nearly expired) token is re-minted when sessions are read;
+//  - a `VSCODE_TENANT:<id>` scope asks for a token of that directory (tid); a directory the emulator marks
+//    `requiresInteractiveSignIn` (conditional access, MFA) gets no silent token until createSession was called
+//    for it, as Entra refuses a silent token there;
 //  - removeSession signs the account out (all its sessions), like the Microsoft provider;
 //  - state lives in context.globalState, so a window reload keeps the user signed in.
 /* global require, module */
@@ -15,9 +20,11 @@
 const vscode = require('vscode');
 const fs = require('fs');
 
-const PROVIDER_ID = 'aks-kms-emulator';
-const PROVIDER_LABEL = 'Azure (local emulator)';
-const STATE_KEY = 'aksKmsEmulatorAuth.state.v1';
+const PROVIDERS = [
+  { id: 'microsoft-sovereign-cloud', label: 'Microsoft Sovereign Cloud (local emulator)' },
+  { id: 'microsoft', label: 'Microsoft (local emulator)' },
+];
+const STATE_KEY = 'aksKmsEmulatorAuth.state.v2';
 const TOKEN_LIFETIME_SECONDS = 3600;
 const REFRESH_MARGIN_SECONDS = 300;
 const DEFAULT_AUDIENCE = 'https://management.core.windows.net/';
@@ -35,12 +42,13 @@ function user() {
   if (file) {
     try {
       const info = JSON.parse(fs.readFileSync(file, 'utf8'));
-      return { ...SEED_USER, tenantId: info.tenantId || SEED_USER.tenantId, objectId: info.userObjectId || SEED_USER.objectId };
+      const interactiveTenants = (info.tenants || []).filter(t => t.requiresInteractiveSignIn).map(t => t.tenantId.toLowerCase());
+      return { ...SEED_USER, tenantId: info.tenantId || SEED_USER.tenantId, objectId: info.userObjectId || SEED_USER.objectId, interactiveTenants };
     } catch {
       // fall back to the seed: the info file is optional (desktop F5 opens a workspace with settings only)
     }
   }
-  return SEED_USER;
+  return { ...SEED_USER, interactiveTenants: [] };
 }
 
 const b64url = value => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
@@ -80,21 +88,33 @@ function expiryOf(token) {
 
 const scopeKey = scopes => [...(scopes || [])].sort().join(' ');
 
+/** The directory a scope list asks for (lower case), or undefined for the home directory. */
+function tenantOf(scopes) {
+  return parseScopes(scopes).tenant?.toLowerCase();
+}
+
 class EmulatorAuthProvider {
-  constructor(context) {
+  constructor(context, providerId) {
     this.context = context;
+    this.stateKey = `${STATE_KEY}:${providerId}`;
     this.emitter = new vscode.EventEmitter();
     this.onDidChangeSessions = this.emitter.event;
     this.counter = 0;
   }
 
-  /** { account: {id, label} | undefined, sessions: [{id, scopes, accessToken}] } */
+  /** { account: {id, label} | undefined, sessions: [{id, scopes, accessToken}], interactiveSignIns: [tenantId] } */
   state() {
-    return this.context.globalState.get(STATE_KEY) || { account: undefined, sessions: [] };
+    return this.context.globalState.get(this.stateKey) || { account: undefined, sessions: [], interactiveSignIns: [] };
   }
 
   async save(state) {
-    await this.context.globalState.update(STATE_KEY, state);
+    await this.context.globalState.update(this.stateKey, state);
+  }
+
+  /** Conditional access: a directory that wants an interactive sign-in gets no silent token before one. */
+  silentRefused(state, scopes) {
+    const tenant = tenantOf(scopes);
+    return !!tenant && user().interactiveTenants.includes(tenant) && !(state.interactiveSignIns || []).includes(tenant);
   }
 
   toSession(s, account) {
@@ -120,6 +140,7 @@ class EmulatorAuthProvider {
     let result = state.sessions;
     let added;
     if (scopes) {
+      if (this.silentRefused(state, scopes)) return [];
       const key = scopeKey(scopes);
       result = state.sessions.filter(s => scopeKey(s.scopes) === key);
       if (result.length === 0) {
@@ -138,6 +159,8 @@ class EmulatorAuthProvider {
     const state = this.state();
     const u = user();
     state.account = state.account || { id: u.objectId, label: u.upn };
+    const tenant = tenantOf(scopes);
+    if (tenant && !(state.interactiveSignIns || []).includes(tenant)) state.interactiveSignIns = [...(state.interactiveSignIns || []), tenant];
     const key = scopeKey(scopes);
     let stored = state.sessions.find(s => scopeKey(s.scopes) === key);
     const isNew = !stored;
@@ -161,7 +184,7 @@ class EmulatorAuthProvider {
     const state = this.state();
     if (!state.account && state.sessions.length === 0) return;
     const removed = state.account ? state.sessions.map(s => this.toSession(s, state.account)) : [];
-    await this.save({ account: undefined, sessions: [] });
+    await this.save({ account: undefined, sessions: [], interactiveSignIns: [] });
     this.emitter.fire({ added: [], removed, changed: [] });
   }
 
@@ -171,19 +194,29 @@ class EmulatorAuthProvider {
 }
 
 function activate(context) {
-  const provider = new EmulatorAuthProvider(context);
-  context.subscriptions.push(
-    provider,
-    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, provider, { supportsMultipleAccounts: false }),
-  );
+  const providers = PROVIDERS.map(p => ({ ...p, provider: new EmulatorAuthProvider(context, p.id) }));
+  for (const p of providers) {
+    context.subscriptions.push(
+      p.provider,
+      vscode.authentication.registerAuthenticationProvider(p.id, p.label, p.provider, { supportsMultipleAccounts: false }),
+    );
+  }
+  // The provider of the cloud the settings select (the sign-in library's choice: `microsoft` for public Azure only).
+  const current = () => {
+    const environment = vscode.workspace.getConfiguration('microsoft-sovereign-cloud').get('environment');
+    return providers[environment ? 0 : 1].provider;
+  };
   // API for tests (vscode.extensions.getExtension('aks-kms.aks-kms-emulator-auth').exports).
   return {
     /** Signs out: drops every stored session and fires onDidChangeSessions. */
-    removeAllSessions: () => provider.removeAllSessions(),
-    /** Signs in without VS Code's consent dialog (which extension-host tests refuse to show). */
-    signIn: (scopes = [`${DEFAULT_AUDIENCE}.default`]) => provider.createSession(scopes),
+    removeAllSessions: () => Promise.all(providers.map(p => p.provider.removeAllSessions())),
+    /**
+     * Signs in without VS Code's consent dialog (which extension-host tests refuse to show). A `VSCODE_TENANT:<id>`
+     * scope signs in to that directory interactively.
+     */
+    signIn: (scopes = [`${DEFAULT_AUDIENCE}.default`]) => current().createSession(scopes),
     /** The stored sessions, for assertions. */
-    sessions: () => provider.getSessions(undefined),
+    sessions: () => current().getSessions(undefined),
   };
 }
 

@@ -46,9 +46,9 @@ function applyConfigPatch(body: unknown, current: EmulatorConfig): EmulatorConfi
   if (!isJsonObject(body)) throw invalid('The config body must be a JSON object.');
   const next: EmulatorConfig = { ...current };
   for (const [k, v] of Object.entries(body)) {
-    if (k === 'resourceGraphOmitsPreviewFields') {
+    if (k === 'resourceGraphOmitsPreviewFields' || k === 'guestDirectories') {
       if (typeof v !== 'boolean') throw invalid(`'${k}' must be a boolean.`);
-      next.resourceGraphOmitsPreviewFields = v;
+      next[k] = v;
     } else if ((DURATION_SWITCHES as readonly string[]).includes(k)) {
       next[k as (typeof DURATION_SWITCHES)[number]] = nonNegativeInteger(k, v);
     } else if (k === 'failNextClusterOperations') {

@@ -19,7 +19,11 @@ import { DEFAULT_CONFIG, EmulatorStore } from './state';
 import { loadOrCreateTls } from './tls';
 import { VaultListeners } from './vaultListener';
 
-export const AUTH_PROVIDER_ID = 'aks-kms-emulator';
+/**
+ * VS Code's authentication provider for every cloud but public Azure (the Azure extensions' sign-in library picks
+ * it for a custom cloud such as this emulator); test/emulator-auth registers it in place of the built-in one.
+ */
+export const AUTH_PROVIDER_ID = 'microsoft-sovereign-cloud';
 
 export interface EmulatorOptions {
   /** ARM listener port; 0 = any free port. */
@@ -132,9 +136,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     userObjectId: store.fleet.userObjectId,
     keyVaultDnsSuffix: pose ? pose.keyVaultDnsSuffix : '127.0.0.1',
     keyVaultResource: pose ? pose.keyVaultResource : KEYVAULT_RESOURCE,
-    authProviderId: AUTH_PROVIDER_ID,
+    authProviderId: pose?.name === 'AzureCloud' ? 'microsoft' : AUTH_PROVIDER_ID,
     portalUrl: pose ? pose.portalUrl : `${armEndpoint}/portal`,
     pid: process.pid,
+    tenants: store.fleet.tenants.map((t) => ({ tenantId: t.tenantId, displayName: t.displayName, ...(t.requiresInteractiveSignIn ? { requiresInteractiveSignIn: true } : {}) })),
     ...(pose && proxy ? { cloud: pose.name, proxyUrl: proxy.url, resourceManagerEndpoint: pose.resourceManagerEndpoint } : {}),
   };
 

@@ -45,6 +45,19 @@ export function resourceGroupNotFound(resourceGroup: string): HttpError {
   return new HttpError(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`);
 }
 
+/**
+ * ARM's answer to a token issued by another directory than the subscription's (rule emu-token-tenant): Learn,
+ * "Troubleshoot common Azure deployment errors" lists InvalidAuthenticationTokenTenant ("The access token is from the
+ * wrong issuer … It must match the tenant … associated with this subscription").
+ */
+export function wrongTokenTenant(tokenTenant: string, subscriptionTenant: string): HttpError {
+  return new HttpError(
+    401,
+    'InvalidAuthenticationTokenTenant',
+    `The access token is from the wrong issuer 'https://sts.windows.net/${tokenTenant}/'. It must match the tenant 'https://sts.windows.net/${subscriptionTenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${subscriptionTenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`,
+  );
+}
+
 export function subscriptionNotFound(subscriptionId: string): HttpError {
   return new HttpError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
 }

@@ -36,6 +36,8 @@ export interface FaultMatch {
   readonly host?: string;
   /** A vault name: only that vault's data-plane listener. */
   readonly vault?: string;
+  /** A directory: only requests whose bearer token is for this tenant (`tid`), e.g. one directory's listing. */
+  readonly tenant?: string;
 }
 
 export interface FaultRuleInput {
@@ -77,10 +79,10 @@ function invalid(message: string): HttpError {
 
 function parseMatch(v: unknown): FaultMatch {
   if (v === undefined) return {};
-  if (!isJsonObject(v)) throw invalid("'match' must be an object {method?, pathRegex?, host?, vault?}.");
+  if (!isJsonObject(v)) throw invalid("'match' must be an object {method?, pathRegex?, host?, vault?, tenant?}.");
   const out: { -readonly [K in keyof FaultMatch]: FaultMatch[K] } = {};
   for (const [k, value] of Object.entries(v)) {
-    if (!['method', 'pathRegex', 'host', 'vault'].includes(k)) throw invalid(`Unknown match field '${k}'.`);
+    if (!['method', 'pathRegex', 'host', 'vault', 'tenant'].includes(k)) throw invalid(`Unknown match field '${k}'.`);
     if (typeof value !== 'string' || value === '') throw invalid(`'match.${k}' must be a non-empty string.`);
     if (k === 'pathRegex') {
       try {
@@ -282,6 +284,7 @@ export class FaultInjector {
     if (m.pathRegex && !new RegExp(m.pathRegex, 'i').test(path)) return false;
     if (m.host && m.host.toLowerCase() !== (req.headers.host ?? '').toLowerCase()) return false;
     if (m.vault && (listener.kind !== 'vault' || listener.vaultName.toLowerCase() !== m.vault.toLowerCase())) return false;
+    if (m.tenant && String((token && decodeJwtPayload(token)?.tid) ?? '').toLowerCase() !== m.tenant.toLowerCase()) return false;
     // Only a presented token can expire; only a cluster PUT starts an operation that can fail.
     if (rule.fault === 'tokenExpired' && !token) return false;
     if (rule.fault === 'lroFailed' && (listener.kind !== 'arm' || parsed.method !== 'PUT' || !CLUSTER_PUT.test(parsed.path))) return false;

@@ -15,6 +15,8 @@ export interface EmulatorInfo {
   readonly authProviderId: string;
   readonly portalUrl: string;
   readonly pid: number;
+  /** Every directory of the seeded user, the home one first; the sign-in extension plays their conditional access. */
+  readonly tenants?: readonly { readonly tenantId: string; readonly displayName: string; readonly requiresInteractiveSignIn?: boolean }[];
   /** Only when posing as a cloud (`--cloud`, cloudPose.ts): its name, e.g. `AzureChinaCloud`. Absent in the local mode. */
   readonly cloud?: string;
   /** Posing only: `http://127.0.0.1:PORT`, the CONNECT proxy to pass as HTTPS_PROXY (connectProxy.ts). */

@@ -15,6 +15,21 @@ export interface SeedSubscription {
   readonly displayName: string;
   /** Where this subscription's resources live. */
   readonly location: string;
+  /** The directory (Entra tenant) the subscription belongs to; the home tenant when absent. */
+  readonly tenantId?: string;
+}
+
+/** A directory the seeded user belongs to (GET /tenants). */
+export interface SeedTenant {
+  readonly tenantId: string;
+  readonly displayName: string;
+  readonly defaultDomain: string;
+  /**
+   * Conditional access (MFA) in this directory: a token for it is not handed out silently until the user signs in to
+   * it interactively. Entra enforces that when the token is issued, so it is the sign-in extension that plays it
+   * (test/emulator-auth); the emulator only lists the flag in its info file.
+   */
+  readonly requiresInteractiveSignIn?: boolean;
 }
 
 export interface SeedKeyVersion {
@@ -73,12 +88,24 @@ export interface SeedCluster {
 }
 
 const TENANT_ID = '7f3c2a10-5b1e-4c7d-9a0e-1d2c3b4a5f60';
+/** A partner directory the user is a guest in, with a subscription of its own. */
+const PARTNER_TENANT_ID = '5e1d4c3b-2a19-4f08-8e7d-6c5b4a392817';
+/** A directory whose conditional access asks for an interactive sign-in (MFA) before any token. */
+const MFA_TENANT_ID = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d';
+
+const TENANTS: readonly SeedTenant[] = [
+  { tenantId: TENANT_ID, displayName: 'Contoso', defaultDomain: 'contoso.example' },
+  { tenantId: PARTNER_TENANT_ID, displayName: 'Fabrikam Partners', defaultDomain: 'fabrikampartners.example' },
+  { tenantId: MFA_TENANT_ID, displayName: 'Woodgrove Bank', defaultDomain: 'woodgrovebank.example', requiresInteractiveSignIn: true },
+];
 const USER_OBJECT_ID = '0b8a6c9e-2f4d-4e1a-8c3b-5d6e7f809a1b';
 
 const SUB1 = '11111111-1111-4111-8111-111111111111';
 const SUB2 = '22222222-2222-4222-8222-222222222222';
 const SUB3 = '33333333-3333-4333-8333-333333333333';
 const SUB4 = '44444444-4444-4444-8444-444444444444';
+const SUB5 = '55555555-5555-4555-8555-555555555555';
+const SUB6 = '66666666-6666-4666-8666-666666666666';
 
 const SUBSCRIPTIONS: readonly SeedSubscription[] = [
   { subscriptionId: SUB1, displayName: 'Contoso Production', location: 'eastus' },
@@ -87,8 +114,17 @@ const SUBSCRIPTIONS: readonly SeedSubscription[] = [
   { subscriptionId: SUB4, displayName: 'Contoso Sandbox', location: 'eastus' },
 ];
 
+/**
+ * Subscriptions of the other directories. Kept apart from SUBSCRIPTIONS: a token for the home tenant (every test that
+ * does not pick a tenant) sees only the home tenant's subscriptions, as in Azure.
+ */
+const OTHER_TENANT_SUBSCRIPTIONS: readonly SeedSubscription[] = [
+  { subscriptionId: SUB5, displayName: 'Partner Workloads', location: 'westeurope', tenantId: PARTNER_TENANT_ID },
+  { subscriptionId: SUB6, displayName: 'Woodgrove Payments', location: 'eastus', tenantId: MFA_TENANT_ID },
+];
+
 function locationOf(subscriptionId: string): string {
-  const sub = SUBSCRIPTIONS.find((s) => s.subscriptionId === subscriptionId);
+  const sub = [...SUBSCRIPTIONS, ...OTHER_TENANT_SUBSCRIPTIONS].find((s) => s.subscriptionId === subscriptionId);
   if (!sub) throw new Error(`seed: unknown subscription ${subscriptionId}`);
   return sub.location;
 }
@@ -169,6 +205,15 @@ const CLUSTERS: readonly SeedCluster[] = [
   cluster({ name: 'aks-fab-cmk-private', sub: SUB3, rg: 'rg-fab', k8s: '1.34.1', identity: UA, vnet: true, kms: 'cmk-private', vault: 'kvfabprivate', key: 'kms-key' }),
 ];
 
+/** Clusters in the other directories' subscriptions (apart from CLUSTERS for the reason given above). */
+const OTHER_TENANT_CLUSTERS: readonly SeedCluster[] = [
+  cluster({ name: 'aks-partner-api', sub: SUB5, rg: 'rg-partner', k8s: '1.34.1', identity: UA, vnet: true, kms: 'pmk' }),
+  cluster({ name: 'aks-partner-batch', sub: SUB5, rg: 'rg-partner', k8s: '1.33.2', identity: UA, vnet: true, kms: 'none' }),
+  cluster({ name: 'aks-payments', sub: SUB6, rg: 'rg-payments', k8s: '1.34.1', identity: UA, vnet: true, kms: 'none' }),
+];
+const ALL_SUBSCRIPTIONS = [...SUBSCRIPTIONS, ...OTHER_TENANT_SUBSCRIPTIONS];
+const ALL_CLUSTERS = [...CLUSTERS, ...OTHER_TENANT_CLUSTERS];
+
 /** A preview feature's registration state in one subscription (Microsoft.Features). */
 export interface SeedFeature {
   readonly subscriptionId: string;
@@ -199,18 +244,18 @@ export interface SeedRoleAssignment {
 /** The preview feature the new KMS experience (PMK and versionless CMK) needs (AZURE.md flows). */
 export const KMS_PREVIEW_FEATURE = { namespace: 'Microsoft.ContainerService', name: 'KMSPMKPreview' } as const;
 
-/** Registered in subscriptions 1 and 3 (which run PMK/CMK clusters), not in 2 and 4. */
-const FEATURES: readonly SeedFeature[] = SUBSCRIPTIONS.map((s) => ({
+/** Registered in subscriptions 1, 3 and 5 (which run PMK/CMK clusters), not in the others. */
+const FEATURES: readonly SeedFeature[] = ALL_SUBSCRIPTIONS.map((s) => ({
   subscriptionId: s.subscriptionId,
   ...KMS_PREVIEW_FEATURE,
-  state: s.subscriptionId === SUB1 || s.subscriptionId === SUB3 ? 'Registered' : 'NotRegistered',
+  state: [SUB1, SUB3, SUB5].includes(s.subscriptionId) ? 'Registered' : 'NotRegistered',
 }));
 
 /** Resource providers registered in every seeded subscription. */
 export const REGISTERED_PROVIDERS = ['Microsoft.ContainerService', 'Microsoft.KeyVault', 'Microsoft.ManagedIdentity', 'Microsoft.Authorization'] as const;
 
 /** The `id-<cluster>` identity each UserAssigned cluster references. */
-const IDENTITIES: readonly SeedIdentityResource[] = CLUSTERS.filter((c) => c.identity.type === 'UserAssigned').map((c) => ({
+const IDENTITIES: readonly SeedIdentityResource[] = ALL_CLUSTERS.filter((c) => c.identity.type === 'UserAssigned').map((c) => ({
   subscriptionId: c.subscriptionId,
   resourceGroup: c.resourceGroup,
   name: `id-${c.name}`,
@@ -231,7 +276,7 @@ function assignment(scope: string, roleDefinitionGuid: string, principalId: stri
  * also Key Vault Contributor (AZURE.md: approving the private endpoint connection needs it).
  */
 const ROLE_ASSIGNMENTS: readonly SeedRoleAssignment[] = [
-  ...SUBSCRIPTIONS.map((s) => assignment(`/subscriptions/${s.subscriptionId}`, OWNER, USER_OBJECT_ID, 'User')),
+  ...ALL_SUBSCRIPTIONS.map((s) => assignment(`/subscriptions/${s.subscriptionId}`, OWNER, USER_OBJECT_ID, 'User')),
   ...VAULTS.filter((v) => v.name !== 'kvfabkeys').map((v) =>
     assignment(vaultResourceId(v.subscriptionId, v.resourceGroup, v.name), KEY_VAULT_CRYPTO_OFFICER, USER_OBJECT_ID, 'User'),
   ),
@@ -246,13 +291,21 @@ const ROLE_ASSIGNMENTS: readonly SeedRoleAssignment[] = [
 ];
 
 export interface Seed {
+  /** The user's home directory: the tenant of SUBSCRIPTIONS. */
   readonly tenantId: string;
+  /** Every directory the user belongs to, the home one first. */
+  readonly tenants: readonly SeedTenant[];
   readonly userObjectId: string;
   readonly userDisplayName: string;
   readonly userPrincipalName: string;
+  /** The home directory's subscriptions. */
   readonly subscriptions: readonly SeedSubscription[];
+  /** The other directories' subscriptions (each names its tenantId). */
+  readonly otherTenantSubscriptions: readonly SeedSubscription[];
   readonly vaults: readonly SeedVault[];
+  /** Clusters in the home directory's subscriptions. */
   readonly clusters: readonly SeedCluster[];
+  readonly otherTenantClusters: readonly SeedCluster[];
   readonly features: readonly SeedFeature[];
   readonly identities: readonly SeedIdentityResource[];
   readonly roleAssignments: readonly SeedRoleAssignment[];
@@ -260,12 +313,15 @@ export interface Seed {
 
 export const SEED: Seed = {
   tenantId: TENANT_ID,
+  tenants: TENANTS,
   userObjectId: USER_OBJECT_ID,
   userDisplayName: 'Emulator User',
   userPrincipalName: 'emulator.user@contoso.example',
   subscriptions: SUBSCRIPTIONS,
+  otherTenantSubscriptions: OTHER_TENANT_SUBSCRIPTIONS,
   vaults: VAULTS,
   clusters: CLUSTERS,
+  otherTenantClusters: OTHER_TENANT_CLUSTERS,
   features: FEATURES,
   identities: IDENTITIES,
   roleAssignments: ROLE_ASSIGNMENTS,
@@ -274,7 +330,7 @@ export const SEED: Seed = {
 /** Resource groups that exist in the seeded fleet (every group a seeded resource lives in). */
 export function seedResourceGroups(seed: Seed = SEED): { subscriptionId: string; name: string; location: string }[] {
   const seen = new Map<string, { subscriptionId: string; name: string; location: string }>();
-  for (const r of [...seed.clusters, ...seed.vaults, ...seed.identities]) {
+  for (const r of [...seed.clusters, ...seed.otherTenantClusters, ...seed.vaults, ...seed.identities]) {
     seen.set(`${r.subscriptionId}/${r.resourceGroup}`.toLowerCase(), { subscriptionId: r.subscriptionId, name: r.resourceGroup, location: r.location });
   }
   return [...seen.values()];
@@ -287,7 +343,7 @@ export function seedVault(name: string, seed: Seed = SEED): SeedVault {
 }
 
 export function seedCluster(name: string, seed: Seed = SEED): SeedCluster {
-  const c = seed.clusters.find((x) => x.name === name);
+  const c = [...seed.clusters, ...seed.otherTenantClusters].find((x) => x.name === name);
   if (!c) throw new Error(`seed: no cluster ${name}`);
   return c;
 }

@@ -6,7 +6,7 @@ import { handleAdmin, isAdminPath } from './admin';
 import type { FaultInjector } from './faults';
 import { isAccepted } from './apiVersions';
 import { armAuthError, checkBearer } from './auth';
-import { HttpError } from './errors';
+import { HttpError, wrongTokenTenant } from './errors';
 import { armHeaders, errorReply, parseRequest, queryParam, writeReply, type ParsedRequest, type Reply } from './http';
 import { isWriteRequest, type RequestLog } from './requestLog';
 import { requestLatency } from './latency';
@@ -26,7 +26,7 @@ import { registerSubscriptionRoutes } from './routes/subscriptions';
 import type { ArmDeps, ArmHandler } from './routes/types';
 import { registerVaultKeyRoutes } from './routes/vaultKeys';
 import { registerVaultRoutes } from './routes/vaults';
-import type { EmulatorStore } from './state';
+import { lookup, type EmulatorStore } from './state';
 import type { TlsMaterial } from './tls';
 
 export interface ArmServerOptions extends ArmDeps {
@@ -81,6 +81,12 @@ async function handleArm(req: IncomingMessage, parsed: ParsedRequest, router: Ro
     });
   }
   const { match } = result;
+  // A subscription answers only tokens of its own directory.
+  // rule: emu-token-tenant
+  const subscriptionTenant = parsed.segments[0]?.toLowerCase() === 'subscriptions' && parsed.segments[1] ? lookup.tenantOf(store.fleet, parsed.segments[1]) : undefined;
+  if (subscriptionTenant && subscriptionTenant.toLowerCase() !== auth.principal.tid.toLowerCase()) {
+    throw wrongTokenTenant(auth.principal.tid, subscriptionTenant);
+  }
   // rule: emu-arm-api-version
   if (!isAccepted(match.apiVersions, apiVersion)) {
     throw new HttpError(

@@ -13,6 +13,16 @@ export interface SubscriptionRecord {
   readonly subscriptionId: string;
   readonly displayName: string;
   readonly state: 'Enabled';
+  /** Its directory; the home tenant (FleetState.tenantId) when absent. */
+  readonly tenantId?: string;
+}
+
+export interface TenantRecord {
+  readonly tenantId: string;
+  readonly displayName: string;
+  readonly defaultDomain: string;
+  /** Not served by ARM: handed to the sign-in extension through the info file (seed.ts SeedTenant). */
+  readonly requiresInteractiveSignIn?: boolean;
 }
 
 export interface ResourceGroupRecord {
@@ -185,7 +195,10 @@ export interface ClusterOperationRecord {
 }
 
 export interface FleetState {
+  /** The signed-in user's home directory. */
   readonly tenantId: string;
+  /** Every directory the user belongs to (GET /tenants). */
+  readonly tenants: readonly TenantRecord[];
   readonly userObjectId: string;
   readonly userPrincipalName: string;
   readonly seededAtMs: number;
@@ -210,6 +223,11 @@ export interface ClusterFaultConfig {
 export interface EmulatorConfig {
   /** Resource Graph rows omit preview-only fields (`kubernetesResourceObjectEncryptionProfile`). */
   resourceGraphOmitsPreviewFields: boolean;
+  /**
+   * The user is also a member (guest) of the seed's other directories: GET /tenants lists them. Off by default, so
+   * the everyday fleet is one directory; multi-directory tests switch it on.
+   */
+  guestDirectories: boolean;
   /** Feature register/unregister: Registering → Registered after this long (also provider registration). */
   featureRegistrationDelayMs: number;
   /** Managed-cluster PUT: the LRO reports InProgress for this long. */
@@ -235,6 +253,7 @@ export const DEFAULT_CLUSTER_FAULT: ClusterFaultConfig = {
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
   resourceGraphOmitsPreviewFields: false,
+  guestDirectories: false,
   featureRegistrationDelayMs: 3000,
   clusterUpdateDurationMs: 2000,
   vaultCreateDurationMs: 1000,
@@ -345,12 +364,18 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
 
   return {
     tenantId: seed.tenantId,
+    tenants: seed.tenants.map((t) => ({ ...t })),
     userObjectId: seed.userObjectId,
     userPrincipalName: seed.userPrincipalName,
     seededAtMs: nowMs,
-    subscriptions: seed.subscriptions.map((s) => ({ subscriptionId: s.subscriptionId, displayName: s.displayName, state: 'Enabled' })),
+    subscriptions: [...seed.subscriptions, ...seed.otherTenantSubscriptions].map((s) => ({
+      subscriptionId: s.subscriptionId,
+      displayName: s.displayName,
+      state: 'Enabled',
+      ...(s.tenantId ? { tenantId: s.tenantId } : {}),
+    })),
     resourceGroups: seedResourceGroups(seed),
-    clusters: seed.clusters.map((c) => ({
+    clusters: [...seed.clusters, ...seed.otherTenantClusters].map((c) => ({
       subscriptionId: c.subscriptionId,
       resourceGroup: c.resourceGroup,
       name: c.name,
@@ -358,7 +383,7 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
     })),
     vaults,
     features: seed.features.map((f) => ({ subscriptionId: f.subscriptionId, namespace: f.namespace, name: f.name, state: f.state })),
-    providers: seed.subscriptions.flatMap((s) =>
+    providers: [...seed.subscriptions, ...seed.otherTenantSubscriptions].flatMap((s) =>
       REGISTERED_PROVIDERS.map((namespace) => ({ subscriptionId: s.subscriptionId, namespace, registrationState: 'Registered' as const })),
     ),
     identities: seed.identities.map((i) => ({ ...i, tags: {} })),
@@ -419,6 +444,11 @@ const byName = <T extends Scoped>(list: readonly T[], sub: string, rg: string, n
 /** Case-insensitive lookups, as ARM resolves names. */
 export const lookup = {
   subscription: (s: FleetState, id: string) => s.subscriptions.find((x) => eq(x.subscriptionId, id)),
+  /** The directory a subscription belongs to (undefined for an unknown subscription). */
+  tenantOf: (s: FleetState, id: string) => {
+    const sub = s.subscriptions.find((x) => eq(x.subscriptionId, id));
+    return sub ? sub.tenantId ?? s.tenantId : undefined;
+  },
   resourceGroup: (s: FleetState, sub: string, rg: string) => s.resourceGroups.find((x) => eq(x.subscriptionId, sub) && eq(x.name, rg)),
   clusters: (s: FleetState, sub: string, rg?: string) => inScope(s.clusters, sub, rg),
   cluster: (s: FleetState, sub: string, rg: string, name: string) => byName(s.clusters, sub, rg, name),

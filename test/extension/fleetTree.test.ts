@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
-import { allClusters, clusterByName, hoverText, rootSubscriptions, signedInApi, updateSetting } from './helpers';
+import { allClusters, clusterByName, hoverText, rootSubscriptions, signedInApi, updateAnySetting } from './helpers';
 
 /** The seeded fleet as the user must see it (docs/CONTRACTS.md). */
 const EXPECTED: { name: string; subscription: string; description: string; context: RegExp; hover: RegExp[] }[] = [
@@ -32,7 +32,7 @@ const EXPECTED: { name: string; subscription: string; description: string; conte
 suite('Fleet tree', () => {
   suiteSetup(async () => {
     await emulatorAdmin(readEmulatorInfo()).reset();
-    await updateSetting('selectedSubscriptions', undefined);
+    await updateAnySetting('azureResourceGroups.selectedSubscriptions', undefined);
     const api = await signedInApi();
     await api.tree.refresh();
   });
@@ -100,13 +100,13 @@ suite('Fleet tree', () => {
   test('subscription filter: only the selected subscriptions are listed', async () => {
     const api = await signedInApi();
     try {
-      await updateSetting('selectedSubscriptions', ['33333333-3333-4333-8333-333333333333']);
+      await updateAnySetting('azureResourceGroups.selectedSubscriptions', ['7f3c2a10-5b1e-4c7d-9a0e-1d2c3b4a5f60/33333333-3333-4333-8333-333333333333']);
       await api.tree.refresh();
       const subs = await rootSubscriptions(api);
       assert.deepStrictEqual(subs.map(s => s.subscription.displayName), ['Fabrikam Platform']);
       assert.deepStrictEqual((await allClusters(api)).map(c => c.facts.name).sort(), ['aks-fab-cmk-private', 'aks-fab-cmk-public', 'aks-fab-plain', 'aks-fab-pmk']);
     } finally {
-      await updateSetting('selectedSubscriptions', undefined);
+      await updateAnySetting('azureResourceGroups.selectedSubscriptions', undefined);
       await api.tree.refresh();
     }
     assert.strictEqual((await rootSubscriptions(api)).length, 4);

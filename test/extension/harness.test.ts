@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as vscode from 'vscode';
 
-const PROVIDER = 'aks-kms-emulator';
+const PROVIDER = 'microsoft-sovereign-cloud';
 const COMPANION = 'aks-kms.aks-kms-emulator-auth';
 const SEEDED_TENANT = '7f3c2a10-5b1e-4c7d-9a0e-1d2c3b4a5f60';
 const SEEDED_USER = '0b8a6c9e-2f4d-4e1a-8c3b-5d6e7f809a1b';
@@ -81,13 +81,17 @@ suite('Harness', () => {
     assert.match(fs.readFileSync(ca, 'utf8'), /-----BEGIN CERTIFICATE-----/);
   });
 
-  test('the user settings select the emulator as a custom cloud', () => {
-    const config = vscode.workspace.getConfiguration('aksKms');
-    assert.strictEqual(config.get('cloud'), 'Custom');
-    const custom = config.get<Record<string, string>>('customCloud');
-    assert.strictEqual(custom?.resourceManagerEndpointUrl, info().armEndpoint);
-    assert.strictEqual(custom?.authenticationProviderId, PROVIDER);
-    assert.strictEqual(custom?.tenantId, info().tenantId);
+  test('the user settings select the emulator as a custom cloud, the way VS Code selects Azure Stack Hub', () => {
+    const config = vscode.workspace.getConfiguration('microsoft-sovereign-cloud');
+    assert.strictEqual(config.get('environment'), 'custom');
+    const custom = config.get<Record<string, string>>('customEnvironment');
+    assert.strictEqual(custom?.resourceManagerEndpointUrl, `${info().armEndpoint}/`);
+    assert.strictEqual(custom?.keyVaultDnsSuffix, '127.0.0.1');
+    assert.strictEqual(vscode.workspace.getConfiguration('aksKms').get('cloud'), undefined, 'no product setting selects the cloud');
+  });
+
+  test('the built-in Microsoft authentication is disabled, so the companion serves its provider ids', () => {
+    assert.strictEqual(vscode.extensions.getExtension('vscode.microsoft-authentication'), undefined);
   });
 
   test('signed out, the emulator provider has no session and a silent request returns none', async () => {

@@ -17,9 +17,10 @@ export async function extensionApi(): Promise<AksKmsApi> {
 interface CompanionApi {
   removeAllSessions(): Promise<void>;
   signIn(scopes?: string[]): Promise<vscode.AuthenticationSession>;
+  sessions(): Promise<readonly vscode.AuthenticationSession[]>;
 }
 
-async function companion(): Promise<CompanionApi> {
+export async function companion(): Promise<CompanionApi> {
   const ext = vscode.extensions.getExtension<CompanionApi>(COMPANION_ID);
   if (!ext) {
     throw new Error(`${COMPANION_ID} (the emulator's sign-in provider) is not installed`);
@@ -91,6 +92,52 @@ export function hoverText(item: vscode.TreeItem): string {
 
 export async function updateSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('aksKms').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Writes a setting by its full name (`section.key`) to the user settings, as the Settings editor does. */
+export async function updateAnySetting(fullKey: string, value: unknown): Promise<void> {
+  const dot = fullKey.lastIndexOf('.');
+  await vscode.workspace.getConfiguration(fullKey.slice(0, dot)).update(fullKey.slice(dot + 1), value, vscode.ConfigurationTarget.Global);
+}
+
+export interface Shown {
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  items: string[];
+  modal: boolean;
+}
+
+/** Replaces the message functions: records every message and answers as the user would (default: dismiss). */
+export function recordMessages(answer: (m: Shown) => string | undefined = () => undefined): { shown: Shown[]; restore(): void } {
+  const shown: Shown[] = [];
+  const win = vscode.window as unknown as Record<string, unknown>;
+  const saved = { info: win.showInformationMessage, warning: win.showWarningMessage, error: win.showErrorMessage };
+  const fake = (severity: Shown['severity']) => (message: string, ...rest: unknown[]) => {
+    const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? rest.shift() as vscode.MessageOptions : undefined;
+    const m: Shown = { severity, message, items: rest.map(r => (typeof r === 'string' ? r : (r as vscode.MessageItem).title)), modal: !!options?.modal };
+    shown.push(m);
+    return Promise.resolve(answer(m));
+  };
+  win.showInformationMessage = fake('info');
+  win.showWarningMessage = fake('warning');
+  win.showErrorMessage = fake('error');
+  return {
+    shown,
+    restore() {
+      win.showInformationMessage = saved.info;
+      win.showWarningMessage = saved.warning;
+      win.showErrorMessage = saved.error;
+    },
+  };
+}
+
+export async function withMessages<T>(run: (shown: Shown[]) => Promise<T>): Promise<T> {
+  const rec = recordMessages();
+  try {
+    return await run(rec.shown);
+  } finally {
+    rec.restore();
+  }
 }
 
 export type { FleetNode };

@@ -1,7 +1,12 @@
 /** Sign-in through the real vscode.authentication API, against the emulator cloud's authentication provider. */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { extensionApi, signInAtProvider, signOutEverywhere, waitFor } from './helpers';
+// The library's own choice of provider id, to hold the extension to it.
+import { getConfiguredAuthProviderId } from '@microsoft/vscode-azext-azureauth/out/src/utils/configuredAzureEnv';
+import { extensionApi, signInAtProvider, signOutEverywhere, updateAnySetting, waitFor } from './helpers';
+
+const ENVIRONMENT = 'microsoft-sovereign-cloud.environment';
+const CUSTOM_ENVIRONMENT = 'microsoft-sovereign-cloud.customEnvironment';
 
 suite('Sign-in', () => {
   test('signed out: the tree is empty so the welcome view shows, then "Sign in to Azure" signs in', async () => {
@@ -16,7 +21,8 @@ suite('Sign-in', () => {
     assert.strictEqual(api.account.status.signedIn, true);
     assert.match(api.account.status.accountLabel ?? '', /\S/, 'an account label');
     assert.strictEqual(api.account.cloud?.name, 'Custom');
-    assert.strictEqual(api.account.cloud?.authProviderId, 'aks-kms-emulator');
+    assert.strictEqual(api.account.cloud?.authProviderId, 'microsoft-sovereign-cloud');
+    assert.strictEqual(api.account.cloud?.authProviderId, getConfiguredAuthProviderId(), 'the same provider as the Azure extensions');
     const roots = await api.tree.getChildren();
     assert.ok(roots.length >= 4, `subscriptions listed after sign-in (got ${roots.length})`);
   });
@@ -27,7 +33,7 @@ suite('Sign-in', () => {
     assert.ok(ctx, 'signed in');
     const token = await ctx.credential.getToken(`${ctx.cloud.resourceManagerEndpoint}/.default`);
     assert.ok(token);
-    const session = await vscode.authentication.getSession('aks-kms-emulator', [`${ctx.cloud.resourceManagerEndpoint}/.default`], { silent: true });
+    const session = await vscode.authentication.getSession('microsoft-sovereign-cloud', [`${ctx.cloud.resourceManagerEndpoint}/.default`], { silent: true });
     // The provider re-mints tokens as they age, so compare who they are for, not the exact strings.
     const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as { oid: string; tid: string };
     assert.ok(session, 'a VS Code session exists');
@@ -35,41 +41,43 @@ suite('Sign-in', () => {
     assert.ok(token.expiresOnTimestamp > Date.now(), 'expiry read from the token');
   });
 
-  test('Azure China needs VS Code\'s microsoft-sovereign-cloud environment: a clear problem until it is set', async () => {
-    const api = await extensionApi();
-    const config = vscode.workspace.getConfiguration('aksKms');
-    const savedCloud = config.inspect('cloud')?.globalValue;
-    try {
-      await config.update('cloud', 'AzureChinaCloud', vscode.ConfigurationTarget.Global);
-      const status = await waitFor('sovereign problem', async () => {
-        const s = await api.account.refreshStatus();
-        return s.problems?.length ? s : undefined;
-      });
-      assert.match(status.problems!.join(' '), /microsoft-sovereign-cloud\.environment.*ChinaCloud/);
-      assert.strictEqual(api.account.cloud?.authProviderId, 'microsoft-sovereign-cloud');
-      assert.strictEqual(api.account.cloud?.keyVaultDnsSuffix, 'vault.azure.cn');
-      assert.strictEqual(api.account.cloud?.portalUrl, 'https://portal.azure.cn');
-    } finally {
-      await config.update('cloud', savedCloud, vscode.ConfigurationTarget.Global);
-      await waitFor('signed in again', async () => ((await api.account.refreshStatus()).signedIn ? true : undefined));
-    }
-  });
+  for (const [environment, name, suffix, provider, portal] of [
+    ['ChinaCloud', 'AzureChinaCloud', 'vault.azure.cn', 'microsoft-sovereign-cloud', 'https://portal.azure.cn'],
+    ['USGovernment', 'AzureUSGovernment', 'vault.usgovcloudapi.net', 'microsoft-sovereign-cloud', 'https://portal.azure.us'],
+    [undefined, 'AzureCloud', 'vault.azure.net', 'microsoft', 'https://portal.azure.com'],
+  ] as const) {
+    test(`${ENVIRONMENT} = ${String(environment)} selects ${name}, with the provider the Azure extensions use`, async () => {
+      const api = await extensionApi();
+      const saved = vscode.workspace.getConfiguration().inspect(ENVIRONMENT)?.globalValue;
+      try {
+        await updateAnySetting(ENVIRONMENT, environment ?? null);
+        const cloud = await waitFor(name, () => (api.account.cloud?.name === name ? api.account.cloud : undefined));
+        assert.strictEqual(cloud.keyVaultDnsSuffix, suffix);
+        assert.strictEqual(cloud.portalUrl, portal);
+        assert.strictEqual(cloud.authProviderId, provider);
+        assert.strictEqual(cloud.authProviderId, getConfiguredAuthProviderId());
+      } finally {
+        await updateAnySetting(ENVIRONMENT, saved);
+        await waitFor('the emulator cloud again', () => (api.account.cloud?.name === 'Custom' ? true : undefined));
+        await waitFor('signed in again', async () => ((await api.account.refreshStatus()).signedIn ? true : undefined));
+      }
+    });
+  }
 
-  test('a broken custom cloud setting is reported in the tree with what to fix, and nothing is listed', async () => {
+  test('a broken custom environment is reported in the tree with what to fix, and nothing is listed', async () => {
     const api = await extensionApi();
-    const config = vscode.workspace.getConfiguration('aksKms');
-    const saved = config.inspect('customCloud')?.globalValue;
+    const saved = vscode.workspace.getConfiguration().inspect(CUSTOM_ENVIRONMENT)?.globalValue;
     try {
-      await config.update('customCloud', { ...(saved as object), resourceManagerEndpointUrl: 'http://127.0.0.1:1' }, vscode.ConfigurationTarget.Global);
+      await updateAnySetting(CUSTOM_ENVIRONMENT, { ...(saved as object), resourceManagerEndpointUrl: 'http://127.0.0.1:1' });
       const status = await waitFor('cloud problem', async () => {
         const s = await api.account.refreshStatus();
         return s.problems?.length ? s : undefined;
       });
-      assert.match(status.problems!.join(' '), /must use https/);
+      assert.match(status.problems!.join(' '), /customEnvironment\.resourceManagerEndpointUrl must use https/);
       const roots = await api.tree.getChildren();
       assert.ok(roots.length > 0 && roots.every(r => r.kind === 'message'), 'only problem messages');
     } finally {
-      await config.update('customCloud', saved, vscode.ConfigurationTarget.Global);
+      await updateAnySetting(CUSTOM_ENVIRONMENT, saved);
       await waitFor('signed in again', async () => ((await api.account.refreshStatus()).signedIn ? true : undefined));
     }
   });

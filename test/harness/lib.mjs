@@ -20,7 +20,8 @@ export const COMPANION_DIR = path.join(ROOT, 'test/emulator-auth');
 export const COMPANION_ID = 'aks-kms.aks-kms-emulator-auth';
 export const EXTENSION_ID = 'aks-kms.aks-kms';
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
-export const AUTH_PROVIDER_ID = 'aks-kms-emulator';
+/** The ids the Azure sign-in library asks for: `microsoft` (public Azure) and `microsoft-sovereign-cloud` (the rest). */
+export const AUTH_PROVIDER_IDS = ['microsoft-sovereign-cloud', 'microsoft'];
 
 /** Settings every harness profile starts with: no welcome page, tips, telemetry, update or gallery chatter. */
 export const BASE_SETTINGS = Object.freeze({
@@ -119,19 +120,25 @@ export function sandboxEnv(profile) {
 
 // ------------------------------------------------------------------------------------------------ emulator
 
-/** The `aksKms.*` settings that select the emulator as a custom cloud (docs/CONTRACTS.md). */
+/**
+ * The VS Code settings that select the emulator as a custom cloud, exactly as a user selects Azure Stack Hub
+ * (docs/CONTRACTS.md): `microsoft-sovereign-cloud.environment` = `custom` and the cloud's endpoints in
+ * `microsoft-sovereign-cloud.customEnvironment`. A posing emulator (`--cloud`) is selected like the cloud it poses as.
+ */
 export function emulatorSettings(info) {
+  if (info.cloud === 'AzureChinaCloud') return { 'microsoft-sovereign-cloud.environment': 'ChinaCloud' };
+  if (info.cloud === 'AzureUSGovernment') return { 'microsoft-sovereign-cloud.environment': 'USGovernment' };
+  if (info.cloud === 'AzureCloud') return { 'microsoft-sovereign-cloud.environment': null };
   return {
-    'aksKms.cloud': 'Custom',
-    'aksKms.customCloud': {
+    'microsoft-sovereign-cloud.environment': 'custom',
+    'microsoft-sovereign-cloud.customEnvironment': {
       name: 'Local emulator',
-      resourceManagerEndpointUrl: info.armEndpoint,
-      activeDirectoryEndpointUrl: 'https://login.microsoftonline.com',
-      keyVaultDnsSuffix: info.keyVaultDnsSuffix,
-      keyVaultResource: info.keyVaultResource,
-      authenticationProviderId: info.authProviderId,
       portalUrl: info.portalUrl,
-      tenantId: info.tenantId,
+      managementEndpointUrl: `${info.armEndpoint}/`,
+      resourceManagerEndpointUrl: `${info.armEndpoint}/`,
+      activeDirectoryEndpointUrl: 'https://login.microsoftonline.com/',
+      activeDirectoryResourceId: `${info.armEndpoint}/`,
+      keyVaultDnsSuffix: info.keyVaultDnsSuffix,
     },
   };
 }
@@ -211,7 +218,7 @@ export function linkExtension(profile, sourceDir, { copy = false } = {}) {
   const target = path.join(profile.extensionsDir, folder);
   fs.rmSync(target, { recursive: true, force: true });
   if (copy) fs.cpSync(sourceDir, target, { recursive: true, dereference: true });
-  else fs.symlinkSync(path.resolve(sourceDir), target, 'dir');
+  else fs.symlinkSync(path.resolve(sourceDir), target, 'junction'); // 'junction': Windows needs no privilege for it; ignored elsewhere
   const manifest = path.join(profile.extensionsDir, 'extensions.json');
   let entries = [];
   try { entries = JSON.parse(fs.readFileSync(manifest, 'utf8')); } catch { /* none yet */ }
@@ -233,6 +240,25 @@ export function installCompanion(profile) {
 }
 
 /**
+ * The built-in extensions of code-server minus VS Code's Microsoft authentication, as links in the profile: the
+ * companion (test/emulator-auth) serves the provider ids that extension holds (`microsoft`,
+ * `microsoft-sovereign-cloud`), and two providers of one id cannot coexist. code-server has no
+ * `--disable-extension`; `--builtin-extensions-dir` (a hidden option of its CLI) pointed at this folder is the
+ * profile's way to leave one built-in out.
+ */
+export function builtinExtensionsWithoutMicrosoftAuth(profile) {
+  const source = path.join(path.dirname(CODE_SERVER), '..', '..', 'lib', 'vscode', 'extensions');
+  const target = path.join(profile.dir, 'builtin-extensions');
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  for (const entry of fs.readdirSync(source)) {
+    if (entry === 'microsoft-authentication') continue;
+    fs.symlinkSync(path.join(source, entry), path.join(target, entry), 'junction');
+  }
+  return target;
+}
+
+/**
  * Starts code-server; resolves once its HTTP server listens. Env reaches the extension host
  * (NODE_EXTRA_CA_CERTS, AKS_KMS_EMULATOR_INFO, EXT_TEST_RESULTS …).
  */
@@ -243,6 +269,7 @@ export async function startCodeServer({ port, profile, extraArgs = [], env = {},
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--config', config,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--ignore-last-opened',
+    '--builtin-extensions-dir', builtinExtensionsWithoutMicrosoftAuth(profile),
     ...codeServerArgs(profile), ...extraArgs];
   const t0 = Date.now();
   const child = spawn(process.execPath, args, {
@@ -320,19 +347,20 @@ export async function launchChromium(profile, { viewport = { width: 1400, height
  * configuration changes: an init script wraps the one getAttribute call that reads it (rewriting the HTML with
  * page.route instead makes Chromium treat the page as non-local and block its loopback WebSocket).
  */
-export async function trustAuthAccess(page, extensionIds = [EXTENSION_ID, COMPANION_ID], providerId = AUTH_PROVIDER_ID) {
-  await page.addInitScript(({ providerId, extensionIds }) => {
+export async function trustAuthAccess(page, extensionIds = [EXTENSION_ID, COMPANION_ID], providerIds = AUTH_PROVIDER_IDS) {
+  await page.addInitScript(({ providerIds, extensionIds }) => {
     const proto = globalThis.Element.prototype; // runs in the page
     const original = proto.getAttribute;
     proto.getAttribute = function getAttribute(name) {
       const value = original.call(this, name);
       if (name !== 'data-settings' || this.id !== 'vscode-workbench-web-configuration' || !value) return value;
       const config = JSON.parse(value);
-      const trusted = { ...(config.productConfiguration?.trustedExtensionAuthAccess ?? {}), [providerId]: extensionIds };
+      const trusted = { ...(config.productConfiguration?.trustedExtensionAuthAccess ?? {}) };
+      for (const id of providerIds) trusted[id] = extensionIds;
       config.productConfiguration = { ...config.productConfiguration, trustedExtensionAuthAccess: trusted };
       return JSON.stringify(config);
     };
-  }, { providerId, extensionIds });
+  }, { providerIds, extensionIds });
 }
 
 /** Extension-host log lines the harness does not need to show (offline gallery lookups and the like). */

@@ -34,7 +34,7 @@ function trustAuthInDownloadedVsCode(executable) {
     product.trustedExtensionAuthAccess = [...new Set([...(trusted ?? []), ...ids])];
   } else {
     for (const key of Object.keys(trusted)) trusted[key] = [...new Set([...trusted[key], ...ids])];
-    trusted['aks-kms-emulator'] = ids;
+    for (const provider of ['microsoft-sovereign-cloud', 'microsoft']) trusted[provider] = ids;
   }
   fs.writeFileSync(productFile, JSON.stringify(product, null, '\t'));
   changed.push(productFile);
@@ -71,7 +71,7 @@ try {
     extensionDevelopmentPath: [ROOT, COMPANION_DIR],
     extensionTestsPath: path.join(ROOT, 'dist/test/extension/index.js'),
     launchArgs: [profile.workspace, '--user-data-dir', profile.userData, '--extensions-dir', profile.extensionsDir,
-      '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      '--disable-extensions', '--disable-extension', 'vscode.microsoft-authentication', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
     extensionTestsEnv: { ...emulator.env, EXT_TEST_RESULTS: resultsFile },
   });
 } catch (e) {

@@ -43,8 +43,9 @@ function installLanguagePack(profile, locale) {
  * @param {boolean} [opts.trustAuth] skip VS Code's "wants to sign in" consent dialog (default: show it, as for a user)
  * @param {import('../emulator/client').StartEmulatorOptions} [opts.emulator] extra emulator options
  * @param {{width: number, height: number}} [opts.viewport]
+ * @param {string[]} [opts.extensions] unpacked test extensions to install too (folders with a package.json, e.g. test/host-views)
  */
-export async function startWorkbench({ settings = {}, locale, vsix, trustAuth = false, emulator: emulatorOptions = {}, viewport } = {}) {
+export async function startWorkbench({ settings = {}, locale, vsix, trustAuth = false, emulator: emulatorOptions = {}, viewport, extensions = [] } = {}) {
   if (!codeServerInstalled()) throw new Error('code-server is not installed: bash scripts/setup-code-server.sh');
   if (!vsix && !fs.existsSync(path.join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js missing: node esbuild.mjs');
   const T0 = Date.now();
@@ -56,6 +57,7 @@ export async function startWorkbench({ settings = {}, locale, vsix, trustAuth = 
     cleanup.push(() => emulator.stop());
     writeSettings(profile, { ...emulatorSettings(emulator.info), ...settings });
     installCompanion(profile);
+    for (const dir of extensions) linkExtension(profile, path.resolve(ROOT, dir), { copy: true });
     if (vsix) await installVsix(profile, vsix);
     const extraArgs = [];
     if (locale) {

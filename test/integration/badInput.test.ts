@@ -69,13 +69,19 @@ const POLICY_CASES: [string, Record<string, unknown>, RegExp][] = [
   ['empty policy', {}, /rotate the key, an expiry, or both/],
 ];
 
+/** A custom environment as a user writes it in `microsoft-sovereign-cloud.customEnvironment`, with one field changed. */
+const customEnvironment = (overrides: Record<string, unknown>) => ({
+  name: 'Local', portalUrl: 'https://127.0.0.1:8443/portal', managementEndpointUrl: 'https://127.0.0.1:8443/', resourceManagerEndpointUrl: 'https://127.0.0.1:8443/',
+  activeDirectoryEndpointUrl: 'https://login.microsoftonline.com/', activeDirectoryResourceId: 'https://127.0.0.1:8443/', keyVaultDnsSuffix: '127.0.0.1', ...overrides,
+});
+
 const SETTINGS_CASES: [string, unknown, unknown, RegExp][] = [
-  ['unknown cloud name', 'AzureMoon', undefined, /not one of/],
-  ['Custom without customCloud', 'Custom', undefined, /not set/],
-  ['customCloud over http', 'Custom', { resourceManagerEndpointUrl: 'http://127.0.0.1:8443', keyVaultDnsSuffix: '127.0.0.1' }, /https/],
-  ['customCloud endpoint not a URL', 'Custom', { resourceManagerEndpointUrl: 'arm', keyVaultDnsSuffix: '127.0.0.1' }, /not a valid URL/],
-  ['customCloud without Key Vault suffix', 'Custom', { resourceManagerEndpointUrl: 'https://127.0.0.1:8443' }, /keyVaultDnsSuffix is required/],
-  ['customCloud with a non-https portal', 'Custom', { resourceManagerEndpointUrl: 'https://a.example', keyVaultDnsSuffix: 'v.example', portalUrl: 'ftp://portal' }, /https/],
+  ['unknown environment', 'AzureMoon', undefined, /not one of/],
+  ['custom without customEnvironment', 'custom', undefined, /not set/],
+  ['customEnvironment over http', 'custom', customEnvironment({ resourceManagerEndpointUrl: 'http://127.0.0.1:8443' }), /https/],
+  ['customEnvironment endpoint not a URL', 'custom', customEnvironment({ resourceManagerEndpointUrl: 'arm' }), /not a valid URL/],
+  ['customEnvironment without Key Vault suffix', 'custom', customEnvironment({ keyVaultDnsSuffix: undefined }), /keyVaultDnsSuffix is required/],
+  ['customEnvironment with a non-https portal', 'custom', customEnvironment({ portalUrl: 'ftp://portal' }), /https/],
 ];
 
 const KEY_ID_CASES: [string, string, RegExp][] = [

@@ -52,8 +52,8 @@ describe('domain messages follow the configured l10n bundle', () => {
   });
 
   it('cloud settings problems', () => {
-    const r = resolveCloud('Custom', undefined);
-    assert.deepEqual(!r.ok && r.problems, ['aksKms.cloud 为 "Custom"，但未设置 aksKms.customCloud。']);
+    const r = resolveCloud('custom', undefined);
+    assert.deepEqual(!r.ok && r.problems, ['microsoft-sovereign-cloud.environment 为 "custom"，但未设置 microsoft-sovereign-cloud.customEnvironment。']);
   });
 });
 

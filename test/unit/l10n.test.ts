@@ -38,7 +38,10 @@ describe('localisation', () => {
       ...pkg.contributes.viewsContainers.activitybar.map((v: { title: string }) => v.title),
       ...pkg.contributes.views.aksKms.map((v: { name: string }) => v.name),
       ...pkg.contributes.viewsWelcome.map((v: { contents: string }) => v.contents),
-      ...Object.values(pkg.contributes.configuration.properties).map(p => (p as { markdownDescription: string }).markdownDescription),
+      ...(pkg.contributes.configuration as { title: string; properties: object }[]).flatMap(section => [
+        section.title,
+        ...Object.values(section.properties).map(p => (p as { markdownDescription: string }).markdownDescription),
+      ]),
     ];
     for (const t of texts) {
       assert.match(t, /^%[^%]+%$/, `not localisable: ${t}`);

@@ -71,19 +71,23 @@ function withoutPreviewFields(body: JsonObject): JsonObject {
  * Every row of the `resources` table as the index holds it now. Rows share the stored JSON instead of copying it
  * (a query only reads it, and `project` builds new rows), so a 10,000-cluster table costs milliseconds.
  */
-export function resourcesTable(store: EmulatorStore, vaults: VaultEndpoints, subscriptions?: ReadonlySet<string>): Row[] {
+export function resourcesTable(store: EmulatorStore, vaults: VaultEndpoints, subscriptions?: ReadonlySet<string>, tenantId: string = store.fleet.tenantId): Row[] {
   const fleet: FleetState = store.fleet;
   const omit = store.config.resourceGraphOmitsPreviewFields;
-  const inScope = (sub: string) => !subscriptions || subscriptions.has(sub.toLowerCase());
+  // Resource Graph answers from the subscriptions of the token's directory only (rule emu-subscriptions-per-tenant).
+  const tenantSubscriptions = new Set(
+    fleet.subscriptions.filter((s) => (s.tenantId ?? fleet.tenantId).toLowerCase() === tenantId.toLowerCase()).map((s) => s.subscriptionId.toLowerCase()),
+  );
+  const inScope = (sub: string) => tenantSubscriptions.has(sub.toLowerCase()) && (!subscriptions || subscriptions.has(sub.toLowerCase()));
   const rows: Row[] = [];
   for (const c of fleet.clusters) {
     if (!inScope(c.subscriptionId)) continue;
-    rows.push(toRow(omit ? withoutPreviewFields(c.body) : c.body, c.subscriptionId, c.resourceGroup, fleet.tenantId));
+    rows.push(toRow(omit ? withoutPreviewFields(c.body) : c.body, c.subscriptionId, c.resourceGroup, tenantId));
   }
   for (const v of fleet.vaults) {
     if (!inScope(v.subscriptionId)) continue;
-    const body = renderVault(v, { tenantId: fleet.tenantId, vaultUri: `${vaults.baseUrl(v.name)}/`, wall: (ms) => store.clock.toWall(ms) });
-    rows.push(toRow(body, v.subscriptionId, v.resourceGroup, fleet.tenantId));
+    const body = renderVault(v, { tenantId, vaultUri: `${vaults.baseUrl(v.name)}/`, wall: (ms) => store.clock.toWall(ms) });
+    rows.push(toRow(body, v.subscriptionId, v.resourceGroup, tenantId));
   }
   return rows;
 }
@@ -95,9 +99,11 @@ interface QueryRequest {
   skip: number;
   skipToken?: string;
   resultFormat: 'objectArray' | 'table';
+  /** The token's directory: the query sees its subscriptions only. */
+  tenantId: string;
 }
 
-function parseRequestBody(body: unknown): QueryRequest {
+function parseRequestBody(body: unknown, tenantId: string): QueryRequest {
   if (!isJsonObject(body)) throw badRequest('The request body must be a QueryRequest object.', 'InvalidRequestContent');
   // rule: emu-resource-graph-query
   if (typeof body.query !== 'string' || body.query.trim() === '') throw badRequest("The 'query' property is required.", 'QueryRequired');
@@ -118,12 +124,12 @@ function parseRequestBody(body: unknown): QueryRequest {
   const resultFormat = options.resultFormat ?? 'objectArray';
   if (resultFormat !== 'objectArray' && resultFormat !== 'table') throw badRequest("'resultFormat' must be 'objectArray' or 'table'.", 'InvalidResultFormat');
   const skipToken = typeof options.$skipToken === 'string' && options.$skipToken !== '' ? options.$skipToken : undefined;
-  return { query: body.query, subscriptions, top, skip, skipToken, resultFormat };
+  return { query: body.query, subscriptions, top, skip, skipToken, resultFormat, tenantId };
 }
 
 function fingerprint(req: QueryRequest): string {
   const subs = (req.subscriptions ?? []).map((s) => s.toLowerCase()).sort();
-  return createHash('sha256').update(JSON.stringify([req.query, subs])).digest('base64url').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([req.query, subs, req.tenantId.toLowerCase()])).digest('base64url').slice(0, 16);
 }
 
 function columnType(values: unknown[]): string {
@@ -163,7 +169,7 @@ function runQuery(deps: ArmDeps, req: QueryRequest): Snapshot {
   }
   // No (or an empty) subscription list means every subscription the caller can see, like the service.
   const scope = req.subscriptions?.length ? new Set(req.subscriptions.map((s) => s.toLowerCase())) : undefined;
-  const { rows, columns } = compiled.run(resourcesTable(deps.store, deps.vaults, scope), RESOURCES_COLUMNS);
+  const { rows, columns } = compiled.run(resourcesTable(deps.store, deps.vaults, scope, req.tenantId), RESOURCES_COLUMNS);
   const fleet = deps.store.fleet;
   let kept = snapshots.get(fleet);
   if (!kept) snapshots.set(fleet, (kept = new Map()));
@@ -194,7 +200,7 @@ function currentSnapshot(deps: ArmDeps, print: string): Snapshot | undefined {
 
 export function registerResourceGraphRoutes(router: Router<ArmHandler>, deps: ArmDeps): void {
   router.add('POST', '/providers/Microsoft.ResourceGraph/resources', RESOURCE_GRAPH_API_VERSIONS, async (r) => {
-    const req = parseRequestBody(await readJsonBody(r.raw));
+    const req = parseRequestBody(await readJsonBody(r.raw), r.principal.tid);
 
     let offset = req.skip;
     let snapshot: Snapshot | undefined;

@@ -13,16 +13,18 @@ export const info = readEmulatorInfo();
 export const admin = emulatorAdmin(info);
 
 export function azureContext(credential = testCredential(info)): AzureContext {
-  const resolved = resolveCloud('Custom', {
-    resourceManagerEndpointUrl: info.armEndpoint,
-    keyVaultDnsSuffix: info.keyVaultDnsSuffix,
-    keyVaultResource: info.keyVaultResource,
-    authenticationProviderId: info.authProviderId,
+  // The settings a user writes for a custom cloud (test/harness/lib.mjs emulatorSettings), read as the extension reads them.
+  const resolved = resolveCloud('custom', {
+    name: 'Local emulator',
     portalUrl: info.portalUrl,
-    tenantId: info.tenantId,
+    managementEndpointUrl: `${info.armEndpoint}/`,
+    resourceManagerEndpointUrl: info.armEndpoint,
+    activeDirectoryEndpointUrl: 'https://login.microsoftonline.com/',
+    activeDirectoryResourceId: `${info.armEndpoint}/`,
+    keyVaultDnsSuffix: info.keyVaultDnsSuffix,
   });
   assert.ok(resolved.ok, JSON.stringify(resolved));
-  return { cloud: resolved.cloud, credential };
+  return { cloud: resolved.cloud, credential, tenantId: info.tenantId };
 }
 
 /** Requests that changed state (the emulator's write log), excluding the admin API. */

@@ -11,7 +11,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { AzureContext } from '../../../src/azure/azureContext';
-import { BUILTIN_CLOUDS, portalResourceUrl, resolveCloud } from '../../../src/azure/cloud';
+import { BUILTIN_CLOUDS, environmentSettingOf, portalResourceUrl, resolveCloud } from '../../../src/azure/cloud';
 import { executeEnable, prepareEnable, type PreparedEnable } from '../../../src/azure/enableFlow';
 import { FleetService } from '../../../src/azure/fleetService';
 import { listKeyVersionsFromDataPlane } from '../../../src/azure/keyVaultData';
@@ -63,7 +63,7 @@ async function served(): Promise<{ method: string; host: string; path: string; s
 
 async function main(mode: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { mode, info };
-  const resolved = resolveCloud(info.cloud, undefined);
+  const resolved = resolveCloud(environmentSettingOf(info.cloud as 'AzureChinaCloud'), undefined);
   if (!resolved.ok) throw new Error(resolved.problems.join('; '));
   const cloud = resolved.cloud;
   out.cloud = cloud;
