@@ -9,6 +9,7 @@ import { getSessionFromVSCode } from '@microsoft/vscode-azext-azureauth/out/src/
 import * as vscode from 'vscode';
 import type { AzureContext } from './azureContext';
 import { armScope, CloudDefinition, CloudResolution, CustomEnvironmentSetting, resolveCloud } from './cloud';
+import { CachingCredential } from './cachingCredential';
 import type { DirectoryListing } from './directories';
 import { VsCodeAuthCredential } from './vscodeCredential';
 
@@ -81,7 +82,7 @@ export class AzureAccount implements vscode.Disposable {
     const key = `${tenantId ?? ''}|${account?.id ?? ''}`;
     let credential = this.credentials.get(key);
     if (!credential) {
-      credential = this.mode === 'azureCli' ? lazyAzureCliCredential(tenantId) : new VsCodeAuthCredential(cloud, tenantId, account);
+      credential = new CachingCredential(this.mode === 'azureCli' ? lazyAzureCliCredential(tenantId) : new VsCodeAuthCredential(cloud, tenantId, account));
       this.credentials.set(key, credential);
     }
     return { cloud, credential, ...(tenantId ? { tenantId } : {}) };

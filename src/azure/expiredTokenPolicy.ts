@@ -8,6 +8,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
+import { canInvalidate } from './cachingCredential';
 
 export const EXPIRED_TOKEN_POLICY_NAME = 'aksKmsExpiredTokenPolicy';
 
@@ -45,6 +46,10 @@ export function expiredTokenPolicy(credential: TokenCredential, defaultScopes: r
       const response = await next(request);
       if (!request.headers.has('authorization') || !isExpiredTokenResponse(response)) {
         return response;
+      }
+      // A cached token the service refuses must not come back from the cache.
+      if (canInvalidate(credential)) {
+        credential.invalidate(/^Bearer\s+(\S+)/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? '');
       }
       const challenge = challengeParams(response.headers.get('www-authenticate'));
       const scopes = challenge.resource ? [`${challenge.resource}/.default`] : [...defaultScopes];

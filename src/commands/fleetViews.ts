@@ -23,6 +23,7 @@ function reportHeaders(): Record<keyof ReportRow, string> {
     keyVaultResourceId: vscode.l10n.t('Key vault'),
     networkAccess: vscode.l10n.t('Network access'),
     keyAgeDays: vscode.l10n.t('Key version age (days)'),
+    versionStillInUse: vscode.l10n.t('Previous version AKS may still use'),
     warnings: vscode.l10n.t('Key warnings'),
   };
 }

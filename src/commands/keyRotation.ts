@@ -16,8 +16,8 @@ import { clusterArgument } from './pickCluster';
 
 /** Shows errors and asks about warnings; true when the action may go ahead. */
 async function passesKeyChecks(ctx: CommandContext, node: ClusterNode, action: 'rotate' | 'setPolicy', proceedLabel: string): Promise<boolean> {
-  const vault = ctx.tree.keyHealthOf(node)?.health?.vault;
-  const findings = keyActionFindings(action, node.facts, vault);
+  const keys = ctx.tree.keyHealthOf(node)?.health;
+  const findings = keyActionFindings(action, node.facts, keys?.vault, keys?.versions);
   const errors = findings.filter(f => f.severity === 'error');
   if (errors.length) {
     void vscode.window.showErrorMessage(errors.map(f => f.message).join(' '));

@@ -3,6 +3,7 @@
  * missing `kubernetesResourceObjectEncryptionProfile` means "unknown" unless the page shows the index carries it.
  */
 import { ClusterFacts, identityKindOf, kmsStateOf } from './kmsState';
+import { supportsNewKms } from './kubernetesVersion';
 import { ManagedClusterJson, SecurityProfileJson } from './managedCluster';
 
 /** The columns the fleet query projects (see src/azure/resourceGraph.ts). */
@@ -27,17 +28,21 @@ export function indexCarriesPreviewFields(rows: readonly FleetRow[]): boolean {
 
 export function clusterFactsFromRow(row: FleetRow, previewFieldsKnown: boolean): ClusterFacts {
   const identity = row.identity ?? undefined;
+  const kubernetesVersion = row.currentKubernetesVersion ?? row.kubernetesVersion ?? undefined;
+  // Platform keys need Kubernetes 1.33 or later (rule k8s-too-old): below that, a missing preview field cannot hide
+  // PMK, so the cluster is known to be not encrypted without a confirming read.
+  const previewKnownHere = previewFieldsKnown || (kubernetesVersion !== undefined && !supportsNewKms(kubernetesVersion));
   return {
     id: row.id,
     name: row.name,
     subscriptionId: row.subscriptionId,
     resourceGroup: row.resourceGroup,
     location: row.location,
-    kubernetesVersion: row.currentKubernetesVersion ?? row.kubernetesVersion ?? undefined,
+    kubernetesVersion,
     provisioningState: row.provisioningState ?? undefined,
     identity: identityKindOf(identity),
     userAssignedIdentityIds: Object.keys(identity?.userAssignedIdentities ?? {}),
     apiServerVnetIntegration: row.apiServerAccessProfile?.enableVnetIntegration === true,
-    kms: kmsStateOf(row.securityProfile ?? undefined, previewFieldsKnown),
+    kms: kmsStateOf(row.securityProfile ?? undefined, previewKnownHere),
   };
 }

@@ -22,13 +22,18 @@ export interface ReportRow {
   readonly networkAccess: string;
   /** Age in whole days of the key version in use; empty when unknown or not CMK. */
   readonly keyAgeDays: string;
+  /**
+   * Within 6 hours of a rotation: the previous version AKS may still encrypt with, and until when (`<version> until
+   * <ISO time>`); it must stay enabled and unexpired until then. Empty otherwise.
+   */
+  readonly versionStillInUse: string;
   /** Key warning codes, e.g. `too-old;no-purge-protection`. */
   readonly warnings: string;
 }
 
 export const REPORT_COLUMNS: readonly (keyof ReportRow)[] = [
   'subscription', 'subscriptionId', 'cluster', 'resourceGroup', 'location', 'state', 'kubernetesVersion', 'identity',
-  'keyId', 'keyVaultResourceId', 'networkAccess', 'keyAgeDays', 'warnings',
+  'keyId', 'keyVaultResourceId', 'networkAccess', 'keyAgeDays', 'versionStillInUse', 'warnings',
 ];
 
 export function reportRow(subscription: string, facts: ClusterFacts, stateLabel: string, health?: KeyHealth): ReportRow {
@@ -46,6 +51,9 @@ export function reportRow(subscription: string, facts: ClusterFacts, stateLabel:
     keyVaultResourceId: facts.kms.keyVaultResourceId ?? '',
     networkAccess: facts.kms.keyVaultNetworkAccess ?? '',
     keyAgeDays: ageMs === undefined ? '' : String(Math.floor(ageMs / 86_400_000)),
+    versionStillInUse: health?.summary.mayStillUse && health.summary.pickupDeadline
+      ? `${health.summary.mayStillUse.version} until ${health.summary.pickupDeadline.toISOString()}`
+      : '',
     warnings: (health?.warnings ?? []).filter(w => w.severity !== 'info').map(w => w.code).join(';'),
   };
 }

@@ -8,7 +8,7 @@ import { parseArmId } from './armId';
 import type { VaultFacts } from './enable/facts';
 import type { Finding } from './enable/preflight';
 import type { ClusterFacts } from './kmsState';
-import { AKS_PICKUP_WINDOW_MS } from './rotation';
+import { AKS_PICKUP_WINDOW_MS, type KeyVersionInfo } from './rotation';
 
 export type KeyAction = 'rotate' | 'setPolicy';
 
@@ -39,7 +39,12 @@ export function keyReadId(ref: ClusterKeyRef, subscriptionId: string): string {
   return `${ref.vaultId ?? subscriptionId}|${ref.vaultUrl}|${ref.keyName}`.toLowerCase();
 }
 
-export function keyActionFindings(action: KeyAction, facts: ClusterFacts, vault?: VaultFacts): Finding[] {
+/**
+ * What to say before a key action. `versions` (the key's versions as last read, when known) lets Rotate Key Now warn
+ * before it leaves AKS on a version that will not last: after a rotation AKS may keep encrypting with the version in
+ * use now for up to 6 hours.
+ */
+export function keyActionFindings(action: KeyAction, facts: ClusterFacts, vault?: VaultFacts, versions?: readonly KeyVersionInfo[], now: Date = new Date()): Finding[] {
   const findings: Finding[] = [];
   const ref = clusterKeyRef(facts);
   if (!ref) {
@@ -71,6 +76,27 @@ export function keyActionFindings(action: KeyAction, facts: ClusterFacts, vault?
         ? l10n.t('The key vault {0} blocks public network access; rotating goes through its data plane, so run it from a network the vault allows (or through its private endpoint).', vaultName)
         : l10n.t('The key vault {0} blocks public network access; setting the rotation policy goes through its data plane, so run it from a network the vault allows (or through its private endpoint).', vaultName),
     });
+  }
+  const inUse = action === 'rotate' && !ref.pinnedVersion && versions?.length
+    ? [...versions].sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime())[0]
+    : undefined;
+  if (inUse) {
+    const version = inUse.version.slice(0, 8);
+    const hours = AKS_PICKUP_WINDOW_MS / 3_600_000;
+    const expiresIn = inUse.expiresOn ? inUse.expiresOn.getTime() - now.getTime() : undefined;
+    if (inUse.enabled === false || (expiresIn !== undefined && expiresIn <= 0)) {
+      findings.push({
+        code: 'rotate-from-unusable',
+        severity: 'warning',
+        message: l10n.t('The version in use, {0}, is disabled or expired, so {1} cannot encrypt Secrets now; the new version fixes that only once AKS picks it up (within {2} hours). Enabling {0} again (or extending its expiry) restores the cluster at once.', version, facts.name, hours),
+      });
+    } else if (expiresIn !== undefined && expiresIn < AKS_PICKUP_WINDOW_MS) {
+      findings.push({
+        code: 'rotate-previous-expires',
+        severity: 'warning',
+        message: l10n.t("After the rotation AKS may keep using {0} for up to {1} hours, but {0} expires in {2} minutes: extend {0}'s expiry past that window, or the cluster cannot encrypt Secrets in between.", version, hours, Math.round(expiresIn / 60_000)),
+      });
+    }
   }
   if (action === 'rotate' && !ref.pinnedVersion) {
     findings.push({

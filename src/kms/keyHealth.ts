@@ -14,7 +14,9 @@ export const EXPIRY_WARNING_DAYS = 30;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type KeyWarningCode = 'too-old' | 'expires-soon' | 'expired' | 'disabled' | 'no-purge-protection' | 'pending-pickup';
+export type KeyWarningCode =
+  | 'too-old' | 'expires-soon' | 'expired' | 'disabled' | 'no-purge-protection' | 'pending-pickup'
+  | 'previous-unusable' | 'previous-expires-in-window';
 
 export interface KeyWarning {
   readonly code: KeyWarningCode;
@@ -47,6 +49,9 @@ export interface KeyHealthSummary {
   readonly pinned: boolean;
   /** The newest version is younger than 6 hours and an older one exists: AKS may still use that one (see `summarizeRotation`). */
   readonly pendingPickup: boolean;
+  /** While a pickup is pending: the version AKS may still be using, which must stay enabled and unexpired until `pickupDeadline`. */
+  readonly mayStillUse?: KeyVersionInfo;
+  readonly pickupDeadline?: Date;
   /** Newest enabled version, pinned version, counts (the tree's rotation age). */
   readonly rotation?: RotationSummary;
   readonly policy?: RotationPolicy;
@@ -130,11 +135,26 @@ export function assessKeyHealth(input: KeyHealthInput): KeyHealth {
     add('no-purge-protection', 'warning', l10n.t("Key vault {0} has no purge protection: a purged key makes the cluster's Secrets unrecoverable. Turn it on (az keyvault update --name {0} --enable-purge-protection true); it cannot be turned off.", input.vault.name));
   }
   const pendingPickup = rotation?.pendingPickup ?? false;
+  const previous = rotation?.previous;
+  const deadline = rotation?.pickupDeadline;
+  // AKS keeps encrypting with the previous version until it picks up the new one: that version must stay usable.
+  if (previous && deadline && rotation) {
+    const version = shortVersion(previous.version);
+    const current = shortVersion(rotation.current.version);
+    const left = describeAge(deadline.getTime() - now);
+    if (previous.enabled === false) {
+      add('previous-unusable', 'error', l10n.t('Key {0}: AKS may still use the previous version {1} for up to {2} (until it picks up {3}), but {1} is disabled. Enable it again in Key Vault now; disable it only after the cluster uses {3}.', name, version, left, current));
+    } else if (previous.expiresOn && previous.expiresOn.getTime() <= now) {
+      add('previous-unusable', 'error', l10n.t("Key {0}: AKS may still use the previous version {1} for up to {2} (until it picks up {3}), but {1} expired on {4}. Extend that version's expiry in Key Vault now.", name, version, left, current, day(previous.expiresOn)));
+    } else if (previous.expiresOn && previous.expiresOn.getTime() < deadline.getTime()) {
+      add('previous-expires-in-window', 'warning', l10n.t("Key {0}: the previous version {1} expires in {2}, before AKS is sure to have picked up {3} (within {4}). Extend {1}'s expiry until the pickup is done.", name, version, describeAge(previous.expiresOn.getTime() - now), current, left));
+    }
+  }
   if (pendingPickup && rotation) {
     add('pending-pickup', 'info', l10n.t('Key {0}: the newest version {1} is {2} old; AKS picks up a new version within {3} hours, so the cluster may still use the previous one. Keep the previous version enabled.', name, shortVersion(rotation.current.version), describeAge(rotation.currentAgeMs), AKS_PICKUP_WINDOW_MS / 3_600_000));
   }
   return {
-    summary: { inUse, inUseAgeMs, pinned, pendingPickup, rotation, policy: input.policy, policyText, maxAgeDays },
+    summary: { inUse, inUseAgeMs, pinned, pendingPickup, ...(previous ? { mayStillUse: previous, pickupDeadline: deadline } : {}), rotation, policy: input.policy, policyText, maxAgeDays },
     warnings: bySeverity(warnings),
   };
 }

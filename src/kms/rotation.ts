@@ -21,6 +21,13 @@ export interface RotationSummary {
    * one version (just created) has nothing older to move from, so it is never pending.
    */
   readonly pendingPickup: boolean;
+  /**
+   * While a pickup is pending: the version AKS may still be using — the newest one created before `current`, enabled
+   * or not (a disabled or expired one is exactly what must be flagged).
+   */
+  readonly previous?: KeyVersionInfo;
+  /** While a pickup is pending: when the window ends (`current` created + 6 hours), after which AKS uses `current`. */
+  readonly pickupDeadline?: Date;
   /** For a versioned (legacy) key ID: the version the cluster is pinned to, if found. */
   readonly pinned?: KeyVersionInfo;
   readonly pinnedAgeMs?: number;
@@ -38,10 +45,15 @@ export function summarizeRotation(versions: readonly KeyVersionInfo[], now: Date
   // "Not yet picked up" means AKS may still encrypt with an earlier version; without one there is nothing to pick up from.
   const hasOlder = versions.some(v => v.version !== current.version && v.createdOn.getTime() < current.createdOn.getTime());
   const pinned = pinnedVersion ? versions.find(v => v.version.toLowerCase() === pinnedVersion.toLowerCase()) : undefined;
+  const pendingPickup = pinnedVersion === undefined && hasOlder && currentAgeMs < AKS_PICKUP_WINDOW_MS;
+  const previous = pendingPickup
+    ? [...versions].filter(v => v.createdOn.getTime() < current.createdOn.getTime()).sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime())[0]
+    : undefined;
   return {
     current,
     currentAgeMs,
-    pendingPickup: pinnedVersion === undefined && hasOlder && currentAgeMs < AKS_PICKUP_WINDOW_MS,
+    pendingPickup,
+    ...(previous ? { previous, pickupDeadline: new Date(current.createdOn.getTime() + AKS_PICKUP_WINDOW_MS) } : {}),
     pinned,
     pinnedAgeMs: pinned ? Math.max(0, now.getTime() - pinned.createdOn.getTime()) : undefined,
     versionCount: versions.length,

@@ -12,7 +12,7 @@ import type { RotationSummary } from '../kms/rotation';
 import { ageLabel, identityLabel, keyWarningLabel, kmsStateExplanation, kmsStateLabel, networkAccessLabel, policyLabel } from './labels';
 
 export interface DetailRow {
-  readonly key: 'state' | 'keyId' | 'vault' | 'network' | 'identity' | 'kubernetes' | 'rotation' | 'policy' | `warning:${string}`;
+  readonly key: 'state' | 'keyId' | 'vault' | 'network' | 'identity' | 'kubernetes' | 'rotation' | 'pickup' | 'policy' | `warning:${string}`;
   readonly label: string;
   readonly value: string;
   readonly icon: string;
@@ -62,6 +62,20 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | u
       icon: 'history',
       warning: keys?.error !== undefined ? 'warning' : undefined,
     });
+    const stillUsed = health?.summary.mayStillUse;
+    const deadline = health?.summary.pickupDeadline;
+    if (stillUsed && deadline) {
+      // After a rotation AKS keeps encrypting with the previous version for up to 6 hours: it must stay usable.
+      const state = stillUsed.enabled === false ? vscode.l10n.t('disabled') : stillUsed.expiresOn ? vscode.l10n.t('expires {0}', stillUsed.expiresOn.toISOString().slice(0, 16).replace('T', ' ') + ' UTC') : vscode.l10n.t('no expiry');
+      rows.push({
+        key: 'pickup',
+        label: vscode.l10n.t('AKS may still use'),
+        value: vscode.l10n.t('version {0} until {1} UTC ({2})', stillUsed.version.slice(0, 8), deadline.toISOString().slice(11, 16), state),
+        icon: 'debug-step-back',
+        detail: vscode.l10n.t('AKS picks up the newest version within 6 hours of its creation; until then it may still encrypt with {0}: keep it enabled and unexpired.', stillUsed.version),
+        warning: health?.warnings.some(w => w.code === 'previous-unusable') ? 'error' : health?.warnings.some(w => w.code === 'previous-expires-in-window') ? 'warning' : undefined,
+      });
+    }
     if (health) {
       rows.push({ key: 'policy', label: vscode.l10n.t('Rotation policy'), value: policyLabel(health.summary.policy, keys?.health?.policySource === 'unavailable'), icon: 'sync' });
       for (const w of health.warnings.filter(x => x.severity !== 'info')) {

@@ -95,6 +95,10 @@ export function keyWarningLabel(w: KeyWarning, maxAgeDays: number): string {
       return vscode.l10n.t('vault has no purge protection');
     case 'pending-pickup':
       return vscode.l10n.t('new version not yet picked up by AKS');
+    case 'previous-unusable':
+      return vscode.l10n.t('previous version, still in use, is unusable');
+    case 'previous-expires-in-window':
+      return vscode.l10n.t('previous version expires before the pickup');
   }
 }
 

@@ -97,6 +97,25 @@ suite('Fleet tree', () => {
     assert.strictEqual(described['Kubernetes'], '1.34.1');
   });
 
+  test('within 6 hours of a rotation, the detail rows name the previous version AKS may still use and until when', async () => {
+    const api = await signedInApi();
+    // kvfabprivate/kms-key: versions 60 days and 2 hours old (seed.ts).
+    const node = await clusterByName(api, 'aks-fab-cmk-private');
+    const rows = await api.tree.getChildren(node);
+    const pickup = rows.map(r => api.tree.getTreeItem(r)).find(i => i.label === 'AKS may still use');
+    assert.ok(pickup, `a pickup row (rows: ${rows.map(r => api.tree.getTreeItem(r).label).join(', ')})`);
+    assert.match(String(pickup.description), /^version [0-9a-f]{8} until \d\d:\d\d UTC \((no expiry|expires \d{4}-\d\d-\d\d \d\d:\d\d UTC)\)$/);
+    assert.strictEqual(pickup.iconPath instanceof vscode.ThemeIcon && pickup.iconPath.color, undefined, 'an enabled, unexpired previous version is no warning');
+    const health = await api.tree.loadKeyHealthFor(node);
+    const previous = health.health?.health.summary.mayStillUse;
+    assert.ok(previous, 'the key health names the version');
+    assert.ok(String(pickup.description).startsWith(`version ${previous.version.slice(0, 8)}`));
+    assert.ok(Date.now() - previous.createdOn.getTime() > 59 * 86_400_000, 'the 60-day-old version, not the new one');
+    // A CMK cluster without a recent rotation has no such row.
+    const settled = await api.tree.getChildren(await clusterByName(api, 'aks-prod-cmk-private'));
+    assert.ok(!settled.some(r => api.tree.getTreeItem(r).label === 'AKS may still use'));
+  });
+
   test('subscription filter: only the selected subscriptions are listed', async () => {
     const api = await signedInApi();
     try {
@@ -124,8 +143,10 @@ suite('Fleet tree', () => {
       assert.strictEqual(api.tree.getTreeItem(await clusterByName(api, 'aks-prod-plain')).description, 'not encrypted');
       assert.strictEqual(api.tree.getTreeItem(await clusterByName(api, 'aks-prod-cmk-public')).description, 'CMK · public');
       const gets = (await admin.requests()).filter(r => r.method === 'GET' && /managedClusters\/[^/?]+$/i.test(r.path.split('?')[0]));
-      // CMK clusters are known from azureKeyVaultKms alone; only the 7 others need a GET.
-      assert.strictEqual(gets.length, 7, `cluster GETs: ${gets.map(g => g.path).join(', ')}`);
+      // CMK clusters are known from azureKeyVaultKms alone, and aks-stg-old (Kubernetes 1.32: no platform keys there)
+      // from its version; only the 6 others need a GET.
+      assert.strictEqual(gets.length, 6, `cluster GETs: ${gets.map(g => g.path).join(', ')}`);
+      assert.ok(!gets.some(g => /\/aks-stg-old\?/.test(g.path)));
     } finally {
       await admin.config({ resourceGraphOmitsPreviewFields: false });
       await api.tree.refresh();

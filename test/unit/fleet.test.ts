@@ -21,6 +21,15 @@ describe('fleet rows', () => {
     assert.equal(clusterFactsFromRow(row({}), true).kms.kind, 'notEncrypted');
     assert.equal(clusterFactsFromRow(row(null as unknown as undefined), true).kms.kind, 'notEncrypted');
   });
+  it('below Kubernetes 1.33 a row without the field is not encrypted (no PMK there), so it needs no confirming read', () => {
+    const old = (v: string | undefined, current?: string) => clusterFactsFromRow({ ...row({}), kubernetesVersion: v, currentKubernetesVersion: current }, false).kms.kind;
+    assert.equal(old('1.32.6'), 'notEncrypted');
+    assert.equal(old('1.33.0'), 'unknown');
+    assert.equal(old(undefined), 'unknown', 'an unknown version proves nothing');
+    assert.equal(old('1.32.6', '1.33.1'), 'unknown', 'the current version counts (an upgrade in progress)');
+    // Key Vault KMS enabled is known whatever the version.
+    assert.equal(clusterFactsFromRow({ ...row({ azureKeyVaultKms: { enabled: true, keyId: 'https://kv.vault.azure.net/keys/k/0123456789abcdef0123456789abcdef' } }), kubernetesVersion: '1.30.0' }, false).kms.kind, 'legacy');
+  });
   it('maps identity and version', () => {
     const f = clusterFactsFromRow(row(), true);
     assert.equal(f.identity, 'systemAssigned');

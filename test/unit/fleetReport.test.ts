@@ -9,7 +9,7 @@ const headers = Object.fromEntries(REPORT_COLUMNS.map(c => [c, c.toUpperCase()])
 const row = (over: Partial<ReportRow> = {}): ReportRow => ({
   subscription: 'Contoso, "Prod"', subscriptionId: 's1', cluster: 'aks1', resourceGroup: 'rg', location: 'eastus', state: 'CMK · private',
   kubernetesVersion: '1.34.1', identity: 'userAssigned', keyId: 'https://kv.vault.azure.net/keys/k', keyVaultResourceId: '/subscriptions/s1/x',
-  networkAccess: 'Private', keyAgeDays: '12', warnings: 'too-old;no-purge-protection', ...over,
+  networkAccess: 'Private', keyAgeDays: '12', versionStillInUse: '', warnings: 'too-old;no-purge-protection', ...over,
 });
 
 describe('fleet report', () => {

@@ -37,6 +37,13 @@ describe('assessKeyHealth: warnings for every state and boundary', () => {
     ['legacy pinned version disabled', base([v('old', 20 * DAY, { enabled: false }), v('new', 10 * DAY)], { pinnedVersion: 'old' }), ['disabled']],
     ['everything at once', base([v('b', 100 * DAY, { enabled: false, expiresOn: ago(HOUR) })], { vault: { name: 'kv', enablePurgeProtection: false } }), ['disabled', 'expired', 'no-purge-protection', 'too-old']],
     ['no versions: nothing to say about versions', base([]), []],
+    // The version AKS may still use for up to 6 hours after a rotation must stay usable.
+    ['pending, the previous version disabled', base([v('a', 60 * DAY, { enabled: false }), v('b', 2 * HOUR)]), ['pending-pickup', 'previous-unusable']],
+    ['pending, the previous version expired', base([v('a', 60 * DAY, { expiresOn: ago(HOUR) }), v('b', 2 * HOUR)]), ['pending-pickup', 'previous-unusable']],
+    ['pending, the previous version expires before the window ends (in 3 h, window ends in 4 h)', base([v('a', 60 * DAY, { expiresOn: ahead(3 * HOUR) }), v('b', 2 * HOUR)]), ['pending-pickup', 'previous-expires-in-window']],
+    ['pending, the previous version expires exactly when the window ends: fine', base([v('a', 60 * DAY, { expiresOn: ahead(4 * HOUR) }), v('b', 2 * HOUR)]), ['pending-pickup']],
+    ['picked up (7 h): a disabled previous version no longer matters', base([v('a', 60 * DAY, { enabled: false }), v('b', 7 * HOUR)]), []],
+    ['pending: only the version right before the newest counts, not older ones', base([v('x', 90 * DAY, { enabled: false }), v('a', 60 * DAY), v('b', 2 * HOUR)]), ['pending-pickup']],
   ];
   for (const [name, input, expected] of table) {
     it(name, () => assert.deepEqual(codes(input), [...expected].sort()));
@@ -83,6 +90,15 @@ describe('assessKeyHealth: summary', () => {
     assert.equal(h.summary.rotation?.versionCount, 3);
     assert.equal(h.summary.policyText, 'rotates 90 days after creation, expires after 1 year, notifies 30 days before expiry');
     assert.equal(h.summary.maxAgeDays, 90);
+  });
+  it('pending pickup: the summary names the version AKS may still use and when the window ends', () => {
+    const h = assessKeyHealth(base([v('a', 60 * DAY, { enabled: false }), v('b', 2 * HOUR)]));
+    assert.equal(h.summary.mayStillUse?.version, 'a');
+    assert.equal(h.summary.pickupDeadline?.toISOString(), ahead(4 * HOUR).toISOString());
+    assert.equal(h.warnings[0].code, 'previous-unusable');
+    assert.equal(h.warnings[0].severity, 'error');
+    assert.match(h.warnings[0].message, /previous version a for up to 4 hours \(until it picks up b\), but a is disabled/);
+    assert.equal(assessKeyHealth(base([v('a', 60 * DAY), v('b', 7 * HOUR)])).summary.mayStillUse, undefined);
   });
   it('legacy: the pinned version is in use', () => {
     const h = assessKeyHealth(base([v('old', 120 * DAY), v('new', 95 * DAY)], { pinnedVersion: 'old' }));

@@ -384,7 +384,11 @@ interface KeyActionSetup {
   readonly action: KeyAction;
   readonly kms: KmsState;
   readonly vault?: VaultFacts;
+  /** The key's versions as last read (Rotate Key Now's look at the version AKS would keep using for 6 hours). */
+  readonly versions?: readonly KeyVersionInfo[];
 }
+
+const versionAt = (v: string, ageMs: number, extra: Partial<KeyVersionInfo> = {}): KeyVersionInfo => ({ version: v, createdOn: at(-ageMs), ...extra });
 
 const KEY_ACTIONS: RuleCase<KeyActionSetup>[] = [
   {
@@ -407,10 +411,20 @@ const KEY_ACTIONS: RuleCase<KeyActionSetup>[] = [
     raises: [{ action: 'rotate', kms: KMS.cmk }],
     passes: [{ action: 'setPolicy', kms: KMS.cmk }, { action: 'rotate', kms: KMS.legacy }],
   },
+  {
+    name: 'rotate-previous-expires: rotating while the version in use expires within 6 hours warns; 6 hours and more, or no expiry, does not', code: 'rotate-previous-expires', severity: 'warning',
+    raises: [{ action: 'rotate', kms: KMS.cmk, versions: [versionAt('a', 30 * DAY, { expiresOn: at(2 * HOUR) })] }, { action: 'rotate', kms: KMS.cmk, versions: [versionAt('a', 30 * DAY, { expiresOn: at(6 * HOUR - 60_000) })] }],
+    passes: [{ action: 'rotate', kms: KMS.cmk, versions: [versionAt('a', 30 * DAY, { expiresOn: at(6 * HOUR) })] }, { action: 'rotate', kms: KMS.cmk, versions: [versionAt('a', 30 * DAY)] }, { action: 'setPolicy', kms: KMS.cmk, versions: [versionAt('a', 30 * DAY, { expiresOn: at(HOUR) })] }],
+  },
+  {
+    name: 'rotate-from-unusable: rotating while the version in use is disabled or expired warns that the cluster stays broken until the pickup; an older disabled version does not', code: 'rotate-from-unusable', severity: 'warning',
+    raises: [{ action: 'rotate', kms: KMS.cmk, versions: [versionAt('a', 30 * DAY, { enabled: false })] }, { action: 'rotate', kms: KMS.cmk, versions: [versionAt('a', 30 * DAY, { expiresOn: at(-HOUR) })] }],
+    passes: [{ action: 'rotate', kms: KMS.cmk, versions: [versionAt('old', 60 * DAY, { enabled: false }), versionAt('a', 30 * DAY)] }, { action: 'rotate', kms: KMS.legacy, versions: [versionAt('a', 30 * DAY, { enabled: false })] }],
+  },
 ];
 
 describe('key action rules: each raises on its case and not on the neighbouring one', () => {
-  pin(KEY_ACTIONS, s => keyActionFindings(s.action, cluster({ kms: s.kms }), s.vault));
+  pin(KEY_ACTIONS, s => keyActionFindings(s.action, cluster({ kms: s.kms }), s.vault, s.versions, NOW));
 });
 
 // ---- key health (src/kms/keyHealth.ts) --------------------------------------------------------------------------
@@ -448,6 +462,16 @@ const KEY_HEALTH: RuleCase<KeyHealthInput>[] = [
     name: 'pending-pickup: a 2-hour-old newest version informs; 6 hours old, the only version, or pinned does not', code: 'pending-pickup', severity: 'info',
     raises: [health([version('a', 60 * DAY), version('b', 2 * HOUR)]), health([version('a', 60 * DAY), version('b', 6 * HOUR - 60_000)])],
     passes: [health([version('a', 60 * DAY), version('b', 6 * HOUR)]), health([version('b', 2 * HOUR)]), health([version('old', 20 * DAY), version('new', HOUR)], { pinnedVersion: 'old' })],
+  },
+  {
+    name: 'previous-unusable: within 6 hours of a rotation a disabled or expired previous version is an error; after the window, or an older one, is not', code: 'previous-unusable', severity: 'error',
+    raises: [health([version('a', 60 * DAY, { enabled: false }), version('b', 2 * HOUR)]), health([version('a', 60 * DAY, { expiresOn: at(-HOUR) }), version('b', 2 * HOUR)])],
+    passes: [health([version('a', 60 * DAY, { enabled: false }), version('b', 6 * HOUR)]), health([version('x', 90 * DAY, { enabled: false }), version('a', 60 * DAY), version('b', 2 * HOUR)])],
+  },
+  {
+    name: 'previous-expires-in-window: a previous version expiring before the pickup window ends warns; expiring at its end does not', code: 'previous-expires-in-window', severity: 'warning',
+    raises: [health([version('a', 60 * DAY, { expiresOn: at(3 * HOUR) }), version('b', 2 * HOUR)])],
+    passes: [health([version('a', 60 * DAY, { expiresOn: at(4 * HOUR) }), version('b', 2 * HOUR)]), health([version('a', 60 * DAY, { expiresOn: at(3 * HOUR) }), version('b', 6 * HOUR)])],
   },
 ];
 

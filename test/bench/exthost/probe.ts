@@ -23,6 +23,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as v8 from 'v8';
 import * as vm from 'vm';
+import { Session } from 'inspector';
 import * as vscode from 'vscode';
 import type { AksKmsApi } from '../../../src/extension';
 import { emulatorAdmin, readEmulatorInfo } from '../../emulator/client';
@@ -129,6 +130,7 @@ async function measure(): Promise<Record<string, unknown>> {
   const heapBeforeTree = await settledHeap();
 
   const cacheAfterActivation = new Set(Object.keys(require.cache));
+  const profiler = await startCpuProfile(process.env.BENCH_CPU_PROFILE);
   const t1 = performance.now();
   await vscode.commands.executeCommand('workbench.view.extension.aksKms');
   await signInAtProvider();
@@ -139,6 +141,7 @@ async function measure(): Promise<Record<string, unknown>> {
   const withKeys = clusters.filter(c => c.facts.kms.key);
   await waitFor('the key health of every customer-managed key', () => (withKeys.every(c => api.tree.keyHealthOf(c)) ? true : undefined), 300_000);
   const keyHealthMs = performance.now() - t1;
+  await profiler?.stop();
   // Let the workbench fetch and render the tree (the subscriptions start expanded).
   await new Promise(r => setTimeout(r, 2000));
   const loadedOnFirstUse = newFiles(cacheAfterActivation, extDir);
@@ -197,4 +200,27 @@ export async function run(): Promise<void> {
   if (!result.ok) {
     throw new Error(String(result.error));
   }
+}
+
+/**
+ * `BENCH_CPU_PROFILE=<file>` (npm run bench -- --profile): a CPU profile of the extension host from sign-in until every
+ * key's health is known, written as a .cpuprofile (Chrome DevTools, or scripts/cpuprofile-summary.mjs).
+ */
+async function startCpuProfile(file: string | undefined): Promise<{ stop(): Promise<void> } | undefined> {
+  if (!file) {
+    return undefined;
+  }
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await post('Profiler.stop') as { profile: unknown };
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }

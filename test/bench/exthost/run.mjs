@@ -69,6 +69,7 @@ for (let rep = 1; rep <= Number(o.reps); rep++) {
       env: {
         BENCH_PROBE_RESULTS: results, BENCH_EAGER_BUNDLE: eager,
         BENCH_FLEET_SUBSCRIPTIONS: o.subscriptions, BENCH_FLEET_CLUSTERS: o.clusters,
+        ...(process.env.BENCH_CPU_PROFILE ? { BENCH_CPU_PROFILE: process.env.BENCH_CPU_PROFILE.replace('{rep}', String(rep)) } : {}),
       },
     });
     browser = await launchChromium(profile);
