@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { azureSdk } from '../azure/lazySdk';
 import { clusterKeyRef, keyActionFindings } from '../kms/keyActions';
 import type { KeyVersionInfo } from '../kms/rotation';
-import { RotationPolicyInput, rotationPolicyInputOf, validateRotationPolicyInput } from '../kms/rotationPolicy';
+import { RotationPolicyInput, rotationPolicyInputOf, rotationPolicyRisks, validateRotationPolicyInput } from '../kms/rotationPolicy';
 import { errorMessage } from '../views/fleetTree';
 import { policyLabel } from '../views/labels';
 import type { ClusterNode } from '../views/treeNodes';
@@ -74,7 +74,7 @@ export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
       }
       try {
         const input = given ?? (await askForPolicy(ref.keyName, rotationPolicyInputOf((await (await azureSdk()).readRotationPolicy(azure, ref)).policy)));
-        if (!input) {
+        if (!input || !(await acceptsPolicyRisks(ctx, ref.keyName, input, given !== undefined))) {
           return undefined;
         }
         const result = await (await azureSdk()).applyRotationPolicyInput(azure, ref.vaultUrl, ref.keyName, input);
@@ -93,6 +93,25 @@ export function registerKeyRotation(ctx: CommandContext): vscode.Disposable[] {
       }
     }),
   ];
+}
+
+/**
+ * Asks before setting a policy Key Vault accepts but that can take the cluster down (rotationPolicyRisks). With the
+ * policy given as an argument (automation) it is not asked: the risks go to the log.
+ */
+async function acceptsPolicyRisks(ctx: CommandContext, keyName: string, input: RotationPolicyInput, automated: boolean): Promise<boolean> {
+  const checked = validateRotationPolicyInput(input);
+  const risks = checked.ok ? rotationPolicyRisks(checked.policy, keyName) : [];
+  if (!risks.length) {
+    return true;
+  }
+  if (automated) {
+    risks.forEach(r => ctx.log.warn(r.message));
+    return true;
+  }
+  const proceed = vscode.l10n.t('Set policy anyway');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Set this rotation policy on {0}?', keyName), { modal: true, detail: risks.map(r => r.message).join('\n\n') }, proceed);
+  return answer === proceed;
 }
 
 /**

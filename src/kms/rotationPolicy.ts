@@ -137,6 +137,29 @@ export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyV
   return { ok: true, policy: { rotateAfterCreate: rotate.value, expiresAfter: expiry.value, notifyBeforeExpiry: notify.value } };
 }
 
+/** A policy Key Vault accepts that can still take a cluster down; asked about before it is set. */
+export interface PolicyRisk {
+  readonly code: 'policy-expiry-without-rotation';
+  readonly severity: 'warning';
+  readonly message: string;
+}
+
+/**
+ * What a valid policy can still get wrong for AKS. With an expiry and no automatic rotation, every new version expires
+ * and nothing replaces it: once the version in use expires, AKS cannot encrypt Secrets (and a rotation made late
+ * leaves AKS on the expired version for up to 6 hours).
+ */
+export function rotationPolicyRisks(policy: RotationPolicy, keyName: string): PolicyRisk[] {
+  const risks: PolicyRisk[] = [];
+  if (policy.expiresAfter && !policy.rotateAfterCreate && !policy.rotateBeforeExpiry) {
+    risks.push({
+      code: 'policy-expiry-without-rotation', severity: 'warning',
+      message: l10n.t('New versions of {0} will expire after {1}, but nothing rotates the key: once the version AKS uses expires, the cluster cannot encrypt Secrets. Set "Rotate after" too (at least 7 days before the expiry), or rotate by hand well ahead of it.', keyName, describeIsoDuration(policy.expiresAfter)),
+    });
+  }
+  return risks;
+}
+
 /** The form's initial values from the key's current policy (durations kept as Key Vault shows them). */
 export function rotationPolicyInputOf(policy: RotationPolicy | undefined): RotationPolicyInput {
   return { rotateAfter: policy?.rotateAfterCreate ?? '', expiresAfter: policy?.expiresAfter ?? '', notifyBeforeExpiry: policy?.notifyBeforeExpiry ?? '' };

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { AksKmsApi } from '../../src/extension';
 import type { ClusterNode } from '../../src/views/treeNodes';
 import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
-import { clusterByName, hoverText, signedInApi } from './helpers';
+import { clusterByName, hoverText, signedInApi, withMessages } from './helpers';
 
 const DAY = 86_400_000;
 
@@ -66,6 +66,28 @@ suite('Key rotation and health', () => {
     assert.strictEqual(good.ok, true);
     const after = await rows(api, await clusterByName(api, 'aks-prod-cmk-public'));
     assert.strictEqual(after['Rotation policy'], 'rotates 30 days after creation, expires after 1 year, notifies 30 days before expiry');
+  });
+
+  test('Set Rotation Policy… asks before an expiry without rotation (cancel writes nothing); as an argument it is applied and logged', async () => {
+    const api = await signedInApi();
+    const node = await clusterByName(api, 'aks-prod-cmk-public');
+    const before = (await rows(api, node))['Rotation policy'];
+    // The three input boxes answered as a user would: no rotation, expire after a year, no notification.
+    const win = vscode.window as unknown as { showInputBox: typeof vscode.window.showInputBox };
+    const savedInput = win.showInputBox;
+    const answers = ['', 'P1Y', ''];
+    win.showInputBox = (async () => answers.shift()) as typeof vscode.window.showInputBox;
+    try {
+      await withMessages(async shown => {
+        assert.strictEqual(await vscode.commands.executeCommand('aksKms.setRotationPolicy', node), undefined);
+        assert.deepStrictEqual(shown.map(m => [m.severity, m.message, m.modal]), [['warning', 'Set this rotation policy on aks-kms?', true]]);
+      });
+    } finally {
+      win.showInputBox = savedInput;
+    }
+    assert.strictEqual((await rows(api, await clusterByName(api, 'aks-prod-cmk-public')))['Rotation policy'], before, 'cancelled: the policy is unchanged');
+    const applied = await vscode.commands.executeCommand<{ ok: boolean }>('aksKms.setRotationPolicy', node, { expiresAfter: 'P1Y' });
+    assert.strictEqual(applied.ok, true);
   });
 
   test('warnings: a key past the maximum age, and a vault without purge protection, colour the icon and add rows', async () => {

@@ -18,7 +18,7 @@ import { KeyAction, keyActionFindings } from '../../src/kms/keyActions';
 import { assessKeyHealth, KeyHealthInput } from '../../src/kms/keyHealth';
 import type { ClusterFacts, KmsState } from '../../src/kms/kmsState';
 import type { KeyVersionInfo } from '../../src/kms/rotation';
-import { RotationPolicyInput, validateRotationPolicyInput } from '../../src/kms/rotationPolicy';
+import { RotationPolicy, RotationPolicyInput, rotationPolicyRisks, validateRotationPolicyInput } from '../../src/kms/rotationPolicy';
 
 // ---- fixtures: a clean setup, and one fact changed per row ------------------------------------------------------
 
@@ -550,6 +550,20 @@ describe('rotation policy rules: each refuses its case and accepts the neighbour
   }
 });
 
+// ---- rotation policy risks (src/kms/rotationPolicy.ts rotationPolicyRisks: asked about, not refused) ------------
+
+const POLICY_RISKS: RuleCase<RotationPolicy>[] = [
+  {
+    name: 'policy-expiry-without-rotation: an expiry with no automatic rotation warns; with rotation, or without an expiry, it does not', code: 'policy-expiry-without-rotation', severity: 'warning',
+    raises: [{ expiresAfter: 'P1Y' }, { expiresAfter: 'P90D', notifyBeforeExpiry: 'P30D' }],
+    passes: [{ expiresAfter: 'P1Y', rotateAfterCreate: 'P90D' }, { expiresAfter: 'P1Y', rotateBeforeExpiry: 'P30D' }, { rotateAfterCreate: 'P90D' }],
+  },
+];
+
+describe('rotation policy risks: each raises on its case and not on the neighbouring one', () => {
+  pin(POLICY_RISKS, s => rotationPolicyRisks(s, 'kms-key'));
+});
+
 // ---- every finding code in src/kms has a row here ---------------------------------------------------------------
 
 describe('the tables above cover every finding producer', () => {
@@ -569,5 +583,8 @@ describe('the tables above cover every finding producer', () => {
   });
   it('every rule marker in rotationPolicy.ts has a case', () => {
     assert.deepEqual(covered(POLICY), ids(source('rotationPolicy.ts'), /\/\/ rule: ([a-z0-9-]+)/g));
+  });
+  it('every risk code in rotationPolicy.ts has a case', () => {
+    assert.deepEqual(covered(POLICY_RISKS), ids(source('rotationPolicy.ts'), /\bcode:\s*'([a-z0-9-]+)'/g));
   });
 });
