@@ -12,6 +12,8 @@ import { ClusterKeyHealth, KeyHealthOptions, loadKeyHealth, SharedKeyReads } fro
 import { listKeyVersions } from './keyVault';
 import { listKeyVersionsFromDataPlane } from './keyVaultData';
 import { ManagedClustersAdapter } from './managedClusters';
+import type { KmsPolicyState } from '../kms/kmsPolicy';
+import { loadKmsPolicyStates } from './policyStates';
 import { queryFleet } from './resourceGraph';
 import { listSubscriptions, SubscriptionInfo } from './subscriptions';
 
@@ -96,6 +98,11 @@ export class FleetService {
 
   constructor(private readonly ctx: AzureContext, managedClustersApiVersion?: string) {
     this.clusters = new ManagedClustersAdapter(ctx, managedClustersApiVersion);
+  }
+
+  /** The KMS policy's compliance state per cluster (lower-case id), where the policy is assigned. */
+  kmsPolicyStates(subscriptionIds: readonly string[], signal?: AbortSignal): Promise<Map<string, KmsPolicyState>> {
+    return loadKmsPolicyStates(this.ctx, subscriptionIds, signal);
   }
 
   listSubscriptions(signal?: AbortSignal): Promise<SubscriptionInfo[]> {

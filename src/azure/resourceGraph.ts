@@ -29,7 +29,7 @@ const PAGE_SIZE = 1000;
  */
 const PAGE_CONCURRENCY = 4;
 
-type Page = { data: FleetRow[]; skipToken?: string; totalRecords?: number };
+type Page<T = FleetRow> = { data: T[]; skipToken?: string; totalRecords?: number };
 
 /**
  * The stable api-version of resourcegraph.json. Called as REST (one POST) rather than through
@@ -39,28 +39,37 @@ type Page = { data: FleetRow[]; skipToken?: string; totalRecords?: number };
 const RESOURCE_GRAPH_API_VERSION = '2024-04-01';
 
 /** The wire shape of `QueryResponse` (resourcegraph.json 2024-04-01) with `resultFormat: objectArray`. */
-interface QueryResponseJson {
-  readonly data?: FleetRow[];
+interface QueryResponseJson<T = FleetRow> {
+  readonly data?: T[];
   readonly $skipToken?: string;
   readonly totalRecords?: number;
 }
 
 /** Runs the fleet query over the subscriptions, calling `onPage` with each page in order (so the tree fills in early). */
-export async function queryFleet(
+export function queryFleet(ctx: AzureContext, subscriptionIds: readonly string[], onPage: (rows: FleetRow[]) => void, signal?: AbortSignal): Promise<void> {
+  return queryResourceGraph<FleetRow>(ctx, FLEET_QUERY, subscriptionIds, onPage, signal);
+}
+
+/**
+ * Runs a query (which must be ordered by a unique column, for paging by offset) over the subscriptions, calling
+ * `onPage` with each page in order.
+ */
+export async function queryResourceGraph<T>(
   ctx: AzureContext,
+  query: string,
   subscriptionIds: readonly string[],
-  onPage: (rows: FleetRow[]) => void,
+  onPage: (rows: T[]) => void,
   signal?: AbortSignal,
 ): Promise<void> {
   const client = rawArmClient(ctx);
   for (let i = 0; i < subscriptionIds.length; i += MAX_SUBSCRIPTIONS_PER_QUERY) {
     const subscriptions = subscriptionIds.slice(i, i + MAX_SUBSCRIPTIONS_PER_QUERY);
-    const page = async (options: { skipToken?: string; skip?: number }): Promise<Page> => {
+    const page = async (options: { skipToken?: string; skip?: number }): Promise<Page<T>> => {
       const response = await client.pathUnchecked('/providers/Microsoft.ResourceGraph/resources').post({
         queryParameters: { 'api-version': RESOURCE_GRAPH_API_VERSION },
         body: {
           subscriptions,
-          query: FLEET_QUERY,
+          query,
           options: {
             $top: PAGE_SIZE,
             resultFormat: 'objectArray',
@@ -73,7 +82,7 @@ export async function queryFleet(
       if (response.status !== '200') {
         throw AzureRequestError.fromResponse(response.status, response.body, 'querying Azure Resource Graph');
       }
-      const body = response.body as QueryResponseJson;
+      const body = response.body as QueryResponseJson<T>;
       return { data: Array.isArray(body.data) ? body.data : [], skipToken: body.$skipToken, totalRecords: body.totalRecords };
     };
     let current = await page({});
@@ -90,15 +99,15 @@ export async function queryFleet(
 }
 
 /** Pages 2… of `total` rows by offset, `PAGE_CONCURRENCY` at a time, handed to `onPage` in order; answers the last. */
-async function pagesByOffset(page: (options: { skip: number }) => Promise<Page>, total: number, onPage: (rows: FleetRow[]) => void): Promise<Page> {
+async function pagesByOffset<T>(page: (options: { skip: number }) => Promise<Page<T>>, total: number, onPage: (rows: T[]) => void): Promise<Page<T>> {
   const offsets: number[] = [];
   for (let skip = PAGE_SIZE; skip < total; skip += PAGE_SIZE) {
     offsets.push(skip);
   }
-  const arrived = new Map<number, Page>();
+  const arrived = new Map<number, Page<T>>();
   let delivered = 0;
   let next = 0;
-  let last: Page | undefined;
+  let last: Page<T> | undefined;
   let failed = false;
   const worker = async () => {
     while (next < offsets.length && !failed) {

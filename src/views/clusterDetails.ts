@@ -8,11 +8,12 @@ import { parseArmId } from '../kms/armId';
 import type { KeyWarning } from '../kms/keyHealth';
 import { ClusterFacts, meetsVersionRule } from '../kms/kmsState';
 import { MIN_KMS_KUBERNETES_VERSION } from '../kms/kubernetesVersion';
+import { isNonCompliant, kmsPolicyExplanation, KmsPolicyState } from '../kms/kmsPolicy';
 import type { RotationSummary } from '../kms/rotation';
 import { ageLabel, identityLabel, keyWarningLabel, kmsStateExplanation, kmsStateLabel, networkAccessLabel, policyLabel } from './labels';
 
 export interface DetailRow {
-  readonly key: 'state' | 'keyId' | 'vault' | 'network' | 'identity' | 'kubernetes' | 'rotation' | 'pickup' | 'policy' | `warning:${string}`;
+  readonly key: 'state' | 'keyId' | 'vault' | 'network' | 'identity' | 'kubernetes' | 'rotation' | 'pickup' | 'policy' | 'azurePolicy' | `warning:${string}`;
   readonly label: string;
   readonly value: string;
   readonly icon: string;
@@ -46,7 +47,7 @@ export function worstKeyWarning(keys: KeyHealthResult | undefined): KeyWarning |
   return keys?.health?.health.warnings.find(w => w.severity !== 'info');
 }
 
-export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | undefined, _now?: Date): DetailRow[] {
+export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | undefined, _now?: Date, policy?: KmsPolicyState): DetailRow[] {
   const kms = facts.kms;
   const rows: DetailRow[] = [{ key: 'state', label: vscode.l10n.t('Encryption'), value: kmsStateLabel(kms), icon: 'lock', detail: kmsStateExplanation(kms) }];
   if (kms.kind === 'cmk' || kms.kind === 'legacy') {
@@ -83,6 +84,17 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | u
       }
     }
   }
+  if (policy) {
+    // Where the built-in KMS policy is assigned: what it says, and why (src/kms/kmsPolicy.ts).
+    rows.push({
+      key: 'azurePolicy',
+      label: vscode.l10n.t('Azure Policy (KMS)'),
+      value: isNonCompliant(policy) ? vscode.l10n.t('non-compliant') : /^compliant$/i.test(policy.complianceState) ? vscode.l10n.t('compliant') : policy.complianceState,
+      icon: 'law',
+      detail: kmsPolicyExplanation(policy, kms.kind),
+      warning: isNonCompliant(policy) ? 'warning' : undefined,
+    });
+  }
   const identityName = facts.userAssignedIdentityIds.map(id => parseArmId(id)?.name ?? id).join(', ');
   rows.push({
     key: 'identity',
@@ -105,12 +117,12 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | u
 }
 
 /** The cluster's hover: name, state, then every detail row as a Markdown table, then the key warnings in full. */
-export function clusterHover(facts: ClusterFacts, keys: KeyHealthResult | undefined, now?: Date): vscode.MarkdownString {
+export function clusterHover(facts: ClusterFacts, keys: KeyHealthResult | undefined, now?: Date, policy?: KmsPolicyState): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMarkdown(facts.name)}** — ${escapeMarkdown(kmsStateLabel(facts.kms))}\n\n`);
   md.appendMarkdown(`${escapeMarkdown(kmsStateExplanation(facts.kms))}\n\n`);
   md.appendMarkdown(`| | |\n|---|---|\n`);
-  const rows = clusterDetailRows(facts, keys, now);
+  const rows = clusterDetailRows(facts, keys, now, policy);
   for (const row of rows) {
     if (row.key === 'state' || row.key.startsWith('warning:')) {
       continue;
@@ -120,6 +132,9 @@ export function clusterHover(facts: ClusterFacts, keys: KeyHealthResult | undefi
   }
   for (const w of keys?.health?.health.warnings ?? []) {
     md.appendMarkdown(`\n$(${w.severity === 'info' ? 'info' : 'warning'}) ${escapeMarkdown(w.message)}\n`);
+  }
+  if (policy && isNonCompliant(policy)) {
+    md.appendMarkdown(`\n$(law) ${escapeMarkdown(kmsPolicyExplanation(policy, facts.kms.kind))}\n`);
   }
   const note = identityNote(facts);
   if (note) {

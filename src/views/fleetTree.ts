@@ -14,6 +14,7 @@ import type { SubscriptionInfo } from '../azure/subscriptions';
 import { clusterContextValue } from '../kms/contextValue';
 import { groupBy } from '../kms/groupBy';
 import { clusterKeyRef, keyReadId } from '../kms/keyActions';
+import type { KmsPolicyState } from '../kms/kmsPolicy';
 import type { ClusterFacts } from '../kms/kmsState';
 import { mapWithConcurrency } from '../kms/concurrency';
 import { passesStateFilter } from '../kms/stateFilter';
@@ -43,6 +44,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   /** Settled key health, so items can show a warning colour without awaiting. */
   private readonly keyHealthSettled = new Map<string, KeyHealthResult>();
   private readonly fullFacts = new Map<string, Promise<ClusterFacts>>();
+  /** The built-in KMS policy's state per cluster (lower-case id), where it is assigned. */
+  private readonly kmsPolicyStates = new Map<string, KmsPolicyState>();
   private state: LoadState = { phase: 'idle' };
   private generation = 0;
   private loading?: Promise<void>;
@@ -69,6 +72,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     this.keyHealth.clear();
     this.keyHealthSettled.clear();
     this.fullFacts.clear();
+    this.kmsPolicyStates.clear();
     this.fleetServices.clear();
     this.state = { phase: 'idle' };
     this.loading = undefined;
@@ -139,6 +143,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
               }
             },
           });
+          void this.loadKmsPolicyStates(service, v.subscriptions.map(s => s.subscriptionId), generation);
         } catch (err) {
           if (visible.length === 1) {
             throw err;
@@ -211,6 +216,27 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
         this.changed.fire(nodes);
       }
     });
+  }
+
+  /** What Azure Policy's KMS policy says of each cluster; a failure (no access to policy states) only loses that row. */
+  private async loadKmsPolicyStates(service: FleetService | undefined, subscriptionIds: string[], generation: number): Promise<void> {
+    try {
+      const states = await service?.kmsPolicyStates(subscriptionIds);
+      if (!states || generation !== this.generation) {
+        return;
+      }
+      for (const [id, state] of states) {
+        this.kmsPolicyStates.set(id, state);
+      }
+      this.changed.fire(this.clusterNodes().filter(c => states.has(c.facts.id.toLowerCase())));
+    } catch (err) {
+      this.log.warn(`Reading the Azure Policy states of the KMS policy failed: ${errorMessage(err)}`);
+    }
+  }
+
+  /** The built-in KMS policy's state of a cluster; undefined where it is not assigned (or not read yet). */
+  kmsPolicyOf(node: ClusterNode): KmsPolicyState | undefined {
+    return this.kmsPolicyStates.get(node.facts.id.toLowerCase());
   }
 
   /** Re-renders from what is loaded (e.g. after the state filter changed); reads nothing from Azure. */
@@ -332,7 +358,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   /** The cluster's hover: facts plus the key's rotation age and health (read through ARM on first need, then cached). */
   async clusterTooltip(node: ClusterNode): Promise<vscode.MarkdownString> {
     const keys = node.facts.kms.key ? await this.loadKeyHealth(node) : undefined;
-    return clusterHover(node.facts, keys, this.now());
+    return clusterHover(node.facts, keys, this.now(), this.kmsPolicyOf(node));
   }
 
   /** Loads (or returns the cached) key health of a cluster, for reports and actions. */
@@ -381,7 +407,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       return [message(`${node.facts.id}/error`, vscode.l10n.t('Could not read the cluster: {0}', errorMessage(err)), 'error')];
     }
     const keys = node.facts.kms.key ? await this.loadKeyHealth(node) : undefined;
-    return clusterDetailRows(node.facts, keys, this.now()).map(row => ({ kind: 'detail', cluster: node, row }) satisfies DetailNode);
+    return clusterDetailRows(node.facts, keys, this.now(), this.kmsPolicyOf(node)).map(row => ({ kind: 'detail', cluster: node, row }) satisfies DetailNode);
   }
 
   private loadFullFacts(node: ClusterNode): Promise<ClusterFacts> {

@@ -91,7 +91,7 @@ function assignment(scope: string, roleDefinitionGuid: string, principalId: stri
 }
 
 /** The generated part of a fleet (no seed resources), as Seed lists. */
-export function generateFleet(spec: GeneratedFleetSpec, userObjectId: string): Omit<Seed, 'tenantId' | 'tenants' | 'otherTenantSubscriptions' | 'otherTenantClusters' | 'userObjectId' | 'userDisplayName' | 'userPrincipalName'> {
+export function generateFleet(spec: GeneratedFleetSpec, userObjectId: string): Omit<Seed, 'tenantId' | 'tenants' | 'otherTenantSubscriptions' | 'otherTenantClusters' | 'policyAssignments' | 'userObjectId' | 'userDisplayName' | 'userPrincipalName'> {
   const problem = fleetSpecProblem(spec);
   if (problem) throw new Error(`generated fleet: ${problem}`);
   const rg = GENERATED_RESOURCE_GROUP;

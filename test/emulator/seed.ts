@@ -309,6 +309,8 @@ export interface Seed {
   readonly features: readonly SeedFeature[];
   readonly identities: readonly SeedIdentityResource[];
   readonly roleAssignments: readonly SeedRoleAssignment[];
+  /** Where the built-in KMS policy is assigned (at subscription scope). */
+  readonly policyAssignments: readonly { readonly subscriptionId: string; readonly name: string }[];
 }
 
 export const SEED: Seed = {
@@ -325,6 +327,7 @@ export const SEED: Seed = {
   features: FEATURES,
   identities: IDENTITIES,
   roleAssignments: ROLE_ASSIGNMENTS,
+  policyAssignments: [{ subscriptionId: SUB1, name: 'aks-kms-required' }],
 };
 
 /** Resource groups that exist in the seeded fleet (every group a seeded resource lives in). */

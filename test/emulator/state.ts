@@ -211,6 +211,8 @@ export interface FleetState {
   identities: IdentityRecord[];
   roleAssignments: RoleAssignmentRecord[];
   clusterOperations: ClusterOperationRecord[];
+  /** Azure Policy assignments of the built-in KMS policy (routes/resourceGraph.ts `policyresources`), by subscription. */
+  policyAssignments: { readonly subscriptionId: string; readonly name: string }[];
 }
 
 /** Fault injection: the next `count` accepted cluster operations end `Failed` with this error. */
@@ -365,6 +367,7 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
   return {
     tenantId: seed.tenantId,
     tenants: seed.tenants.map((t) => ({ ...t })),
+    policyAssignments: seed.policyAssignments.map((a) => ({ ...a })),
     userObjectId: seed.userObjectId,
     userPrincipalName: seed.userPrincipalName,
     seededAtMs: nowMs,

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
-import { allClusters, clusterByName, hoverText, rootSubscriptions, signedInApi, updateAnySetting } from './helpers';
+import { allClusters, clusterByName, hoverText, rootSubscriptions, signedInApi, updateAnySetting, waitFor } from './helpers';
 
 /** The seeded fleet as the user must see it (docs/CONTRACTS.md). */
 const EXPECTED: { name: string; subscription: string; description: string; context: RegExp; hover: RegExp[] }[] = [
@@ -82,12 +82,15 @@ suite('Fleet tree', () => {
   test('detail rows of a CMK cluster', async () => {
     const api = await signedInApi();
     const node = await clusterByName(api, 'aks-prod-cmk-private');
+    // Contoso Production has the KMS policy assigned; its states arrive after the clusters.
+    await waitFor('the policy state', () => api.tree.kmsPolicyOf(node));
     const rows = await api.tree.getChildren(node);
     const described = Object.fromEntries(rows.map(r => {
       const item = api.tree.getTreeItem(r);
       return [String(item.label), String(item.description)];
     }));
-    assert.deepStrictEqual(Object.keys(described), ['Encryption', 'Key', 'Key vault', 'Network access', 'Key rotation', 'Rotation policy', 'Identity', 'Kubernetes']);
+    assert.deepStrictEqual(Object.keys(described), ['Encryption', 'Key', 'Key vault', 'Network access', 'Key rotation', 'Rotation policy', 'Azure Policy (KMS)', 'Identity', 'Kubernetes']);
+    assert.strictEqual(described['Azure Policy (KMS)'], 'compliant');
     assert.strictEqual(described['Rotation policy'], 'none (rotate manually)');
     assert.strictEqual(described['Encryption'], 'CMK · private');
     assert.strictEqual(described['Key'], 'aks-kms');
@@ -114,6 +117,22 @@ suite('Fleet tree', () => {
     // A CMK cluster without a recent rotation has no such row.
     const settled = await api.tree.getChildren(await clusterByName(api, 'aks-prod-cmk-private'));
     assert.ok(!settled.some(r => api.tree.getTreeItem(r).label === 'AKS may still use'));
+  });
+
+  test('where the built-in KMS policy is assigned, a row says what it reports, and why PMK is non-compliant', async () => {
+    const api = await signedInApi();
+    const row = async (name: string) => {
+      const node = await clusterByName(api, name);
+      // The policy states are read after the clusters; wait for them.
+      await waitFor(`policy state of ${name}`, () => (api.tree.kmsPolicyOf(node) || name.startsWith('aks-stg') ? true : undefined));
+      return (await api.tree.getChildren(node)).map(r => api.tree.getTreeItem(r)).find(i => i.label === 'Azure Policy (KMS)');
+    };
+    const pmk = await row('aks-prod-pmk');
+    assert.strictEqual(pmk?.description, 'non-compliant');
+    assert.match(String(pmk?.tooltip), /Platform-managed keys encrypt the Secrets, but this policy asks for a customer-managed key/);
+    assert.strictEqual((await row('aks-prod-cmk-public'))?.description, 'compliant');
+    assert.strictEqual(await row('aks-stg-old'), undefined, 'no row where the policy is not assigned');
+    assert.match(hoverText(await api.tree.resolveTreeItem(api.tree.getTreeItem(await clusterByName(api, 'aks-prod-pmk')), await clusterByName(api, 'aks-prod-pmk'))), /this policy asks for a customer-managed key/);
   });
 
   test('subscription filter: only the selected subscriptions are listed', async () => {

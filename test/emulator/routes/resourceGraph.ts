@@ -14,7 +14,7 @@ import { compileQuery, KqlError, rowTemplate, type Row } from '../kql';
 import { renderVault } from '../model/vault';
 import { decodeSkipToken, encodeSkipToken } from '../paging';
 import type { Router } from '../router';
-import type { EmulatorStore, FleetState, VaultEndpoints } from '../state';
+import { lookup, type EmulatorStore, type FleetState, type VaultEndpoints } from '../state';
 import { INFRA_ENCRYPTION_PROFILE_PATH } from './managedClusters';
 import type { ArmDeps, ArmHandler } from './types';
 
@@ -92,6 +92,65 @@ export function resourcesTable(store: EmulatorStore, vaults: VaultEndpoints, sub
   return rows;
 }
 
+/**
+ * The built-in policy "Azure Kubernetes Clusters should enable Key Management Service (KMS)" (issue 14: definition
+ * dbbdc317-9734-4dd8-9074-993b29c69008). It audits `securityProfile.azureKeyVaultKms.enabled` only, so a cluster on
+ * platform-managed keys is NonCompliant.
+ */
+export const KMS_POLICY_DEFINITION_ID = '/providers/Microsoft.Authorization/policyDefinitions/dbbdc317-9734-4dd8-9074-993b29c69008';
+
+/**
+ * The `policyresources` table: one `microsoft.policyinsights/policystates` row per cluster of a subscription where the
+ * KMS policy is assigned (the seed assigns it in Contoso Production). The state is the policy's rule applied to the
+ * cluster as it is now; the service evaluates on a schedule and after changes, so it may lag behind.
+ */
+export function policyResourcesTable(store: EmulatorStore, subscriptions: ReadonlySet<string> | undefined, tenantId: string): Row[] {
+  const fleet: FleetState = store.fleet;
+  const rows: Row[] = [];
+  for (const assignment of fleet.policyAssignments) {
+    const sub = assignment.subscriptionId.toLowerCase();
+    if ((lookup.tenantOf(fleet, sub) ?? '').toLowerCase() !== tenantId.toLowerCase() || (subscriptions && !subscriptions.has(sub))) continue;
+    const assignmentId = `/subscriptions/${assignment.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/${assignment.name}`;
+    for (const c of fleet.clusters) {
+      if (c.subscriptionId.toLowerCase() !== sub) continue;
+      const props = isJsonObject(c.body.properties) ? c.body.properties : {};
+      const kms = isJsonObject(props.securityProfile) && isJsonObject(props.securityProfile.azureKeyVaultKms) ? props.securityProfile.azureKeyVaultKms : {};
+      // rule: emu-policy-kms
+      const complianceState = kms.enabled === true ? 'Compliant' : 'NonCompliant';
+      const resourceId = String(c.body.id);
+      rows.push({
+        id: `${resourceId}/providers/Microsoft.PolicyInsights/policyStates/${assignment.name}`,
+        name: assignment.name,
+        type: 'microsoft.policyinsights/policystates',
+        tenantId,
+        kind: '',
+        location: c.body.location ?? '',
+        resourceGroup: c.resourceGroup,
+        subscriptionId: c.subscriptionId,
+        managedBy: '',
+        sku: null,
+        plan: null,
+        properties: {
+          resourceId,
+          resourceType: 'Microsoft.ContainerService/managedClusters',
+          policyAssignmentId: assignmentId,
+          policyAssignmentName: assignment.name,
+          policyDefinitionId: KMS_POLICY_DEFINITION_ID,
+          policyDefinitionName: KMS_POLICY_DEFINITION_ID.split('/').pop(),
+          policyDefinitionAction: 'audit',
+          complianceState,
+          timestamp: new Date(store.clock.toWall(store.clock.now())).toISOString(),
+        },
+        tags: {},
+        identity: null,
+        zones: null,
+        extendedLocation: null,
+      });
+    }
+  }
+  return rows;
+}
+
 interface QueryRequest {
   query: string;
   subscriptions?: string[];
@@ -164,12 +223,15 @@ function runQuery(deps: ArmDeps, req: QueryRequest): Snapshot {
     if (e instanceof KqlError) throw badRequest(e.message, e.code);
     throw e;
   }
-  if (compiled.table !== 'resources') {
-    throw badRequest(`Table '${compiled.table}' is not served by the emulator's Resource Graph (only 'resources').`, 'UnsupportedTable');
+  if (compiled.table !== 'resources' && compiled.table !== 'policyresources') {
+    throw badRequest(`Table '${compiled.table}' is not served by the emulator's Resource Graph (only 'resources' and 'policyresources').`, 'UnsupportedTable');
   }
   // No (or an empty) subscription list means every subscription the caller can see, like the service.
   const scope = req.subscriptions?.length ? new Set(req.subscriptions.map((s) => s.toLowerCase())) : undefined;
-  const { rows, columns } = compiled.run(resourcesTable(deps.store, deps.vaults, scope, req.tenantId), RESOURCES_COLUMNS);
+  const table = compiled.table === 'policyresources'
+    ? policyResourcesTable(deps.store, scope, req.tenantId)
+    : resourcesTable(deps.store, deps.vaults, scope, req.tenantId);
+  const { rows, columns } = compiled.run(table, RESOURCES_COLUMNS);
   const fleet = deps.store.fleet;
   let kept = snapshots.get(fleet);
   if (!kept) snapshots.set(fleet, (kept = new Map()));
