@@ -140,6 +140,14 @@ export function treeRow(page, text) {
 }
 
 /**
+ * A cluster's own row, by its name: its accessible name is "<name>, <state>…" (fleetTree.ts clusterItem). treeRow()
+ * matches by text, and an expanded cluster's detail rows can repeat the name (e.g. "id-<name>").
+ */
+export function clusterRow(page, name) {
+  return page.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-label^="${name}, "]`);
+}
+
+/**
  * Right-clicks `target` (a locator, e.g. treeRow(page, 'aks-prod-plain')) and runs the context-menu entry `item`.
  * VS Code's menu ignores mouse-ups during its first 100 ms (so the right-click that opened it cannot pick an
  * entry); a click right after the menu appears is silently lost, hence the pause before clicking.

@@ -3,7 +3,7 @@
 // test-results/screenshots/tree-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { hoverUntilText, runCommand, runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
+import { clusterRow, hoverUntilText, runCommand, runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 before(async () => {
@@ -41,24 +41,25 @@ test('hovering a CMK cluster shows key ID, vault, network access, identity, vers
 
 test('expanding a cluster shows its detail rows', async () => {
   const { page } = wb;
-  await treeRow(page, 'aks-prod-cmk-private').click();
+  await clusterRow(page, 'aks-prod-cmk-private').click();
   await page.keyboard.press('ArrowRight');
   await treeRow(page, 'current version created 30 days ago').waitFor({ timeout: 20_000 });
   await treeRow(page, 'kvprodprivate').waitFor();
   await wb.shot('tree-03-details');
   await page.keyboard.press('ArrowLeft');
+  await treeRow(page, 'kvprodprivate').waitFor({ state: 'detached', timeout: 10_000 });
 });
 
 test('the context menu offers what the state allows, and Show Security Profile opens the JSON', async () => {
   const { page } = wb;
-  await treeRow(page, 'aks-prod-cmk-private').click({ button: 'right' });
+  await clusterRow(page, 'aks-prod-cmk-private').click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');
   await menu.getByRole('menuitem', { name: 'Show Security Profile' }).waitFor({ timeout: 10_000 });
   assert.equal(await menu.getByRole('menuitem', { name: 'Copy Key ID' }).count(), 1);
   assert.equal(await menu.getByRole('menuitem', { name: 'Enable Platform Keys' }).count(), 0, 'no PMK action on a CMK cluster');
   await wb.shot('tree-04-context-menu');
   await page.keyboard.press('Escape');
-  await runContextMenu(page, treeRow(page, 'aks-prod-cmk-private'), 'Show Security Profile');
+  await runContextMenu(page, clusterRow(page, 'aks-prod-cmk-private'), 'Show Security Profile');
   await page.locator('.editor-instance .view-lines', { hasText: 'keyVaultNetworkAccess' }).waitFor({ timeout: 20_000 });
   await wb.shot('tree-05-security-profile');
   await page.keyboard.press('Control+W');
