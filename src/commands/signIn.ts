@@ -47,7 +47,8 @@ export function registerSignInToDirectory(ctx: CommandContext): vscode.Disposabl
     try {
       await ctx.account.signInToDirectory(tenantId, account);
       ctx.log.info(`Signed in to directory ${tenantId}.`);
-      await ctx.tree.refresh();
+      // The account announces the sign-in, and the tree reloads on that (extension.ts): wait for that load only.
+      await ctx.tree.ensureLoaded();
       return true;
     } catch (err) {
       ctx.log.error(`Sign-in to directory ${tenantId} failed: ${errorMessage(err)}`);

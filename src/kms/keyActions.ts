@@ -8,7 +8,7 @@ import { parseArmId } from './armId';
 import type { VaultFacts } from './enable/facts';
 import type { Finding } from './enable/preflight';
 import type { ClusterFacts } from './kmsState';
-import { AKS_PICKUP_WINDOW_MS, type KeyVersionInfo } from './rotation';
+import { AKS_PICKUP_WINDOW_MS, newestFirst, type KeyVersionInfo } from './rotation';
 
 export type KeyAction = 'rotate' | 'setPolicy';
 
@@ -78,7 +78,7 @@ export function keyActionFindings(action: KeyAction, facts: ClusterFacts, vault?
     });
   }
   const inUse = action === 'rotate' && !ref.pinnedVersion && versions?.length
-    ? [...versions].sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime())[0]
+    ? newestFirst(versions)[0]
     : undefined;
   if (inUse) {
     const version = inUse.version.slice(0, 8);

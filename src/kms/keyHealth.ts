@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import type { Severity } from './enable/preflight';
-import { AKS_PICKUP_WINDOW_MS, KeyVersionInfo, RotationSummary, summarizeRotation } from './rotation';
+import { AKS_PICKUP_WINDOW_MS, KeyVersionInfo, newestFirst, RotationSummary, summarizeRotation } from './rotation';
 import { describeRotationPolicy, RotationPolicy } from './rotationPolicy';
 
 export const DEFAULT_MAX_KEY_AGE_DAYS = 90;
@@ -96,7 +96,7 @@ export function assessKeyHealth(input: KeyHealthInput): KeyHealth {
   const rotation = summarizeRotation(input.versions, input.now, input.pinnedVersion);
   const pinned = input.pinnedVersion !== undefined;
   // With a versionless key ID AKS follows Key Vault's current version: the newest one, enabled or not.
-  const newest = [...input.versions].sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime())[0];
+  const newest = newestFirst(input.versions)[0];
   const inUse = pinned ? rotation?.pinned : newest;
   const inUseAgeMs = inUse ? Math.max(0, now - inUse.createdOn.getTime()) : undefined;
   const policyText = input.policyUnknown && !input.policy ? l10n.t('rotation policy unknown (the vault could not be read)') : describeRotationPolicy(input.policy);

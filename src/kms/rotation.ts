@@ -34,10 +34,14 @@ export interface RotationSummary {
   readonly versionCount: number;
 }
 
+/** Versions newest first (by creation time). */
+export function newestFirst(versions: readonly KeyVersionInfo[]): KeyVersionInfo[] {
+  return [...versions].sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime());
+}
+
 export function summarizeRotation(versions: readonly KeyVersionInfo[], now: Date, pinnedVersion?: string): RotationSummary | undefined {
   const usable = versions.filter(v => v.enabled !== false);
-  const newestFirst = [...(usable.length ? usable : versions)].sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime());
-  const current = newestFirst[0];
+  const current = newestFirst(usable.length ? usable : versions)[0];
   if (!current) {
     return undefined;
   }
@@ -47,7 +51,7 @@ export function summarizeRotation(versions: readonly KeyVersionInfo[], now: Date
   const pinned = pinnedVersion ? versions.find(v => v.version.toLowerCase() === pinnedVersion.toLowerCase()) : undefined;
   const pendingPickup = pinnedVersion === undefined && hasOlder && currentAgeMs < AKS_PICKUP_WINDOW_MS;
   const previous = pendingPickup
-    ? [...versions].filter(v => v.createdOn.getTime() < current.createdOn.getTime()).sort((a, b) => b.createdOn.getTime() - a.createdOn.getTime())[0]
+    ? newestFirst(versions.filter(v => v.createdOn.getTime() < current.createdOn.getTime()))[0]
     : undefined;
   return {
     current,

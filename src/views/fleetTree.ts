@@ -22,7 +22,8 @@ import { clusterDetailRows, clusterHover, KeyHealthResult, worstKeyWarning } fro
 import { kmsStateIcon, kmsStateLabel } from './labels';
 import type { Log } from './log';
 import type { PlanJournalStore } from './planJournalStore';
-import { isSubscriptionSelected, sharedSubscriptionFilter } from './subscriptionFilter';
+import { isSubscriptionSelected } from '../kms/subscriptionFilter';
+import { sharedSubscriptionFilter } from './subscriptionFilter';
 import type { ClusterNode, DetailNode, DirectoryNode, FleetNode, MessageNode, SubscriptionNode } from './treeNodes';
 
 /** Distinct keys read at once after listing (each is 2–3 ARM calls). */
@@ -323,9 +324,12 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     return undefined;
   }
 
-  /** Directories are a level of their own only when there is more than one to tell apart. */
+  /**
+   * Directories are a level of their own when the account reaches more than one, even if the filter leaves one
+   * shown: its subscriptions still say which directory they are in.
+   */
   private groupsByDirectory(): boolean {
-    return this.directories.length > 1;
+    return this.listing.length > 1;
   }
 
   private directoryChildren(directory: DirectoryListing): FleetNode[] {
@@ -384,7 +388,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     if (this.state.phase === 'failed') {
       return [message('failed', vscode.l10n.t('Could not list clusters: {0}', this.state.message), 'error', { command: 'aksKms.refresh', title: vscode.l10n.t('Refresh') })];
     }
-    if (this.groupsByDirectory()) {
+    if (this.groupsByDirectory() && this.directories.length) {
       return this.directories;
     }
     // One directory: its rows stand at the root, as before there were several.

@@ -1,6 +1,6 @@
 /** Reads and writes the subscription filter shared with the Azure extensions (src/kms/subscriptionFilter.ts). */
 import * as vscode from 'vscode';
-import { isSubscriptionSelected, parseSubscriptionFilter, SubscriptionFilter } from '../kms/subscriptionFilter';
+import { parseSubscriptionFilter, SubscriptionFilter } from '../kms/subscriptionFilter';
 
 export const SHARED_FILTER_SECTION = 'azureResourceGroups';
 export const SHARED_FILTER_KEY = 'selectedSubscriptions';
@@ -18,5 +18,3 @@ export function sharedSubscriptionFilter(): SubscriptionFilter {
 export async function writeSharedSubscriptionFilter(value: string[]): Promise<void> {
   await vscode.workspace.getConfiguration(SHARED_FILTER_SECTION).update(SHARED_FILTER_KEY, value, vscode.ConfigurationTarget.Global);
 }
-
-export { isSubscriptionSelected };

@@ -149,6 +149,13 @@ suite('Directories (tenants)', () => {
       });
       assert.deepStrictEqual([...dirs.keys()].sort(), ['Contoso', 'Fabrikam Partners'], 'a directory without a selected subscription is left out');
       assert.deepStrictEqual((await children(api, dirs.get('Contoso'))).map(n => n.kind === 'subscription' && n.subscription.displayName), ['Contoso Staging']);
+      // One subscription of one directory left: the directory row stays, so the subscription still says where it is.
+      await updateAnySetting(FILTER, [`${PARTNER}/${partnerSub}`]);
+      const one = await waitFor('one directory left', async () => {
+        await api.tree.ensureLoaded();
+        return api.tree.subscriptionNodes.length === 1 ? directories(api) : undefined;
+      });
+      assert.deepStrictEqual([...one.keys()], ['Fabrikam Partners']);
     } finally {
       await updateAnySetting(FILTER, undefined);
       await waitFor('every subscription again', async () => {
