@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { renderReport, ReportFormat, reportRow, ReportRow } from '../kms/fleetReport';
-import { STATE_FILTER_VALUES } from '../kms/stateFilter';
+import { KMS_STATE_FILTER_VALUES, normalizeStateFilter, POLICY_NON_COMPLIANT, STATE_FILTER_VALUES } from '../kms/stateFilter';
 import { errorMessage } from '../views/fleetTree';
 import { kmsStateLabel, stateFilterLabel } from '../views/labels';
 import { CommandContext, registerCommand } from './commandContext';
@@ -25,6 +25,7 @@ function reportHeaders(): Record<keyof ReportRow, string> {
     keyAgeDays: vscode.l10n.t('Key version age (days)'),
     versionStillInUse: vscode.l10n.t('Previous version AKS may still use'),
     warnings: vscode.l10n.t('Key warnings'),
+    kmsPolicy: vscode.l10n.t('Azure Policy (KMS)'),
   };
 }
 
@@ -35,17 +36,27 @@ export function registerFleetViews(ctx: CommandContext): vscode.Disposable[] {
       const current = config.get<string[]>('stateFilter') ?? [];
       let chosen: string[] | undefined = Array.isArray(given) ? given.filter((v): v is string => STATE_FILTER_VALUES.includes(v as never)) : undefined;
       if (!chosen) {
-        const picks = await vscode.window.showQuickPick(
-          STATE_FILTER_VALUES.map(v => ({ label: stateFilterLabel(v), value: v, picked: current.length === 0 || current.includes(v) })),
+        const anyState = !current.some(v => (KMS_STATE_FILTER_VALUES as readonly string[]).includes(v));
+        const picks = await vscode.window.showQuickPick<vscode.QuickPickItem & { value?: string }>(
+          [
+            ...KMS_STATE_FILTER_VALUES.map(v => ({ label: stateFilterLabel(v), value: v, picked: anyState || current.includes(v) })),
+            { label: vscode.l10n.t('Azure Policy'), kind: vscode.QuickPickItemKind.Separator },
+            {
+              label: stateFilterLabel(POLICY_NON_COMPLIANT),
+              description: vscode.l10n.t('only clusters that the built-in KMS policy reports non-compliant'),
+              value: POLICY_NON_COMPLIANT,
+              picked: current.includes(POLICY_NON_COMPLIANT),
+            },
+          ],
           { canPickMany: true, placeHolder: vscode.l10n.t('Show clusters in these states') },
         );
-        chosen = picks?.map(p => p.value);
+        chosen = picks?.flatMap(p => (p.value ? [p.value] : []));
       }
       if (!chosen) {
         return undefined;
       }
-      // Everything chosen is stored as "no filter".
-      const value = chosen.length === STATE_FILTER_VALUES.length ? [] : chosen;
+      // Every KMS state chosen is stored as "any state"; the policy condition is kept beside it.
+      const value = normalizeStateFilter(chosen);
       await config.update('stateFilter', value, vscode.ConfigurationTarget.Global);
       return value;
     }),
@@ -75,12 +86,12 @@ export function registerFleetViews(ctx: CommandContext): vscode.Disposable[] {
       }
       try {
         const rows = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Building the fleet report…') }, async () => {
-          await ctx.tree.ensureLoaded();
+          await ctx.tree.ensurePolicyStatesLoaded();
           const names = new Map(ctx.tree.subscriptionNodes.map(s => [s.subscription.subscriptionId.toLowerCase(), s.subscription.displayName]));
           const clusters = ctx.tree.clusterNodes().sort((a, b) => a.facts.subscriptionId.localeCompare(b.facts.subscriptionId) || a.facts.name.localeCompare(b.facts.name));
           return Promise.all(clusters.map(async c => {
             const health = c.facts.kms.key ? (await ctx.tree.loadKeyHealthFor(c)).health?.health : undefined;
-            return reportRow(names.get(c.facts.subscriptionId.toLowerCase()) ?? c.facts.subscriptionId, c.facts, kmsStateLabel(c.facts.kms), health);
+            return reportRow(names.get(c.facts.subscriptionId.toLowerCase()) ?? c.facts.subscriptionId, c.facts, kmsStateLabel(c.facts.kms), health, ctx.tree.kmsPolicyOf(c));
           }));
         });
         const text = renderReport(rows, format.format, reportHeaders(), vscode.l10n.t('AKS KMS fleet report ({0})', new Date().toISOString().slice(0, 10)));

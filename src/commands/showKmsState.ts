@@ -51,7 +51,7 @@ async function showPreview(ctx: CommandContext, uri: vscode.Uri): Promise<void> 
 /** Opens the AKS KMS view and selects the cluster there; a cluster hidden by the state filter cannot be selected. */
 async function reveal(ctx: CommandContext, node: ClusterNode): Promise<boolean> {
   await vscode.commands.executeCommand('aksKms.fleet.focus');
-  if (!passesStateFilter(node.facts, stateFilter())) {
+  if (!passesStateFilter(node.facts, stateFilter(), ctx.tree.kmsPolicyOf(node))) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} is hidden by the state filter of the AKS KMS view; its KMS state is shown in the editor.', node.facts.name));
     return false;
   }

@@ -4,6 +4,7 @@
  */
 import type { ClusterFacts } from './kmsState';
 import type { KeyHealth } from './keyHealth';
+import type { KmsPolicyState } from './kmsPolicy';
 
 export type ReportFormat = 'markdown' | 'csv' | 'json';
 
@@ -29,14 +30,19 @@ export interface ReportRow {
   readonly versionStillInUse: string;
   /** Key warning codes, e.g. `too-old;no-purge-protection`. */
   readonly warnings: string;
+  /**
+   * The built-in Azure Policy for KMS as the service reports it (`NonCompliant`, `Compliant`, …); empty where it is not
+   * assigned. A cluster on platform-managed keys is NonCompliant there although its Secrets are encrypted.
+   */
+  readonly kmsPolicy: string;
 }
 
 export const REPORT_COLUMNS: readonly (keyof ReportRow)[] = [
   'subscription', 'subscriptionId', 'cluster', 'resourceGroup', 'location', 'state', 'kubernetesVersion', 'identity',
-  'keyId', 'keyVaultResourceId', 'networkAccess', 'keyAgeDays', 'versionStillInUse', 'warnings',
+  'keyId', 'keyVaultResourceId', 'networkAccess', 'keyAgeDays', 'versionStillInUse', 'warnings', 'kmsPolicy',
 ];
 
-export function reportRow(subscription: string, facts: ClusterFacts, stateLabel: string, health?: KeyHealth): ReportRow {
+export function reportRow(subscription: string, facts: ClusterFacts, stateLabel: string, health?: KeyHealth, policy?: KmsPolicyState): ReportRow {
   const ageMs = health?.summary.inUseAgeMs;
   return {
     subscription,
@@ -55,6 +61,7 @@ export function reportRow(subscription: string, facts: ClusterFacts, stateLabel:
       ? `${health.summary.mayStillUse.version} until ${health.summary.pickupDeadline.toISOString()}`
       : '',
     warnings: (health?.warnings ?? []).filter(w => w.severity !== 'info').map(w => w.code).join(';'),
+    kmsPolicy: policy?.complianceState ?? '',
   };
 }
 

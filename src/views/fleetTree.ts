@@ -17,7 +17,7 @@ import { clusterKeyRef, keyReadId } from '../kms/keyActions';
 import type { KmsPolicyState } from '../kms/kmsPolicy';
 import type { ClusterFacts } from '../kms/kmsState';
 import { mapWithConcurrency } from '../kms/concurrency';
-import { passesStateFilter } from '../kms/stateFilter';
+import { passesStateFilter, POLICY_NON_COMPLIANT } from '../kms/stateFilter';
 import { clusterDetailRows, clusterHover, KeyHealthResult, worstKeyWarning } from './clusterDetails';
 import { kmsStateIcon, kmsStateLabel } from './labels';
 import type { Log } from './log';
@@ -47,6 +47,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   private readonly fullFacts = new Map<string, Promise<ClusterFacts>>();
   /** The built-in KMS policy's state per cluster (lower-case id), where it is assigned. */
   private readonly kmsPolicyStates = new Map<string, KmsPolicyState>();
+  /** This load's reads of the policy states (one per directory), for callers that need them complete. */
+  private kmsPolicyLoads: Promise<void>[] = [];
   private state: LoadState = { phase: 'idle' };
   private generation = 0;
   private loading?: Promise<void>;
@@ -74,6 +76,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     this.keyHealthSettled.clear();
     this.fullFacts.clear();
     this.kmsPolicyStates.clear();
+    this.kmsPolicyLoads = [];
     this.fleetServices.clear();
     this.state = { phase: 'idle' };
     this.loading = undefined;
@@ -144,7 +147,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
               }
             },
           });
-          void this.loadKmsPolicyStates(service, v.subscriptions.map(s => s.subscriptionId), generation);
+          this.kmsPolicyLoads.push(this.loadKmsPolicyStates(service, v.subscriptions.map(s => s.subscriptionId), generation));
         } catch (err) {
           if (visible.length === 1) {
             throw err;
@@ -229,10 +232,17 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       for (const [id, state] of states) {
         this.kmsPolicyStates.set(id, state);
       }
-      this.changed.fire(this.clusterNodes().filter(c => states.has(c.facts.id.toLowerCase())));
+      // Under the "policy: non-compliant" filter the states decide which clusters show: redraw the lists, not only rows.
+      this.changed.fire(stateFilter().includes(POLICY_NON_COMPLIANT) ? undefined : this.clusterNodes().filter(c => states.has(c.facts.id.toLowerCase())));
     } catch (err) {
       this.log.warn(`Reading the Azure Policy states of the KMS policy failed: ${errorMessage(err)}`);
     }
+  }
+
+  /** Resolves when the fleet and the KMS policy's states are read (a failed policy read is logged, never thrown). */
+  async ensurePolicyStatesLoaded(): Promise<void> {
+    await this.ensureLoaded();
+    await Promise.all(this.kmsPolicyLoads);
   }
 
   /** The built-in KMS policy's state of a cluster; undefined where it is not assigned (or not read yet). */
@@ -296,7 +306,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     if (node.kind === 'subscription') {
       const all = [...(this.clustersBySubscription.get(node.subscription.subscriptionId.toLowerCase())?.values() ?? [])];
       const filter = stateFilter();
-      const clusters = all.filter(c => passesStateFilter(c.facts, filter));
+      const clusters = all.filter(c => passesStateFilter(c.facts, filter, this.kmsPolicyOf(c)));
       if (all.length && !clusters.length) {
         return [message(`${node.subscription.subscriptionId}/filtered`, vscode.l10n.t('No clusters match the state filter ({0} hidden).', all.length), 'filter', { command: 'aksKms.filterByState', title: vscode.l10n.t('Filter by State…') })];
       }

@@ -155,6 +155,8 @@ export function stateFilterLabel(value: StateFilterValue): string {
       return vscode.l10n.t('CMK · private');
     case 'legacy':
       return vscode.l10n.t('legacy KMS');
+    case 'policyNonCompliant':
+      return vscode.l10n.t('policy: non-compliant');
   }
 }
 

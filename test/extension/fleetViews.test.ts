@@ -26,6 +26,23 @@ suite('Fleet views', () => {
     assert.strictEqual((await allClusters(api)).length, 12);
   });
 
+  test('Filter by State… "policy: non-compliant" keeps what the KMS policy reports non-compliant, alone or within states', async () => {
+    const api = await signedInApi();
+    try {
+      // The policy is assigned to Contoso Production only (seed.ts): there PMK and no encryption are NonCompliant.
+      assert.deepStrictEqual(await vscode.commands.executeCommand<string[]>('aksKms.filterByState', ['policyNonCompliant']), ['policyNonCompliant']);
+      await api.tree.ensurePolicyStatesLoaded();
+      assert.deepStrictEqual((await allClusters(api)).map(c => c.facts.name).sort(), ['aks-prod-plain', 'aks-prod-pmk']);
+      await vscode.commands.executeCommand('aksKms.filterByState', ['pmk', 'policyNonCompliant']);
+      assert.deepStrictEqual((await allClusters(api)).map(c => c.facts.name), ['aks-prod-pmk']);
+      // Every state and the policy: stored as the policy condition alone.
+      assert.deepStrictEqual(await vscode.commands.executeCommand<string[]>('aksKms.filterByState', ['notEncrypted', 'pmk', 'cmkPublic', 'cmkPrivate', 'legacy', 'policyNonCompliant']), ['policyNonCompliant']);
+    } finally {
+      await updateSetting('stateFilter', undefined);
+    }
+    assert.strictEqual((await allClusters(api)).length, 12);
+  });
+
   test('Export Fleet Report… writes every listed cluster as CSV and as JSON', async () => {
     await signedInApi();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-kms-report-'));
@@ -34,13 +51,17 @@ suite('Fleet views', () => {
     assert.strictEqual(result.clusters, 12);
     const lines = fs.readFileSync(csvUri.fsPath, 'utf8').trimEnd().split('\r\n');
     assert.strictEqual(lines.length, 13, 'header + 12 clusters');
-    assert.match(lines[0], /^Subscription,Subscription ID,Cluster,/);
+    assert.match(lines[0], /^Subscription,Subscription ID,Cluster,.*,Azure Policy \(KMS\)$/);
     assert.ok(lines.some(l => /aks-fab-cmk-public,rg-fab,westeurope,CMK · public,/.test(l) && /too-old/.test(l)), 'the 95-day key is flagged');
 
     const jsonUri = vscode.Uri.file(path.join(dir, 'fleet.json'));
     await vscode.commands.executeCommand('aksKms.exportFleetReport', 'json', jsonUri);
-    const rows = JSON.parse(fs.readFileSync(jsonUri.fsPath, 'utf8')) as { cluster: string; state: string; keyAgeDays: string }[];
+    const rows = JSON.parse(fs.readFileSync(jsonUri.fsPath, 'utf8')) as { cluster: string; state: string; keyAgeDays: string; kmsPolicy: string }[];
     assert.strictEqual(rows.find(r => r.cluster === 'aks-prod-cmk-public')?.keyAgeDays, '12');
+    // The KMS policy column, read before the report is written (assigned in Contoso Production only).
+    assert.deepStrictEqual(Object.fromEntries(rows.filter(r => r.kmsPolicy).map(r => [r.cluster, r.kmsPolicy])), {
+      'aks-prod-cmk-private': 'Compliant', 'aks-prod-cmk-public': 'Compliant', 'aks-prod-plain': 'NonCompliant', 'aks-prod-pmk': 'NonCompliant',
+    });
     assert.strictEqual(rows.find(r => r.cluster === 'aks-stg-legacy')?.state, 'legacy KMS');
   });
 });
