@@ -5,12 +5,13 @@
  */
 import type { VaultFacts } from '../kms/enable/facts';
 import { clusterKeyRef, ClusterKeyRef, keyReadId } from '../kms/keyActions';
-import { assessKeyHealth, KeyHealth } from '../kms/keyHealth';
+import { assessKeyHealth, DeletedKeyInfo, KeyHealth } from '../kms/keyHealth';
 import type { ClusterFacts } from '../kms/kmsState';
 import type { KeyVersionInfo } from '../kms/rotation';
 import type { AzureContext } from './azureContext';
 import { findVault, findVaultByUri, listKeyVersions } from './keyVault';
-import { listKeyVersionsFromDataPlane } from './keyVaultData';
+import { isNotFound } from './errors';
+import { listKeyVersionsFromDataPlane, readDeletedKey } from './keyVaultData';
 import { PolicyRead, readRotationPolicy } from './keyRotation';
 
 export interface KeyHealthOptions {
@@ -34,15 +35,30 @@ interface KeyReads {
   readonly vault?: VaultFacts;
   readonly versions: readonly KeyVersionInfo[];
   readonly policy: PolicyRead;
+  /** The key is not there because it was deleted (soft delete): when, and when Key Vault purges it. */
+  readonly deleted?: DeletedKeyInfo;
 }
 
 async function readKey(ctx: AzureContext, key: ClusterKeyRef, subscriptionId: string, signal?: AbortSignal): Promise<KeyReads> {
   const vault = key.vaultId ? await findVault(ctx, key.vaultId, signal) : await findVaultByUri(ctx, subscriptionId, key.vaultUrl, signal);
-  const [versions, policy] = await Promise.all([
+  const [versions, policy] = await Promise.allSettled([
     vault ? listKeyVersions(ctx, vault.id, key.keyName, signal) : listKeyVersionsFromDataPlane(ctx, key.vaultUrl, key.keyName, signal),
     readRotationPolicy(ctx, { vaultUrl: key.vaultUrl, keyName: key.keyName, vaultId: vault?.id }, signal),
   ]);
-  return { vault, versions, policy };
+  if (versions.status === 'rejected') {
+    // A key that is not found may be soft-deleted: that is worth an error with its purge date, not a failed read.
+    // Reading deleted keys goes through the data plane; where that is out of reach the original error stands.
+    const deleted = isNotFound(versions.reason) ? await readDeletedKey(ctx, key.vaultUrl, key.keyName, signal).catch(() => undefined) : undefined;
+    if (!deleted) {
+      throw versions.reason;
+    }
+    // The vault's own name where ARM knows it (a vault URL's host need not start with it, e.g. behind a private endpoint).
+    return { vault, versions: [], policy: { source: 'unavailable' }, deleted: { ...deleted, vaultName: vault?.name ?? deleted.vaultName } };
+  }
+  if (policy.status === 'rejected') {
+    throw policy.reason;
+  }
+  return { vault, versions: versions.value, policy: policy.value };
 }
 
 /**
@@ -77,7 +93,7 @@ export async function loadKeyHealth(
   if (!key) {
     return undefined;
   }
-  const { vault, versions, policy } = await (shared ? shared.read(ctx, key, facts.subscriptionId, signal) : readKey(ctx, key, facts.subscriptionId, signal));
+  const { vault, versions, policy, deleted } = await (shared ? shared.read(ctx, key, facts.subscriptionId, signal) : readKey(ctx, key, facts.subscriptionId, signal));
   const health = assessKeyHealth({
     keyName: key.keyName,
     versions,
@@ -87,6 +103,7 @@ export async function loadKeyHealth(
     pinnedVersion: key.pinnedVersion,
     now: (options.now ?? (() => new Date()))(),
     maxAgeDays: options.maxAgeDays,
+    deleted,
   });
   return { key, vault, versions, versionsSource: vault ? 'arm' : 'dataPlane', policySource: policy.source, health };
 }

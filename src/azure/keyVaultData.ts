@@ -4,7 +4,9 @@
  */
 import { KeyClient } from '@azure/keyvault-keys';
 import type { KeyFacts } from '../kms/enable/facts';
+import type { DeletedKeyInfo } from '../kms/keyHealth';
 import type { KeyVersionInfo } from '../kms/rotation';
+import { isNotFound } from './errors';
 import { pipelineOptions, type AzureContext } from './azureContext';
 
 export function keyClient(ctx: AzureContext, vaultUrl: string): KeyClient {
@@ -23,6 +25,19 @@ export async function listKeyVersionsFromDataPlane(ctx: AzureContext, vaultUrl: 
     }
   }
   return versions;
+}
+
+/** A soft-deleted key's deletion and purge dates (Get Deleted Key); undefined when no deleted key has that name. */
+export async function readDeletedKey(ctx: AzureContext, vaultUrl: string, keyName: string, signal?: AbortSignal): Promise<DeletedKeyInfo | undefined> {
+  try {
+    const deleted = await keyClient(ctx, vaultUrl).getDeletedKey(keyName, { abortSignal: signal });
+    return { vaultName: new URL(vaultUrl).hostname.split('.')[0], deletedOn: deleted.properties.deletedOn, scheduledPurgeDate: deleted.properties.scheduledPurgeDate };
+  } catch (err) {
+    if (isNotFound(err)) {
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 /** Creates an RSA 2048 key (what KMS needs) through the data plane. */

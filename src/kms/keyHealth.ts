@@ -16,13 +16,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type KeyWarningCode =
   | 'too-old' | 'expires-soon' | 'expired' | 'disabled' | 'no-purge-protection' | 'pending-pickup'
-  | 'previous-unusable' | 'previous-expires-in-window';
+  | 'previous-unusable' | 'previous-expires-in-window' | 'key-deleted';
 
 export interface KeyWarning {
   readonly code: KeyWarningCode;
   readonly severity: Severity;
   /** What is wrong and how to fix it. */
   readonly message: string;
+}
+
+/** A soft-deleted key (Key Vault's DeletedKeyBundle): recoverable until its scheduled purge date. */
+export interface DeletedKeyInfo {
+  readonly vaultName: string;
+  readonly deletedOn?: Date;
+  readonly scheduledPurgeDate?: Date;
 }
 
 export interface KeyHealthInput {
@@ -39,6 +46,8 @@ export interface KeyHealthInput {
   readonly now: Date;
   /** Warn when the version in use is older than this (a setting; default 90 days). */
   readonly maxAgeDays?: number;
+  /** The key was deleted (it has no versions until it is recovered); its deletion and scheduled purge. */
+  readonly deleted?: DeletedKeyInfo;
 }
 
 export interface KeyHealthSummary {
@@ -58,6 +67,8 @@ export interface KeyHealthSummary {
   /** "rotates 90 days after creation, expires after 1 year, notifies 30 days before expiry". */
   readonly policyText: string;
   readonly maxAgeDays: number;
+  /** The key is soft-deleted: AKS cannot use it, and Key Vault purges it on `deleted.scheduledPurgeDate`. */
+  readonly deleted?: DeletedKeyInfo;
 }
 
 export interface KeyHealth {
@@ -104,6 +115,16 @@ export function assessKeyHealth(input: KeyHealthInput): KeyHealth {
   const warnings: KeyWarning[] = [];
   const add = (code: KeyWarningCode, severity: Severity, message: string) => warnings.push({ code, severity, message });
   const name = input.keyName;
+
+  // A deleted key has no usable version: every encrypt and decrypt of the cluster's Secrets fails until it is recovered,
+  // and after the purge date the Secrets cannot be decrypted at all ([kv-softdelete], [kms-concepts] "Limitations").
+  const deleted = input.deleted;
+  if (deleted) {
+    const purge = deleted.scheduledPurgeDate;
+    add('key-deleted', 'error', purge
+      ? l10n.t('Key {0} was deleted and Key Vault purges it on {1} (in {2}): until it is recovered AKS cannot encrypt or decrypt Secrets, and after the purge they are lost. Recover it now (az keyvault key recover --vault-name {3} --name {0}).', name, day(purge), describeAge(purge.getTime() - now), deleted.vaultName)
+      : l10n.t('Key {0} was deleted: until it is recovered AKS cannot encrypt or decrypt Secrets, and once it is purged they are lost. Recover it now (az keyvault key recover --vault-name {1} --name {0}).', name, deleted.vaultName));
+  }
 
   if (inUse) {
     const version = shortVersion(inUse.version);
@@ -154,7 +175,10 @@ export function assessKeyHealth(input: KeyHealthInput): KeyHealth {
     add('pending-pickup', 'info', l10n.t('Key {0}: the newest version {1} is {2} old; AKS picks up a new version within {3} hours, so the cluster may still use the previous one. Keep the previous version enabled.', name, shortVersion(rotation.current.version), describeAge(rotation.currentAgeMs), AKS_PICKUP_WINDOW_MS / 3_600_000));
   }
   return {
-    summary: { inUse, inUseAgeMs, pinned, pendingPickup, ...(previous ? { mayStillUse: previous, pickupDeadline: deadline } : {}), rotation, policy: input.policy, policyText, maxAgeDays },
+    summary: {
+      inUse, inUseAgeMs, pinned, pendingPickup, ...(previous ? { mayStillUse: previous, pickupDeadline: deadline } : {}), rotation,
+      policy: input.policy, policyText: deleted ? l10n.t('unknown (the key is deleted)') : policyText, maxAgeDays, ...(deleted ? { deleted } : {}),
+    },
     warnings: bySeverity(warnings),
   };
 }

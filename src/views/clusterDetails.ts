@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ClusterKeyHealth } from '../azure/keyHealthService';
 import { parseArmId } from '../kms/armId';
-import type { KeyWarning } from '../kms/keyHealth';
+import type { DeletedKeyInfo, KeyWarning } from '../kms/keyHealth';
 import { ClusterFacts, meetsVersionRule } from '../kms/kmsState';
 import { MIN_KMS_KUBERNETES_VERSION } from '../kms/kubernetesVersion';
 import { isNonCompliant, kmsPolicyExplanation, KmsPolicyState } from '../kms/kmsPolicy';
@@ -42,6 +42,15 @@ export function rotationText(summary: RotationSummary | undefined, pinned: boole
   return summary.pendingPickup ? vscode.l10n.t('{0} — AKS picks it up within 6 hours', created) : created;
 }
 
+/** "deleted on 2026-11-30; purged on 2027-02-28": a soft-deleted key can be recovered until its purge date. */
+function deletedKeyText(deleted: DeletedKeyInfo): string {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  if (deleted.deletedOn && deleted.scheduledPurgeDate) {
+    return vscode.l10n.t('key deleted on {0}; Key Vault purges it on {1}', day(deleted.deletedOn), day(deleted.scheduledPurgeDate));
+  }
+  return deleted.scheduledPurgeDate ? vscode.l10n.t('key deleted; Key Vault purges it on {0}', day(deleted.scheduledPurgeDate)) : vscode.l10n.t('key deleted');
+}
+
 /** The most severe key warning (errors before warnings), ignoring the informational "pending pickup". */
 export function worstKeyWarning(keys: KeyHealthResult | undefined): KeyWarning | undefined {
   return keys?.health?.health.warnings.find(w => w.severity !== 'info');
@@ -56,12 +65,13 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | u
     rows.push({ key: 'vault', label: vscode.l10n.t('Key vault'), value: vaultName ?? '—', icon: 'database', detail: kms.keyVaultResourceId ?? keys?.health?.vault?.id ?? kms.key?.vaultUrl });
     rows.push({ key: 'network', label: vscode.l10n.t('Network access'), value: networkAccessLabel(kms), icon: kms.keyVaultNetworkAccess === 'Private' ? 'lock' : 'globe' });
     const health = keys?.health?.health;
+    const deleted = health?.summary.deleted;
     rows.push({
       key: 'rotation',
       label: vscode.l10n.t('Key rotation'),
-      value: keys === undefined ? vscode.l10n.t('loading…') : keys.error ? vscode.l10n.t('unavailable: {0}', keys.error) : rotationText(health?.summary.rotation, kms.kind === 'legacy'),
+      value: keys === undefined ? vscode.l10n.t('loading…') : keys.error ? vscode.l10n.t('unavailable: {0}', keys.error) : deleted ? deletedKeyText(deleted) : rotationText(health?.summary.rotation, kms.kind === 'legacy'),
       icon: 'history',
-      warning: keys?.error !== undefined ? 'warning' : undefined,
+      warning: deleted ? 'error' : keys?.error !== undefined ? 'warning' : undefined,
     });
     const stillUsed = health?.summary.mayStillUse;
     const deadline = health?.summary.pickupDeadline;
@@ -77,8 +87,10 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | u
         warning: health?.warnings.some(w => w.code === 'previous-unusable') ? 'error' : health?.warnings.some(w => w.code === 'previous-expires-in-window') ? 'warning' : undefined,
       });
     }
-    if (health) {
+    if (health && !deleted) {
       rows.push({ key: 'policy', label: vscode.l10n.t('Rotation policy'), value: policyLabel(health.summary.policy, keys?.health?.policySource === 'unavailable'), icon: 'sync' });
+    }
+    if (health) {
       for (const w of health.warnings.filter(x => x.severity !== 'info')) {
         rows.push({ key: `warning:${w.code}`, label: vscode.l10n.t('Warning'), value: keyWarningLabel(w, health.summary.maxAgeDays), icon: 'warning', warning: w.severity === 'error' ? 'error' : 'warning', detail: w.message });
       }

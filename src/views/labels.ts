@@ -99,6 +99,8 @@ export function keyWarningLabel(w: KeyWarning, maxAgeDays: number): string {
       return vscode.l10n.t('previous version, still in use, is unusable');
     case 'previous-expires-in-window':
       return vscode.l10n.t('previous version expires before the pickup');
+    case 'key-deleted':
+      return vscode.l10n.t('key deleted (recover it before the purge)');
   }
 }
 

@@ -10,6 +10,8 @@ export type KeyVaultDataAction =
   | 'Microsoft.KeyVault/vaults/keys/create/action'
   | 'Microsoft.KeyVault/vaults/keys/update/action'
   | 'Microsoft.KeyVault/vaults/keys/rotate/action'
+  | 'Microsoft.KeyVault/vaults/keys/delete'
+  | 'Microsoft.KeyVault/vaults/keys/recover/action'
   | 'Microsoft.KeyVault/vaults/keys/encrypt/action'
   | 'Microsoft.KeyVault/vaults/keys/decrypt/action'
   | 'Microsoft.KeyVault/vaults/keys/wrap/action'

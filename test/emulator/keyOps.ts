@@ -194,3 +194,10 @@ export function parseRotationPolicy(body: unknown, nowMs: number, previous?: Rot
   }
   return { lifetimeActions: actions, ...(expiryTime !== undefined ? { expiryTime } : {}), createdMs: previous?.createdMs ?? nowMs, updatedMs: nowMs };
 }
+
+/** A deleted key's name cannot be reused until it is recovered or purged (Key Vault soft delete). */
+export function deletedKeyConflict(name: string): HttpError {
+  return new HttpError(409, 'Conflict', `Key ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the key can only be recovered or purged.`, {
+    innererror: { code: 'ObjectIsDeletedButRecoverable' },
+  });
+}

@@ -28,6 +28,12 @@ export function settle(store: EmulatorStore): void {
       changes++;
     }
     for (const k of v.keys) changes += applyAutomaticRotation(k, now);
+    // Key Vault purges a soft-deleted key on its scheduled purge date.
+    const kept = v.deletedKeys.filter((k) => k.scheduledPurgeMs > now);
+    if (kept.length !== v.deletedKeys.length) {
+      changes += v.deletedKeys.length - kept.length;
+      v.deletedKeys = kept;
+    }
   }
   changes += settleClusterOperations(store, now);
   // Results computed before (Resource Graph's) are stale now.

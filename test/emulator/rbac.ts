@@ -30,6 +30,8 @@ const KEY_PERMISSION: Record<KeyVaultDataAction, string> = {
   'Microsoft.KeyVault/vaults/keys/create/action': 'create',
   'Microsoft.KeyVault/vaults/keys/update/action': 'update',
   'Microsoft.KeyVault/vaults/keys/rotate/action': 'rotate',
+  'Microsoft.KeyVault/vaults/keys/delete': 'delete',
+  'Microsoft.KeyVault/vaults/keys/recover/action': 'recover',
   'Microsoft.KeyVault/vaults/keys/encrypt/action': 'encrypt',
   'Microsoft.KeyVault/vaults/keys/decrypt/action': 'decrypt',
   'Microsoft.KeyVault/vaults/keys/wrap/action': 'wrapKey',

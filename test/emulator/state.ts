@@ -81,6 +81,12 @@ export interface KeyRecord {
   tags: Record<string, string>;
 }
 
+/** A soft-deleted key: recoverable until Key Vault purges it at `scheduledPurgeMs` (deletion + the vault's retention days). */
+export interface DeletedKeyRecord extends KeyRecord {
+  readonly deletedMs: number;
+  readonly scheduledPurgeMs: number;
+}
+
 /** An access policy entry (vaults with enableRbacAuthorization false). */
 export interface AccessPolicyRecord {
   tenantId: string;
@@ -122,6 +128,8 @@ export interface VaultRecord {
   /** Who created it (systemData). */
   createdBy: string;
   keys: KeyRecord[];
+  /** Soft-deleted keys (every vault has soft delete); their names cannot be reused until recovered or purged. */
+  deletedKeys: DeletedKeyRecord[];
 }
 
 export type FeatureState = 'NotRegistered' | 'Registering' | 'Registered' | 'Unregistering' | 'Unregistered';
@@ -312,6 +320,7 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
     enabledForTemplateDeployment: false,
     provisioningState: 'Succeeded' as const,
     createdBy: seed.userPrincipalName,
+    deletedKeys: [],
     keys: v.keys.map((k) => ({
       name: k.name,
       tags: {},
@@ -462,6 +471,7 @@ export const lookup = {
   /** Vault names are globally unique, so the data plane finds its vault by name alone. */
   vaultByName: (s: FleetState, name: string) => s.vaults.find((x) => eq(x.name, name)),
   key: (v: VaultRecord, name: string) => v.keys.find((x) => eq(x.name, name)),
+  deletedKey: (v: VaultRecord, name: string) => v.deletedKeys.find((x) => eq(x.name, name)),
   feature: (s: FleetState, sub: string, namespace: string, name: string) =>
     s.features.find((x) => eq(x.subscriptionId, sub) && eq(x.namespace, namespace) && eq(x.name, name)),
   provider: (s: FleetState, sub: string, namespace: string) => s.providers.find((x) => eq(x.subscriptionId, sub) && eq(x.namespace, namespace)),

@@ -1,7 +1,8 @@
 /** The "AKS KMS" tree against the seeded emulator fleet: items, descriptions, context values, hovers, detail rows. */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
+import { emulatorAdmin, emulatorRequest, readEmulatorInfo } from '../emulator/client';
+import { mintTestToken } from '../emulator/token';
 import { allClusters, clusterByName, hoverText, rootSubscriptions, signedInApi, updateAnySetting, waitFor } from './helpers';
 
 /** The seeded fleet as the user must see it (docs/CONTRACTS.md). */
@@ -133,6 +134,33 @@ suite('Fleet tree', () => {
     assert.strictEqual((await row('aks-prod-cmk-public'))?.description, 'compliant');
     assert.strictEqual(await row('aks-stg-old'), undefined, 'no row where the policy is not assigned');
     assert.match(hoverText(await api.tree.resolveTreeItem(api.tree.getTreeItem(await clusterByName(api, 'aks-prod-pmk')), await clusterByName(api, 'aks-prod-pmk'))), /this policy asks for a customer-managed key/);
+  });
+
+  test('a deleted key: the cluster turns red, the rotation row gives the purge date, and the warning how to recover', async () => {
+    const info = readEmulatorInfo();
+    const api = await signedInApi();
+    const keyId = (await clusterByName(api, 'aks-prod-cmk-public')).facts.kms.keyId!;
+    // Deleted by someone in Key Vault (the data plane's Delete Key; soft delete keeps it 90 days).
+    const deleted = await emulatorRequest(info, { method: 'DELETE', url: `${keyId}?api-version=2025-07-01`, token: mintTestToken({ aud: 'https://vault.azure.net' }) });
+    assert.strictEqual(deleted.status, 200, JSON.stringify(deleted.body));
+    try {
+      await api.tree.refresh();
+      const node = await clusterByName(api, 'aks-prod-cmk-public');
+      await api.tree.loadKeyHealthFor(node);
+      const item = api.tree.getTreeItem(node);
+      assert.ok(item.iconPath instanceof vscode.ThemeIcon && item.iconPath.color instanceof vscode.ThemeColor);
+      assert.strictEqual((item.iconPath.color as vscode.ThemeColor).id, 'list.errorForeground');
+      const rows = (await api.tree.getChildren(node)).map(r => api.tree.getTreeItem(r));
+      const rotation = rows.find(r => r.label === 'Key rotation');
+      assert.match(String(rotation?.description), /^key deleted on \d{4}-\d\d-\d\d; Key Vault purges it on \d{4}-\d\d-\d\d$/);
+      assert.ok(!rows.some(r => r.label === 'Rotation policy'), 'no rotation policy row for a deleted key');
+      const warning = rows.find(r => r.label === 'Warning');
+      assert.strictEqual(warning?.description, 'key deleted (recover it before the purge)');
+      assert.match(hoverText(await api.tree.resolveTreeItem(item, node)), /Recover it now \\?\(az keyvault key recover --vault-name kvprodpublic --name aks-kms\\?\)/);
+    } finally {
+      await emulatorAdmin(info).reset();
+      await api.tree.refresh();
+    }
   });
 
   test('subscription filter: only the selected subscriptions are listed', async () => {

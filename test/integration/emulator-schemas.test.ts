@@ -410,7 +410,7 @@ describeWithSpecs('emulator responses match the official OpenAPI schemas', () =>
       check('roleAssignments', 'RoleAssignment', deleted.body, 'role assignment delete');
     });
 
-    it('keys on the data plane: create, rotate, update are KeyBundles; rotation policies; crypto results; RBAC, access and parameter errors are KeyVaultErrors', async () => {
+    it('keys on the data plane: create, rotate, update are KeyBundles; rotation policies; crypto results; delete, read deleted, recover; RBAC, access, conflict and parameter errors are KeyVaultErrors', async () => {
       const vaultUri = ((await get(`${vaultArmId(SUB1, 'rg-prod', 'kvprodpublic')}?api-version=${KV_MGMT_API}`)).body as { properties: { vaultUri: string } }).properties.vaultUri;
       const kv = (p: string) => `${vaultUri}${p}${p.includes('?') ? '&' : '?'}api-version=${KV_DATA_API}`;
       const created = await send('POST', kv('keys/schema-key/create'), { kty: 'RSA', key_size: 2048, attributes: { enabled: true }, tags: { a: 'b' } });
@@ -434,6 +434,26 @@ describeWithSpecs('emulator responses match the official OpenAPI schemas', () =>
       const encrypted = await send('POST', `${kid}/encrypt?api-version=${KV_DATA_API}`, { alg: 'RSA-OAEP', value: Buffer.from('dek').toString('base64url') });
       expectStatus(encrypted, 200, 'encrypt');
       check('keyVaultData', 'KeyOperationResult', encrypted.body, 'encrypt');
+
+      // Soft delete: a DeletedKeyBundle with its purge date; the name stays taken (409) until the key is recovered.
+      const deletedKey = await send('DELETE', kv('keys/schema-ec'));
+      expectStatus(deletedKey, 200, 'key delete');
+      check('keyVaultData', 'DeletedKeyBundle', deletedKey.body, 'key delete');
+      const { deletedDate, scheduledPurgeDate, recoveryId } = deletedKey.body as { deletedDate: number; scheduledPurgeDate: number; recoveryId: string };
+      assert.equal(scheduledPurgeDate - deletedDate, 90 * 86_400, 'purged after the vault retention (90 days)');
+      assert.equal(recoveryId, `${vaultUri}deletedkeys/schema-ec`);
+      expectStatus(await get(kv('keys/schema-ec')), 404, 'a deleted key is not found');
+      const readDeleted = await get(kv('deletedkeys/schema-ec'));
+      expectStatus(readDeleted, 200, 'get deleted key');
+      check('keyVaultData', 'DeletedKeyBundle', readDeleted.body, 'get deleted key');
+      const reuse = await send('POST', kv('keys/schema-ec/create'), { kty: 'EC', crv: 'P-256' });
+      expectStatus(reuse, 409, 'a deleted key name is not reused');
+      check('keyVaultData', 'KeyVaultError', reuse.body, 'deleted key conflict');
+      const recovered = await send('POST', kv('deletedkeys/schema-ec/recover'));
+      expectStatus(recovered, 200, 'recover');
+      check('keyVaultData', 'KeyBundle', recovered.body, 'recover');
+      expectStatus(await get(kv('keys/schema-ec')), 200, 'a recovered key is back');
+      expectStatus(await get(kv('deletedkeys/schema-ec')), 404, 'and no longer deleted');
 
       const fabVault = ((await get(`${vaultArmId(SEED.subscriptions[2].subscriptionId, 'rg-fab', 'kvfabkeys')}?api-version=${KV_MGMT_API}`)).body as { properties: { vaultUri: string } }).properties.vaultUri;
       const errors: [string, string, unknown, number][] = [

@@ -187,6 +187,26 @@ describe('key-health warnings against the emulator, with its clock moved forward
     assert.equal(h.health.warnings[0].severity, 'error');
   });
 
+  it('deleted: a soft-deleted key is an error with its purge date; recovered it is healthy again; purged the read fails', async () => {
+    const key = await prodPublicKey();
+    await (await key.client.beginDeleteKey(key.keyName, { intervalInMs: 10 })).pollUntilDone();
+    const h = await health(PROD_PUBLIC);
+    assert.deepEqual(codes(h), ['key-deleted']);
+    assert.equal(h.health.warnings[0].severity, 'error');
+    assert.equal(h.versions.length, 0);
+    const purge = h.health.summary.deleted?.scheduledPurgeDate;
+    assert.ok(purge, 'the purge date is read');
+    assert.equal(Math.round((purge.getTime() - Date.now()) / DAY), 90, 'the vault keeps deleted keys 90 days');
+    assert.match(h.health.warnings[0].message, /purges it on \d{4}-\d\d-\d\d .*az keyvault key recover --vault-name kvprodpublic --name aks-kms/);
+
+    await (await key.client.beginRecoverDeletedKey(key.keyName, { intervalInMs: 10 })).pollUntilDone();
+    assert.deepEqual(codes(await health(PROD_PUBLIC)), [], 'recovered, with its versions');
+
+    await (await key.client.beginDeleteKey(key.keyName, { intervalInMs: 10 })).pollUntilDone();
+    await admin.advanceClock(91 * DAY);
+    await assert.rejects(loadKeyHealth(azureContext(), await factsOf(PROD_PUBLIC)), (err: { statusCode?: number }) => err.statusCode === 404, 'purged: nothing to recover');
+  });
+
   it('no purge protection: the legacy cluster\'s vault (found by its host), pinned to a version past 90 days', async () => {
     const h = await health(clusterId(SUB2, 'rg-stg', 'aks-stg-legacy'));
     assert.equal(h.vault?.name, 'kvstglegacy');

@@ -473,6 +473,14 @@ const KEY_HEALTH: RuleCase<KeyHealthInput>[] = [
     raises: [health([version('a', 60 * DAY, { expiresOn: at(3 * HOUR) }), version('b', 2 * HOUR)])],
     passes: [health([version('a', 60 * DAY, { expiresOn: at(4 * HOUR) }), version('b', 2 * HOUR)]), health([version('a', 60 * DAY, { expiresOn: at(3 * HOUR) }), version('b', 6 * HOUR)])],
   },
+  {
+    name: 'key-deleted: a soft-deleted key (with or without its purge date) is an error; a key with versions is not', code: 'key-deleted', severity: 'error',
+    raises: [
+      health([], { deleted: { vaultName: 'kvexist', deletedOn: at(-DAY), scheduledPurgeDate: at(89 * DAY) } }),
+      health([], { deleted: { vaultName: 'kvexist' } }),
+    ],
+    passes: [health([version('a', 10 * DAY)]), health([])],
+  },
 ];
 
 describe('key health rules: each raises on its case and not on the neighbouring one', () => {

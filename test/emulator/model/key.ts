@@ -4,7 +4,7 @@
 import { unixSeconds } from '../clock';
 import { vaultResourceId } from '../ids';
 import type { JsonObject } from '../json';
-import type { KeyRecord, KeyVersionRecord, RotationPolicyRecord, VaultRecord } from '../state';
+import type { DeletedKeyRecord, KeyRecord, KeyVersionRecord, RotationPolicyRecord, VaultRecord } from '../state';
 import { recoveryLevel } from './vault';
 
 /** Emulator instant → wall-clock instant (clock.toWall). */
@@ -98,6 +98,16 @@ export function renderKeyBundle(v: VaultRecord, k: KeyRecord, ver: KeyVersionRec
   };
   if (Object.keys(k.tags).length > 0) bundle.tags = { ...k.tags };
   return bundle;
+}
+
+/** Data-plane DeletedKeyBundle: the current version's bundle plus when it was deleted, when it is purged, and its recovery id. */
+export function renderDeletedKeyBundle(v: VaultRecord, k: DeletedKeyRecord, vaultBaseUrl: string, jwk: PublicJwk, wall: ToWall): JsonObject {
+  return {
+    ...renderKeyBundle(v, k, latestVersion(k), vaultBaseUrl, jwk, wall),
+    recoveryId: `${vaultBaseUrl}/deletedkeys/${k.name}`,
+    deletedDate: unixSeconds(wall(k.deletedMs)),
+    scheduledPurgeDate: unixSeconds(wall(k.scheduledPurgeMs)),
+  };
 }
 
 /** Data-plane KeyItem (lists): kid and attributes, no key material. */

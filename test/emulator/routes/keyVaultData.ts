@@ -11,13 +11,13 @@ import { HttpError } from '../errors';
 import { json, queryParam, readJsonBody, type ParsedRequest, type Reply } from '../http';
 import { isJsonObject, type JsonObject } from '../json';
 import type { KeyMaterial } from '../keyMaterial';
-import { addVersion, isValidKeyName, parseKeySpec, parseRotationPolicy, rotateKey } from '../keyOps';
+import { addVersion, deletedKeyConflict, isValidKeyName, parseKeySpec, parseRotationPolicy, rotateKey } from '../keyOps';
 import { requestLatency } from '../latency';
 import { settle } from '../lifecycle';
-import { isRsa, latestVersion, renderKeyBundle, renderKeyItem, renderRotationPolicy } from '../model/key';
+import { isRsa, latestVersion, renderDeletedKeyBundle, renderKeyBundle, renderKeyItem, renderRotationPolicy } from '../model/key';
 import { pageOf } from '../paging';
 import { Router } from '../router';
-import { lookup, type EmulatorStore, type KeyRecord, type KeyVersionRecord, type VaultRecord } from '../state';
+import { lookup, type DeletedKeyRecord, type EmulatorStore, type KeyRecord, type KeyVersionRecord, type VaultRecord } from '../state';
 
 /** Authority in the challenge; the emulator is a custom cloud that signs in "like" public Azure. */
 export const CHALLENGE_AUTHORITY = 'https://login.microsoftonline.com';
@@ -73,6 +73,13 @@ function findKey(r: DataRequest): KeyRecord {
   const k = lookup.key(r.vault, r.params.keyName);
   // rule: emu-kv-not-found
   if (!k) throw keyNotFound(r.params.keyName);
+  return k;
+}
+
+function findDeletedKey(r: DataRequest): DeletedKeyRecord {
+  const k = lookup.deletedKey(r.vault, r.params.keyName);
+  // rule: emu-kv-not-found
+  if (!k) throw new HttpError(404, 'KeyNotFound', `Deleted Key not found: ${r.params.keyName}`);
   return k;
 }
 
@@ -147,6 +154,8 @@ function buildRouter(deps: DataPlaneDeps): Router<DataRoute> {
     const template = parseKeySpec({ kty: body.kty, keySize: body.key_size, curve: body.crv, keyOps: body.key_ops }, r.vault, 'BadParameter');
     const attrs = isJsonObject(body.attributes) ? body.attributes : {};
     const tags = tagsOf(body.tags);
+    // rule: emu-key-deleted-conflict
+    if (lookup.deletedKey(r.vault, r.params.keyName)) throw deletedKeyConflict(r.params.keyName);
     let k = lookup.key(r.vault, r.params.keyName);
     if (!k) {
       k = { name: r.params.keyName, versions: [], tags: {} };
@@ -174,6 +183,27 @@ function buildRouter(deps: DataPlaneDeps): Router<DataRoute> {
   add('GET', '/keys/{keyName}/{keyVersion}', READ, (r) => {
     const k = findKey(r);
     return bundle(r, k, findVersion(r, k));
+  });
+
+  // Soft delete: the key moves to the vault's deleted keys until its scheduled purge date (retention days later).
+  add('DELETE', '/keys/{keyName}', 'Microsoft.KeyVault/vaults/keys/delete', async (r) => {
+    const k = findKey(r);
+    const now = store.clock.now();
+    const deleted: DeletedKeyRecord = { ...k, deletedMs: now, scheduledPurgeMs: now + r.vault.softDeleteRetentionInDays * 86_400_000 };
+    r.vault.keys = r.vault.keys.filter((x) => x !== k);
+    r.vault.deletedKeys.push(deleted);
+    return json(200, renderDeletedKeyBundle(r.vault, deleted, r.baseUrl, await deps.material.publicJwk(latestVersion(deleted)), wall));
+  });
+  add('GET', '/deletedkeys/{keyName}', READ, async (r) => {
+    const k = findDeletedKey(r);
+    return json(200, renderDeletedKeyBundle(r.vault, k, r.baseUrl, await deps.material.publicJwk(latestVersion(k)), wall));
+  });
+  add('POST', '/deletedkeys/{keyName}/recover', 'Microsoft.KeyVault/vaults/keys/recover/action', (r) => {
+    const deleted = findDeletedKey(r);
+    const { deletedMs: _deleted, scheduledPurgeMs: _purge, ...key } = deleted;
+    r.vault.deletedKeys = r.vault.deletedKeys.filter((x) => x !== deleted);
+    r.vault.keys.push(key);
+    return bundle(r, key, latestVersion(key));
   });
 
   const update = async (r: DataRequest, k: KeyRecord, ver: KeyVersionRecord): Promise<Reply> => {

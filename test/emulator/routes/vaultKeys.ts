@@ -7,7 +7,7 @@ import { KEYVAULT_MGMT_API_VERSIONS } from '../apiVersions';
 import { HttpError, resourceNotFound } from '../errors';
 import { json, readJsonBody } from '../http';
 import { isJsonObject } from '../json';
-import { addVersion, isValidKeyName, parseKeySpec, parseRotationPolicy } from '../keyOps';
+import { addVersion, deletedKeyConflict, isValidKeyName, parseKeySpec, parseRotationPolicy } from '../keyOps';
 import { renderMgmtKey } from '../model/key';
 import { pageOf } from '../paging';
 import type { Router } from '../router';
@@ -53,6 +53,8 @@ export function registerVaultKeyRoutes(router: Router<ArmHandler>, deps: ArmDeps
     const body = await readJsonBody(r.raw);
     // rule: emu-key-request-invalid
     if (!isJsonObject(body) || !isJsonObject(body.properties)) throw new HttpError(400, 'BadRequest', 'The property "properties" is required.');
+    // rule: emu-key-deleted-conflict
+    if (lookup.deletedKey(v, name)) throw deletedKeyConflict(name);
     const existing = lookup.key(v, name);
     // createIfNotExist: an existing key is returned as it is, whatever the body asks for.
     if (existing) return json(200, renderMgmtKey(v, existing, deps.vaults.baseUrl(v.name), wall));

@@ -119,6 +119,7 @@ export function registerVaultRoutes(router: Router<ArmHandler>, deps: ArmDeps): 
         : { provisioningState: 'Succeeded' as const }),
       createdBy: r.principal.upn ?? r.principal.oid,
       keys: [],
+      deletedKeys: [],
     };
     applyVaultProperties(vault, props, true);
     // The listener must exist before the answer: vaultUri names its port.
