@@ -7,6 +7,8 @@ import { registerFleetViews } from './commands/fleetViews';
 import { registerEnableCmk } from './commands/enableCmk';
 import { registerKeyRotation } from './commands/keyRotation';
 import { registerPlatformKeys } from './commands/platformKeys';
+import { registerBulkPlatformKeys } from './commands/bulkPlatformKeys';
+import { BatchJournalStore } from './views/batchJournalStore';
 import { registerRegisterFeature } from './commands/registerFeature';
 import { offerResume, registerResumePlan } from './commands/resumePlan';
 import type { CommandContext } from './commands/commandContext';
@@ -42,12 +44,13 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
   const log = createLog();
   const account = new AzureAccount();
   const journal = new PlanJournalStore(context.globalState);
+  const batchJournal = new BatchJournalStore(context.globalState);
   const tree = new FleetTreeProvider(account, log, journal);
-  const view = vscode.window.createTreeView('aksKms.fleet', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView('aksKms.fleet', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   view.description = stateFilterDescription(stateFilter());
   const telemetry = new Telemetry((context.extension.packageJSON as { telemetryConnectionString?: string }).telemetryConnectionString);
   const documents = new ReadOnlyDocuments();
-  const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, view, documents, log, telemetry, journal };
+  const ctx: CommandContext = { extensionUri: context.extensionUri, account, tree, view, documents, log, telemetry, journal, batchJournal };
 
   context.subscriptions.push(
     log,
@@ -66,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     ...registerFleetViews(ctx),
     ...registerEnableCmk(ctx),
     ...registerPlatformKeys(ctx),
+    registerBulkPlatformKeys(ctx),
     ...registerKeyRotation(ctx),
     registerRegisterFeature(ctx),
     ...registerResumePlan(ctx),

@@ -22,6 +22,8 @@ export interface AzureContext {
    * SDK's (3 retries, exponential from 1 s, honouring Retry-After); fault-injection tests lower the delays.
    */
   readonly retryOptions?: PipelineRetryOptions;
+  /** Policies added to every client made from this context (e.g. a batch's shared back-off on throttling). */
+  readonly additionalPolicies?: readonly AdditionalPolicyConfig[];
 }
 
 /** What every client gets besides its endpoint: the retry options, the expired-token and connection-error policies. */
@@ -32,6 +34,7 @@ export function pipelineOptions(ctx: AzureContext, scopes: readonly string[] = [
       // perCall policies run outside the SDK's retries; perRetry ones after the authentication policy, next to the transport.
       { policy: connectionErrorPolicy(), position: 'perCall' },
       { policy: expiredTokenPolicy(ctx.credential, scopes), position: 'perRetry' },
+      ...(ctx.additionalPolicies ?? []),
     ],
   };
 }

@@ -10,7 +10,7 @@ import { Finding, hasBlockingFindings, preflight, validateConfig } from '../kms/
 import type { SecurityProfileJson } from '../kms/managedCluster';
 import { PlanResult, runPlan, StepEvent } from '../kms/plan/runner';
 import type { AzureContext } from './azureContext';
-import { azureEnablePorts, readEnableFacts } from './enablePorts';
+import { azureEnablePorts, KnownFacts, readEnableFacts } from './enablePorts';
 import { tokenIdentity } from './tokenClaims';
 import type { ManagedClustersAdapter } from './managedClusters';
 
@@ -36,12 +36,13 @@ export async function prepareEnable(
   config: EnableConfig,
   options: Partial<PlanOptions> = {},
   signal?: AbortSignal,
+  known: KnownFacts = {},
 ): Promise<PreparedEnable> {
   const inputProblems = validateConfig(config);
   if (hasBlockingFindings(inputProblems)) {
     return { config, findings: inputProblems, blocked: true };
   }
-  const facts = await readEnableFacts(ctx, clusters, config, signal);
+  const facts = await readEnableFacts(ctx, clusters, config, signal, known);
   const findings = preflight(config, facts);
   const tenantId = options.tenantId ?? ctx.tenantId ?? (await tenantOf(ctx));
   const plan = buildPlan(config, facts, azureEnablePorts(ctx, clusters), { ...DEFAULT_PLAN_OPTIONS, ...options, tenantId });

@@ -83,13 +83,18 @@ async function readSubnetFacts(ctx: AzureContext, cluster: ManagedClusterJson, n
 }
 
 /** Reads everything preflight and the plan decide from: independent reads run in parallel. */
-export async function readEnableFacts(ctx: AzureContext, clusters: ManagedClustersAdapter, config: EnableConfig, signal?: AbortSignal): Promise<EnableFacts> {
+/** Facts a caller already read for many clusters at once (a batch reads the feature state once per subscription). */
+export interface KnownFacts {
+  readonly featureState?: string;
+}
+
+export async function readEnableFacts(ctx: AzureContext, clusters: ManagedClustersAdapter, config: EnableConfig, signal?: AbortSignal, known: KnownFacts = {}): Promise<EnableFacts> {
   const clusterJson = await clusters.get(config.clusterId, signal);
   const cluster = clusterFactsOf(clusterJson);
   const sub = cluster.subscriptionId;
   const vaultId = config.kind === 'cmk' ? vaultIdOf(sub, config.vault) : undefined;
   const [featureState, caller, vault, identity] = await Promise.all([
-    getKmsFeatureState(ctx, sub, signal),
+    known.featureState ?? getKmsFeatureState(ctx, sub, signal),
     signedInPrincipal(ctx),
     vaultId ? findVault(ctx, vaultId, signal) : Promise.resolve(undefined),
     config.kind === 'cmk' ? getIdentity(ctx, identityIdOf(sub, config.identity), signal) : Promise.resolve(undefined),

@@ -4,6 +4,7 @@
  * `azureSdk()` (lazySdk.ts), not at activation. Import types from the adapters directly; call them through here.
  */
 export { configureDomainL10n } from '../kms/l10nConfig';
+export { executeBatch, preflightBatch } from './bulkPlatformKeys';
 export { executeEnable, prepareEnable } from './enableFlow';
 export { getKmsFeatureState, registerContainerServiceProvider, registerKmsFeature } from './features';
 export { FleetService } from './fleetService';

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AzureAccount } from '../azure/account';
 import type { FleetTreeProvider } from '../views/fleetTree';
+import type { BatchJournalStore } from '../views/batchJournalStore';
 import type { Log } from '../views/log';
 import type { PlanJournalStore } from '../views/planJournalStore';
 import type { ReadOnlyDocuments } from '../views/readOnlyDocuments';
@@ -19,6 +20,8 @@ export interface CommandContext {
   readonly log: Log;
   readonly telemetry: Telemetry;
   readonly journal: PlanJournalStore;
+  /** The last batch's journal (bulk platform keys), for resuming it. */
+  readonly batchJournal: BatchJournalStore;
 }
 
 /** Registers a command and records its use (the command id only) in telemetry. */

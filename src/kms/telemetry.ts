@@ -4,7 +4,7 @@
  * and `looksIdentifying` is a last guard that drops any value shaped like an identifier.
  */
 
-export type FlowName = 'enablePmk' | 'enableCmk' | 'migrateToPmk' | 'rotateKey' | 'setRotationPolicy' | 'registerFeature';
+export type FlowName = 'enablePmk' | 'enablePmkBulk' | 'enableCmk' | 'migrateToPmk' | 'rotateKey' | 'setRotationPolicy' | 'registerFeature';
 export type FlowOutcome = 'succeeded' | 'failed' | 'cancelled' | 'blocked' | 'declined';
 
 export type TelemetryEvent =

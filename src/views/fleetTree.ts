@@ -15,11 +15,12 @@ import { clusterContextValue } from '../kms/contextValue';
 import { groupBy } from '../kms/groupBy';
 import { clusterKeyRef, keyReadId } from '../kms/keyActions';
 import type { KmsPolicyState } from '../kms/kmsPolicy';
+import type { BatchItemStatus } from '../kms/bulk/batch';
 import type { ClusterFacts } from '../kms/kmsState';
 import { mapWithConcurrency } from '../kms/concurrency';
 import { passesStateFilter, POLICY_NON_COMPLIANT } from '../kms/stateFilter';
 import { clusterDetailRows, clusterHover, KeyHealthResult, worstKeyWarning } from './clusterDetails';
-import { kmsStateIcon, kmsStateLabel } from './labels';
+import { batchStatusIcon, batchStatusLabel, kmsStateIcon, kmsStateLabel } from './labels';
 import type { Log } from './log';
 import type { PlanJournalStore } from './planJournalStore';
 import { isSubscriptionSelected } from '../kms/subscriptionFilter';
@@ -47,6 +48,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   private readonly fullFacts = new Map<string, Promise<ClusterFacts>>();
   /** The built-in KMS policy's state per cluster (lower-case id), where it is assigned. */
   private readonly kmsPolicyStates = new Map<string, KmsPolicyState>();
+  /** A running batch's progress per cluster (lower-case id), shown on the cluster's own row until the batch ends. */
+  private readonly batchProgress = new Map<string, { status: BatchItemStatus; message?: string }>();
   /** This load's reads of the policy states (one per directory), for callers that need them complete. */
   private kmsPolicyLoads: Promise<void>[] = [];
   private state: LoadState = { phase: 'idle' };
@@ -237,6 +240,24 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     } catch (err) {
       this.log.warn(`Reading the Azure Policy states of the KMS policy failed: ${errorMessage(err)}`);
     }
+  }
+
+  /** Shows a batch's progress on the cluster's row (undefined: the batch is over, back to the plain row). */
+  setBatchProgress(clusterId: string, progress: { status: BatchItemStatus; message?: string } | undefined): void {
+    const id = clusterId.toLowerCase();
+    if (progress) {
+      this.batchProgress.set(id, progress);
+    } else {
+      this.batchProgress.delete(id);
+    }
+    const node = this.findCluster(clusterId);
+    if (node) {
+      this.changed.fire(node);
+    }
+  }
+
+  batchProgressOf(node: ClusterNode): { status: BatchItemStatus; message?: string } | undefined {
+    return this.batchProgress.get(node.facts.id.toLowerCase());
   }
 
   /** Resolves when the fleet and the KMS policy's states are read (a failed policy read is logged, never thrown). */
@@ -471,6 +492,14 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       : kmsStateIcon(node.facts.kms);
     item.contextValue = clusterContextValue(node.facts) + (warning ? ';keyWarning' : '') + (unfinished ? ';resumable' : '');
     item.accessibilityInformation = { label: `${node.facts.name}, ${kmsStateLabel(node.facts.kms)}${warning ? `, ${warning.message}` : ''}` };
+    const batch = this.batchProgressOf(node);
+    if (batch) {
+      // During a batch the row says where this cluster is (queued, the running step, done, failed…).
+      const label = batchStatusLabel(batch.status);
+      item.description = `${kmsStateLabel(node.facts.kms)} · ${batch.status === 'running' && batch.message ? batch.message : label}`;
+      item.iconPath = batchStatusIcon(batch.status);
+      item.accessibilityInformation = { label: `${node.facts.name}, ${kmsStateLabel(node.facts.kms)}, ${label}` };
+    }
     return item;
   }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { KeyWarning } from '../kms/keyHealth';
 import type { ClusterFacts, KmsState } from '../kms/kmsState';
 import type { RotationPolicy } from '../kms/rotationPolicy';
+import type { BatchItemStatus } from '../kms/bulk/batch';
 import { STATE_FILTER_VALUES, StateFilterValue } from '../kms/stateFilter';
 import { ageInUnits } from '../kms/rotation';
 
@@ -166,4 +167,39 @@ export function stateFilterLabel(value: StateFilterValue): string {
 export function stateFilterDescription(filter: readonly string[]): string | undefined {
   const values = STATE_FILTER_VALUES.filter(v => filter.includes(v));
   return values.length ? vscode.l10n.t('Filter: {0}', values.map(stateFilterLabel).join(', ')) : undefined;
+}
+
+/** A cluster's place in a running batch, on its tree row. */
+export function batchStatusLabel(status: BatchItemStatus): string {
+  switch (status) {
+    case 'queued':
+      return vscode.l10n.t('queued');
+    case 'running':
+      return vscode.l10n.t('updating…');
+    case 'done':
+      return vscode.l10n.t('done');
+    case 'skipped':
+      return vscode.l10n.t('skipped');
+    case 'failed':
+      return vscode.l10n.t('failed');
+    case 'notStarted':
+      return vscode.l10n.t('not started (cancelled)');
+  }
+}
+
+export function batchStatusIcon(status: BatchItemStatus): vscode.ThemeIcon {
+  switch (status) {
+    case 'queued':
+      return new vscode.ThemeIcon('clock');
+    case 'running':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'done':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'skipped':
+      return new vscode.ThemeIcon('circle-slash');
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    case 'notStarted':
+      return new vscode.ThemeIcon('debug-stop');
+  }
 }

@@ -22,6 +22,9 @@ export function featureSteps(facts: EnableFacts, ports: EnablePorts, options: Pl
       id: 'registerFeature',
       dependsOn: [],
       async run(ctx) {
+        if (options.featureRegisteredByBatch) {
+          return skipped(l10n.t('{0} is Registered', KMS_FEATURE.name));
+        }
         let state = await ports.getFeatureState(subscriptionId, ctx.signal);
         if (/^registered$/i.test(state)) {
           return skipped(l10n.t('{0} is Registered', KMS_FEATURE.name));

@@ -64,6 +64,11 @@ export interface PlanOptions {
   readonly rolePropagation?: typeof ROLE_PROPAGATION_RETRY;
   /** Polling a cluster whose update (ours, its answer lost) is already running; default CLUSTER_UPDATE_WAIT. */
   readonly clusterWait?: ClusterWait;
+  /**
+   * A batch registered the preview feature for the subscription before this plan runs (bulk platform keys): the
+   * plan's feature steps then end as skipped without reading the feature again.
+   */
+  readonly featureRegisteredByBatch?: boolean;
 }
 
 export const DEFAULT_PLAN_OPTIONS: Omit<PlanOptions, 'tenantId'> = { featurePollMs: 2_000, featureTimeoutMs: 30 * 60_000 };
