@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveCloud } from '../../src/azure/cloud';
 import { validateConfig } from '../../src/kms/enable/preflight';
+import { configureDomainL10n } from '../../src/kms/l10nConfig';
 import { assessKeyHealth } from '../../src/kms/keyHealth';
 import { parseKeyId } from '../../src/kms/keyId';
 import { vaultNameProblem } from '../../src/kms/names';
@@ -61,5 +62,20 @@ describe('without a bundle the domain speaks English', () => {
   it('name rules and policy text', () => {
     assert.equal(vaultNameProblem('ab'), 'Key vault name "ab" must be 3–24 characters long (it has 2).');
     assert.equal(describeRotationPolicy(undefined), 'no rotation policy');
+  });
+});
+
+describe('configureDomainL10n (what activate() calls with vscode.l10n.bundle)', () => {
+  after(() => l10n.config({ contents: {} }));
+
+  it('given a bundle, the domain speaks its language', () => {
+    configureDomainL10n(zhCn);
+    assert.equal(vaultNameProblem('ab'), '密钥保管库名称“ab”的长度必须为 3–24 个字符（当前为 2 个）。');
+  });
+
+  it('given no bundle (English) it configures nothing, so a bundle given before stays in force', () => {
+    configureDomainL10n(zhCn);
+    configureDomainL10n(undefined);
+    assert.equal(vaultNameProblem('ab'), '密钥保管库名称“ab”的长度必须为 3–24 个字符（当前为 2 个）。');
   });
 });

@@ -35,6 +35,33 @@ describe('fleet rows', () => {
     assert.equal(f.identity, 'systemAssigned');
     assert.equal(f.kubernetesVersion, '1.33.0');
   });
+  it('maps every column of a full row', () => {
+    const uami = '/subscriptions/s1/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-kms';
+    const f = clusterFactsFromRow({
+      ...row({ kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } }),
+      location: 'eastus', provisioningState: 'Succeeded', currentKubernetesVersion: '1.33.2',
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [uami]: {} } },
+      apiServerAccessProfile: { enableVnetIntegration: true },
+    }, false);
+    assert.deepEqual(f, {
+      id: '/subscriptions/s1/resourceGroups/g/providers/Microsoft.ContainerService/managedClusters/c', name: 'c', subscriptionId: 's1', resourceGroup: 'g',
+      location: 'eastus', kubernetesVersion: '1.33.2', provisioningState: 'Succeeded', identity: 'userAssigned', userAssignedIdentityIds: [uami],
+      apiServerVnetIntegration: true, kms: { kind: 'pmk', infrastructureEncryption: true },
+    });
+  });
+  it('null and missing columns (Resource Graph projects absent fields as null) become undefined, empty or false', () => {
+    const f = clusterFactsFromRow({ ...row(null), identity: null, kubernetesVersion: null, currentKubernetesVersion: null, provisioningState: null, apiServerAccessProfile: null }, true);
+    assert.equal(f.identity, 'none');
+    assert.deepEqual(f.userAssignedIdentityIds, []);
+    assert.equal(f.kubernetesVersion, undefined);
+    assert.equal(f.provisioningState, undefined);
+    assert.equal(f.apiServerVnetIntegration, false);
+    assert.equal(f.kms.kind, 'notEncrypted');
+  });
+  it('API server VNet integration only when the profile says true', () => {
+    const vnet = (apiServerAccessProfile: FleetRow['apiServerAccessProfile']) => clusterFactsFromRow({ ...row(), apiServerAccessProfile }, true).apiServerVnetIntegration;
+    assert.deepEqual([vnet({ enableVnetIntegration: true }), vnet({ enableVnetIntegration: false }), vnet({}), vnet(undefined)], [true, false, false, false]);
+  });
 });
 
 describe('helpers', () => {
