@@ -46,7 +46,7 @@ describe('fleet report row', () => {
     assert.deepEqual(reportRow('Contoso Prod', cmkFacts, 'CMK · private', h), {
       subscription: 'Contoso Prod', subscriptionId: SUB, cluster: 'aks1', resourceGroup: 'rg', location: 'eastus', state: 'CMK · private',
       kubernetesVersion: '1.33.2', identity: 'userAssigned', keyId: 'https://kv1.vault.azure.net/keys/k', keyVaultResourceId: VAULT_ID,
-      networkAccess: 'Private', keyAgeDays: '95', versionStillInUse: '', warnings: 'too-old;no-purge-protection',
+      networkAccess: 'Private', keyAgeDays: '95', versionStillInUse: '', warnings: 'too-old;no-purge-protection', kmsPolicy: '',
     });
   });
 

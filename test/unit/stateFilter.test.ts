@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterFacts, KmsState } from '../../src/kms/kmsState';
-import { passesStateFilter, STATE_FILTER_VALUES, stateFilterValueOf, StateFilterValue } from '../../src/kms/stateFilter';
+import { KMS_STATE_FILTER_VALUES, passesStateFilter, STATE_FILTER_VALUES, stateFilterValueOf, StateFilterValue } from '../../src/kms/stateFilter';
 
 const SUB = '00000000-0000-4000-8000-000000000001';
 const key = { vaultUrl: 'https://kv1.vault.azure.net', vaultHost: 'kv1.vault.azure.net', name: 'k' };
@@ -49,8 +49,8 @@ describe('passesStateFilter', () => {
     }
   });
 
-  it('a filter of one value shows exactly the clusters under that value', () => {
-    for (const value of STATE_FILTER_VALUES) {
+  it('a filter of one KMS state shows exactly the clusters under that value', () => {
+    for (const value of KMS_STATE_FILTER_VALUES) {
       const shown = STATES.filter(([, kms, v]) => v !== undefined && passesStateFilter(facts(kms), [value])).map(([, , v]) => v);
       assert.ok(shown.length > 0 && shown.every(v => v === value), `${value}: ${shown.join(', ')}`);
     }
@@ -61,9 +61,9 @@ describe('passesStateFilter', () => {
     assert.deepEqual(shown, ['customer-managed key in a private vault', 'legacy KMS (versioned key ID)', 'unknown (not yet confirmed)']);
   });
 
-  it('a cluster whose state is unknown stays visible under any filter', () => {
+  it('a cluster whose state is unknown stays visible under any KMS state filter', () => {
     const unknown = facts({ kind: 'unknown' });
-    for (const value of STATE_FILTER_VALUES) {
+    for (const value of KMS_STATE_FILTER_VALUES) {
       assert.equal(passesStateFilter(unknown, [value]), true, value);
     }
   });
