@@ -2,7 +2,7 @@
 // `npm run bench`: the benchmarks of test/bench against the local emulator (not part of `npm test`).
 // Starts the emulator with ARM pages of 100 through test/emulator/with-emulator.ts (which sets NODE_EXTRA_CA_CERTS
 // and AKS_KMS_EMULATOR_INFO), runs test/bench/main.ts, and passes its options on:
-//   npm run bench [-- --reps N] [-- --only fleet,memory,enable,exthost]
+//   npm run bench [-- --reps N] [-- --only fleet,memory,enable,bulk,exthost]
 // Prints the table; writes test-results/bench.json and test-results/bench.md (the README "Performance" snippet).
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';

@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import type { BatchPreflight } from '../azure/bulkPlatformKeys';
 import { azureSdk } from '../azure/lazySdk';
-import { BatchCluster, BatchItemResult, countResults } from '../kms/bulk/batch';
+import { BatchCluster, BatchItemResult, BULK_UPDATES_PER_SUBSCRIPTION, countResults } from '../kms/bulk/batch';
 import type { StepEvent } from '../kms/plan/runner';
 import { batchJournalFinish, batchJournalItem, batchJournalStart, batchRemaining } from '../kms/bulk/batchJournal';
 import { batchSummaryMarkdown, countsLine } from '../kms/bulk/batchSummary';
@@ -21,14 +21,6 @@ import { stepTitle } from '../views/stepTitles';
 import type { ClusterNode, FleetNode } from '../views/treeNodes';
 import { CommandContext, registerCommand } from './commandContext';
 
-/**
- * Cluster updates running at once per subscription. ARM throttles writes per subscription and principal with a token
- * bucket of 200 refilled at 10 per second ("Understand how Azure Resource Manager throttles requests", "Regional
- * throttling and token bucket algorithm"), and the AKS resource provider has tighter limits of its own. An update is
- * one PUT followed by polling reads, so a handful at a time stays far below both while the slow part — each cluster's
- * minutes of reconciliation — overlaps.
- */
-export const BULK_UPDATES_PER_SUBSCRIPTION = 4;
 /** Lines of each list in the confirmation before "…and N more" (the output channel has them all). */
 const LIST_LIMIT = 15;
 

@@ -4,7 +4,7 @@
  * run, alternating, after one unmeasured warm-up. Prints the table and writes test-results/bench.json and
  * test-results/bench.md (the README "Performance" snippet).
  *
- * Options: --reps N (every scenario), --only fleet,memory,enable,exthost
+ * Options: --reps N (every scenario), --only fleet,memory,enable,bulk,exthost
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,8 +16,10 @@ import { admin, benchContext, countByKind, takeRequests } from './azure';
 import { ACTIVATION, FLEET, ENABLE, MEMORY, REAL_AZURE_MS, REPETITIONS, TIME_SCALE } from './config';
 import { criticalPath, type CriticalPath } from './criticalPath';
 import { baselineEnable, freshEnableEmulator, lroNotice, productEnable, registrationOverlap, repeatedReads, type RepeatedRead } from './enable';
+import { BULK, freshBulkEmulator, productBulk, sequentialSample } from './bulk';
 import { baselineFleet, compareStates, generatedSubscriptions, kindCounts, productFleet } from './fleet';
 import { mb, ms, spreadText, summarize, table } from './stats';
+import { BULK_UPDATES_PER_SUBSCRIPTION } from '../../src/kms/bulk/batch';
 
 const { values: opts } = parseArgs({ options: { reps: { type: 'string' }, only: { type: 'string' } } });
 const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : undefined;
@@ -299,6 +301,64 @@ async function enableScenario(): Promise<void> {
   };
 }
 
+// ------------------------------------------------------------------------------------------- scenario 5
+
+async function bulkScenario(): Promise<void> {
+  const ctx = benchContext();
+  const n = reps(1);
+  const runs: Awaited<ReturnType<typeof productBulk>>[] = [];
+  for (let i = 0; i < n; i++) {
+    await freshBulkEmulator();
+    const p = await productBulk(ctx);
+    runs.push(p);
+    const failed = p.results.filter((r) => r.status !== 'done');
+    log(`scenario 5 rep ${i + 1}/${n}: preflight ${ms(p.preflightMs)}, batch ${ms(p.runMs)} (lower bound ${ms(p.lowerBoundMs)}), ${p.results.length - failed.length}/${p.results.length} done, requests ${p.requests.preflight.length} + ${p.requests.run.length} (minimum ${p.minimumRequests}), load ${load().join(' ')}`);
+    if (failed.length) throw new Error(`scenario 5: ${failed.length} clusters did not end done: ${JSON.stringify(failed.slice(0, 3))}`);
+  }
+  await freshBulkEmulator();
+  const seq = await sequentialSample(ctx);
+  log(`scenario 5 sequential loop: ${seq.clusters} clusters in ${ms(seq.totalMs)} (${ms(seq.perClusterMs)} each)`);
+  const batch = summarize(runs.map((r) => r.runMs));
+  const first = runs[0];
+  const overBound = summarize(runs.map((r) => r.runMs / r.lowerBoundMs));
+  const sequentialTotal = seq.perClusterMs * first.results.length;
+  const requests = first.requests.preflight.length + first.requests.run.length;
+  const featureChecks = [...first.requests.preflight, ...first.requests.run].filter((r) => /\/features\/KMSPMKPreview$/i.test(r.path.split('?')[0])).length;
+  rows.push({
+    scenario: `5 Enable platform keys on ${first.results.length} clusters in ${BULK.subscriptions} subscriptions (≤ ${BULK_UPDATES_PER_SUBSCRIPTION} at a time per subscription), ×1/${TIME_SCALE} time`,
+    product: ms(batch.median),
+    baseline: `${ms(sequentialTotal)} (sequential, extrapolated)`,
+    ratio: `${(sequentialTotal / batch.median).toFixed(1)}× faster`,
+    spread: n > 1 ? spreadText(batch) : 'one run',
+    target: 'report (bound below)',
+    met: '–',
+  });
+  rows.push({
+    scenario: `  batch ÷ lower bound (${Math.ceil(BULK.perSubscription / BULK_UPDATES_PER_SUBSCRIPTION)} waves × ${ms(first.perClusterMs)}: ${first.perClusterPath.join(' → ')})`,
+    product: `${overBound.median.toFixed(3)}×`,
+    baseline: '–',
+    ratio: '–',
+    spread: n > 1 ? spreadText(overBound, (v) => `${v.toFixed(3)}×`) : 'one run',
+    target: `≤ ${BULK.targets.maxOverBound}×`,
+    met: yes(overBound.median <= BULK.targets.maxOverBound),
+  });
+  rows.push({
+    scenario: '  requests (preflight + batch) ÷ minimum (one feature check per subscription + each cluster\'s read and plan)',
+    product: `${requests} (${featureChecks} feature checks)`,
+    baseline: `minimum ${first.minimumRequests}`,
+    ratio: `${(requests / first.minimumRequests).toFixed(3)}×`,
+    spread: '–',
+    target: `≤ minimum, ${BULK.subscriptions} feature checks`,
+    met: yes(requests <= first.minimumRequests && featureChecks === BULK.subscriptions),
+  });
+  notes.push(
+    `Scenario 5: ${first.results.length} unencrypted clusters of the generated fleet (${BULK.subscriptions} subscriptions × ${BULK.perSubscription}), scenario 2's scaled latencies; ` +
+      `preflight (one read per cluster, one feature check per subscription) took ${ms(first.preflightMs)} before the confirmation and is not in the batch time. ` +
+      `The sequential loop (prepareEnable + executeEnable per cluster, one after another) was measured on ${seq.clusters} clusters (${ms(seq.perClusterMs)} each) and multiplied by ${first.results.length}.`,
+  );
+  json.bulk = { config: BULK, perSubscription: BULK_UPDATES_PER_SUBSCRIPTION, batch, overBound, preflightMs: first.preflightMs, lowerBoundMs: first.lowerBoundMs, perClusterMs: first.perClusterMs, perClusterPath: first.perClusterPath, requests: { preflight: countByKind(first.requests.preflight), batch: countByKind(first.requests.run), total: requests, minimum: first.minimumRequests }, sequential: seq };
+}
+
 // ------------------------------------------------------------------------------------------- scenarios 3 and 4 in the extension host
 
 interface ProbeRun {
@@ -457,6 +517,7 @@ async function main(): Promise<void> {
   if (want('fleet')) await fleetScenario();
   if (want('memory')) await memoryScenario();
   if (want('enable')) await enableScenario();
+  if (want('bulk')) await bulkScenario();
   if (want('exthost')) await extensionHostScenario();
   await admin.reset({ generateFleet: null });
 

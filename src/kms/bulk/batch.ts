@@ -9,6 +9,15 @@
  */
 import { mapWithConcurrency } from '../concurrency';
 
+/**
+ * Cluster updates running at once per subscription. ARM throttles writes per subscription and principal with a token
+ * bucket of 200 refilled at 10 per second ("Understand how Azure Resource Manager throttles requests", "Regional
+ * throttling and token bucket algorithm"), and the AKS resource provider has tighter limits of its own. An update is
+ * one PUT followed by polling reads, so a handful at a time stays far below both while the slow part — each cluster's
+ * minutes of reconciliation — overlaps.
+ */
+export const BULK_UPDATES_PER_SUBSCRIPTION = 4;
+
 export interface BatchCluster {
   readonly id: string;
   readonly name: string;
