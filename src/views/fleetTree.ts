@@ -496,7 +496,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     if (batch) {
       // During a batch the row says where this cluster is (queued, the running step, done, failed…).
       const label = batchStatusLabel(batch.status);
-      item.description = `${kmsStateLabel(node.facts.kms)} · ${batch.status === 'running' && batch.message ? batch.message : label}`;
+      // Only the batch's word: the state label would crowd it out of a narrow side bar (the hover still has the state).
+      item.description = batch.status === 'running' && batch.message ? batch.message : label;
       item.iconPath = batchStatusIcon(batch.status);
       item.accessibilityInformation = { label: `${node.facts.name}, ${kmsStateLabel(node.facts.kms)}, ${label}` };
     }
