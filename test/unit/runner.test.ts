@@ -253,3 +253,44 @@ describe('retryWhile: what the caller is told', () => {
     assert.equal(getEventListeners(cut.signal, 'abort').length, 0);
   });
 });
+
+describe('runPlan: events and graph checks', () => {
+  it('progress lines, a failure and a stop after it reach the listener with their step\'s status', async () => {
+    const events: StepEvent[] = [];
+    const talker: PlanStep = { id: 'talker', dependsOn: [], run: async ctx => (ctx.progress('creating the key'), await delay(5), Promise.reject(new Error('vault said no'))) };
+    const watcher: PlanStep = { id: 'watcher', dependsOn: [], run: ctx => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true })) };
+    const result = await runPlan([talker, watcher], e => events.push(e), undefined, () => 7);
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(events.map(e => [e.stepId, e.status, e.message, e.at]), [
+      ['talker', 'running', undefined, 7],
+      ['talker', 'running', 'creating the key', 7],
+      ['watcher', 'running', undefined, 7],
+      ['talker', 'failed', 'vault said no', 7],
+      ['watcher', 'cancelled', undefined, 7],
+    ]);
+  });
+
+  it('leaves no abort listener on the caller\'s signal once the plan is over', async () => {
+    // The caller may keep one signal for many runs (a wizard session); each run must not leave its listener behind.
+    const ac = new AbortController();
+    await runPlan([step('a', [], 1, [])], () => {}, ac.signal);
+    await runPlan([step('a', [], 1, [], 'fail')], () => {}, ac.signal);
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+  });
+
+  it('rejects two steps with one id (one would overwrite the other\'s status) before running anything', async () => {
+    const log: string[] = [];
+    assert.deepEqual(validateStepGraph([step('a', [], 1, log), step('a', [], 1, log)]), ['Step ids must be unique.']);
+    await assert.rejects(runPlan([step('a', [], 1, log), step('a', [], 1, log)], () => {}), /Step ids must be unique/);
+    assert.deepEqual(log, []);
+  });
+
+  it('names each problem once: an unknown dependency is not also a cycle, a cycle is reported once', async () => {
+    assert.deepEqual(validateStepGraph([step('a', ['x'], 1, [])]), ['Step "a" depends on unknown step "x".']);
+    assert.deepEqual(validateStepGraph([step('a', ['b'], 1, []), step('b', ['a'], 1, []), step('c', ['a', 'b'], 1, [])]), ['Steps form a cycle through "a".']);
+    await assert.rejects(runPlan([step('a', ['b'], 1, []), step('b', ['a', 'x'], 1, [])], () => {}), {
+      message: 'Step "b" depends on unknown step "x". Steps form a cycle through "a".',
+    });
+  });
+});
+
