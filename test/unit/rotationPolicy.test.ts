@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeIsoDuration, durationDays, parseIsoDuration } from '../../src/kms/isoDuration';
+import { describeIsoDuration, durationDays, isoDurationMs, parseIsoDuration } from '../../src/kms/isoDuration';
 import {
   describeRotationPolicy, fromArmPolicy, fromSdkPolicy, RotationPolicy, RotationPolicyInput, rotationPolicyInputOf, samePolicy, toArmPolicy, toSdkPolicy,
   validateRotationPolicyInput,
@@ -26,6 +26,33 @@ describe('ISO 8601 durations', () => {
     it(`${JSON.stringify(text)} → ${days} days, "${words}"`, () => {
       assert.equal(durationDays(text), days);
       assert.equal(parseIsoDuration(text) === undefined, days === undefined);
+      assert.equal(describeIsoDuration(text), words);
+    });
+  }
+
+  const MIN = 60_000;
+  const DAY = 24 * 60 * MIN;
+  // Every unit, several digits where Key Vault allows them, and the time part on its own.
+  const units: [string, number | undefined, string][] = [
+    [' P90D ', 90 * DAY, '90 days'],
+    ['P10Y', 3650 * DAY, '10 years'],
+    ['P1M', 30 * DAY, '1 month'],
+    ['P12M', 360 * DAY, '12 months'],
+    ['P1W', 7 * DAY, '1 week'],
+    ['P10W', 70 * DAY, '10 weeks'],
+    ['PT1H', 60 * MIN, '1 hour'],
+    ['PT1H30M', 90 * MIN, '1 hour 30 minutes'],
+    ['PT1M', MIN, '1 minute'],
+    ['PT90M', 90 * MIN, '90 minutes'],
+    ['PT1S', 1000, '1 second'],
+    ['PT1M30S', 90_000, '1 minute 30 seconds'],
+    ['PT3600S', 3_600_000, '3600 seconds'],
+    ['XP90D', undefined, 'XP90D'],
+    ['PT1.5H', undefined, 'PT1.5H'],
+  ];
+  for (const [text, ms, words] of units) {
+    it(`${JSON.stringify(text)} → ${ms} ms, "${words}"`, () => {
+      assert.equal(isoDurationMs(text), ms);
       assert.equal(describeIsoDuration(text), words);
     });
   }
