@@ -26,6 +26,9 @@ export interface PolicyStateRow {
   readonly policyAssignmentId: string;
 }
 
+/** The state that fails the policy, in any letter case. */
+const NON_COMPLIANT = /^noncompliant$/i;
+
 export interface KmsPolicyState {
   /** `Compliant`, `NonCompliant` (or another state the service reports, e.g. `Unknown`). */
   readonly complianceState: string;
@@ -39,7 +42,7 @@ export function kmsPolicyStatesByCluster(rows: readonly PolicyStateRow[]): Map<s
   for (const row of rows) {
     const key = row.resourceId.toLowerCase();
     const entry = result.get(key) ?? { complianceState: row.complianceState, assignmentIds: [] };
-    if (/^noncompliant$/i.test(row.complianceState)) {
+    if (NON_COMPLIANT.test(row.complianceState)) {
       entry.complianceState = row.complianceState;
     }
     entry.assignmentIds.push(row.policyAssignmentId);
@@ -49,7 +52,7 @@ export function kmsPolicyStatesByCluster(rows: readonly PolicyStateRow[]): Map<s
 }
 
 export function isNonCompliant(state: KmsPolicyState | undefined): boolean {
-  return !!state && /^noncompliant$/i.test(state.complianceState);
+  return !!state && NON_COMPLIANT.test(state.complianceState);
 }
 
 /** The sentence under the compliance state: why, and for platform-managed keys why it is not what it seems. */

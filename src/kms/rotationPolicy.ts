@@ -285,8 +285,3 @@ export function describeRotationPolicy(policy: RotationPolicy | undefined): stri
   }
   return parts.join(', ');
 }
-
-/** True when the policy rotates by itself (after creation, or before expiry). */
-export function policyRotates(policy: RotationPolicy | undefined): boolean {
-  return Boolean(policy?.rotateAfterCreate || policy?.rotateBeforeExpiry);
-}

@@ -49,6 +49,8 @@ describe('checkClusterId', () => {
     ['a node pool (nested under a cluster)', `${CLUSTER}/agentPools/nodepool1`, 'nodepool1'],
     ['a resource group', '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-prod', 'rg-prod'],
     ['a fleet manager', '/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerService/fleets/f1', 'f1'],
+    ['a Service Fabric managed cluster (another provider\'s managedClusters)', '/subscriptions/s/resourceGroups/g/providers/Microsoft.ServiceFabric/managedClusters/sf1', 'sf1'],
+    ['a resource group with a trailing slash', '/subscriptions/s/resourceGroups/rg-prod/', 'rg-prod'],
   ];
   for (const [what, id, name] of notCluster) {
     it(`names ${what} as not a cluster`, () => {
@@ -57,6 +59,10 @@ describe('checkClusterId', () => {
       assert.deepEqual(r, { ok: false, problem: 'notCluster', id, name });
     });
   }
+  it('quotes a pasted value without the blanks around it', () => {
+    assert.deepEqual(checkClusterId('  aks-prod-plain \n'), { ok: false, problem: 'notArmId', id: 'aks-prod-plain' });
+    assert.deepEqual(checkClusterId(` ${VAULT} `), { ok: false, problem: 'notCluster', id: VAULT, name: 'kvprodpublic' });
+  });
   for (const id of ['aks-prod-plain', '', 'https://portal.azure.com/#@/resource' + CLUSTER]) {
     it(`calls ${JSON.stringify(id)} not an ARM ID`, () => {
       assert.deepEqual(checkClusterId(id), { ok: false, problem: 'notArmId', id });
@@ -72,6 +78,7 @@ describe('withoutThemeIcons', () => {
     // escapeMarkdown turns a literal "$(x)" in a value into "$\(x\)", which is text, not an icon.
     ['costs $\\(5\\)', 'costs $\\(5\\)'],
     ['no icons here', 'no icons here'],
+    ['| Key $(lock)| at the end of a cell |', '| Key | at the end of a cell |'],
   ];
   for (const [input, expected] of cases) {
     it(JSON.stringify(input), () => assert.equal(withoutThemeIcons(input), expected));

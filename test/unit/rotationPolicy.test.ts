@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeIsoDuration, durationDays, parseIsoDuration } from '../../src/kms/isoDuration';
+import { describeIsoDuration, durationDays, isoDurationMs, parseIsoDuration } from '../../src/kms/isoDuration';
 import {
-  describeRotationPolicy, fromArmPolicy, fromSdkPolicy, RotationPolicy, RotationPolicyInput, rotationPolicyInputOf, samePolicy, toArmPolicy, toSdkPolicy,
+  describeRotationPolicy, fromArmPolicy, fromSdkPolicy, RotationPolicy, RotationPolicyInput, rotationPolicyInputOf, rotationPolicyRisks, samePolicy, toArmPolicy, toSdkPolicy,
   validateRotationPolicyInput,
 } from '../../src/kms/rotationPolicy';
 
@@ -26,6 +26,33 @@ describe('ISO 8601 durations', () => {
     it(`${JSON.stringify(text)} → ${days} days, "${words}"`, () => {
       assert.equal(durationDays(text), days);
       assert.equal(parseIsoDuration(text) === undefined, days === undefined);
+      assert.equal(describeIsoDuration(text), words);
+    });
+  }
+
+  const MIN = 60_000;
+  const DAY = 24 * 60 * MIN;
+  // Every unit, several digits where Key Vault allows them, and the time part on its own.
+  const units: [string, number | undefined, string][] = [
+    [' P90D ', 90 * DAY, '90 days'],
+    ['P10Y', 3650 * DAY, '10 years'],
+    ['P1M', 30 * DAY, '1 month'],
+    ['P12M', 360 * DAY, '12 months'],
+    ['P1W', 7 * DAY, '1 week'],
+    ['P10W', 70 * DAY, '10 weeks'],
+    ['PT1H', 60 * MIN, '1 hour'],
+    ['PT1H30M', 90 * MIN, '1 hour 30 minutes'],
+    ['PT1M', MIN, '1 minute'],
+    ['PT90M', 90 * MIN, '90 minutes'],
+    ['PT1S', 1000, '1 second'],
+    ['PT1M30S', 90_000, '1 minute 30 seconds'],
+    ['PT3600S', 3_600_000, '3600 seconds'],
+    ['XP90D', undefined, 'XP90D'],
+    ['PT1.5H', undefined, 'PT1.5H'],
+  ];
+  for (const [text, ms, words] of units) {
+    it(`${JSON.stringify(text)} → ${ms} ms, "${words}"`, () => {
+      assert.equal(isoDurationMs(text), ms);
       assert.equal(describeIsoDuration(text), words);
     });
   }
@@ -116,5 +143,70 @@ describe('Key Vault shapes', () => {
     assert.deepEqual(rotationPolicyInputOf(policy), { rotateAfter: 'P90D', expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' });
     assert.deepEqual(rotationPolicyInputOf(undefined), { rotateAfter: '', expiresAfter: '', notifyBeforeExpiry: '' });
     assert.equal(describeRotationPolicy(policy), 'rotates 90 days after creation, expires after 1 year, notifies 30 days before expiry');
+  });
+});
+
+describe('validateRotationPolicyInput: what each problem names', () => {
+  const fields: [keyof RotationPolicyInput, string][] = [['rotateAfter', 'Rotate after'], ['expiresAfter', 'Expires after'], ['notifyBeforeExpiry', 'Notify before expiry']];
+  for (const [field, label] of fields) {
+    it(`a value that is not a duration in ${label} is that field's only problem, quoted with its label`, () => {
+      const input: RotationPolicyInput = { rotateAfter: '90', expiresAfter: '365', [field]: 'soon' };
+      const r = validateRotationPolicyInput(input);
+      assert.ok(!r.ok);
+      assert.deepEqual(r.problems.map(p => p.field), [field]);
+      assert.match(r.problems[0].message, new RegExp(`^${label} "soon" is not a number of days`));
+    });
+  }
+  it('a typo alone is not also reported as "nothing entered"', () => {
+    for (const input of [{ rotateAfter: 'ninety' }, { expiresAfter: 'a year' }] as RotationPolicyInput[]) {
+      const r = validateRotationPolicyInput(input);
+      assert.ok(!r.ok);
+      assert.equal(r.problems.length, 1, JSON.stringify(r.problems));
+      assert.match(r.problems[0].message, /is not a number of days/);
+    }
+  });
+});
+
+describe('Key Vault shapes: order, absent parts, unknown types', () => {
+  it('reads the actions in whatever order Key Vault lists them (Notify first)', () => {
+    const policy: RotationPolicy = { rotateAfterCreate: 'P90D', expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' };
+    assert.deepEqual(fromSdkPolicy({ expiresIn: 'P1Y', lifetimeActions: [{ timeBeforeExpiry: 'P30D', action: 'Notify' }, { timeAfterCreate: 'P90D', action: 'Rotate' }] }), policy);
+    assert.deepEqual(fromArmPolicy({ attributes: { expiryTime: 'P1Y' }, lifetimeActions: [{ trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } }, { trigger: { timeAfterCreate: 'P90D' }, action: { type: 'Rotate' } }] }), policy);
+  });
+  it('a policy without rotation sends no Rotate action (an expiry, a notification only)', () => {
+    const policy: RotationPolicy = { expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' };
+    assert.deepEqual(toSdkPolicy(policy), { expiresIn: 'P1Y', lifetimeActions: [{ timeBeforeExpiry: 'P30D', action: 'Notify' }] });
+    assert.deepEqual(toArmPolicy(policy), { attributes: { expiryTime: 'P1Y' }, lifetimeActions: [{ trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } }] });
+  });
+  it('only the action types Rotate and Notify count, not words that contain them; an action without a type is skipped', () => {
+    assert.deepEqual(fromArmPolicy({ lifetimeActions: [
+      { trigger: { timeAfterCreate: 'P9D' }, action: { type: 'AutoRotate' } },
+      { trigger: { timeAfterCreate: 'P9D' }, action: { type: 'RotateNow' } },
+      { trigger: { timeBeforeExpiry: 'P9D' }, action: { type: 'PreNotify' } },
+      { trigger: { timeBeforeExpiry: 'P9D' }, action: { type: 'NotifyAll' } },
+      { trigger: { timeBeforeExpiry: 'P9D' } },
+    ] }), {});
+    assert.deepEqual(fromArmPolicy({ lifetimeActions: [{ action: { type: 'Rotate' } }, { action: { type: 'Notify' } }] }), {}, 'actions without a trigger say nothing');
+  });
+  it('a policy that rotates, or sets no expiry, carries no risk at all', () => {
+    assert.deepEqual(rotationPolicyRisks({ rotateAfterCreate: 'P90D', expiresAfter: 'P1Y' }, 'kms-key'), []);
+    assert.deepEqual(rotationPolicyRisks({ rotateAfterCreate: 'P90D' }, 'kms-key'), []);
+  });
+  it('samePolicy: no policy equals an empty one; a difference in any one field alone counts', () => {
+    assert.ok(samePolicy(undefined, undefined));
+    assert.ok(samePolicy(undefined, {}));
+    assert.ok(samePolicy({}, undefined));
+    assert.ok(!samePolicy(undefined, { rotateAfterCreate: 'P90D' }));
+    const base: RotationPolicy = { rotateAfterCreate: 'P90D', rotateBeforeExpiry: 'P30D', expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' };
+    for (const field of ['rotateAfterCreate', 'rotateBeforeExpiry', 'expiresAfter', 'notifyBeforeExpiry'] as const) {
+      assert.ok(!samePolicy(base, { ...base, [field]: 'P60D' }), field);
+      assert.ok(!samePolicy({ ...base, [field]: undefined }, base), `${field} unset on one side`);
+    }
+  });
+  it('the words for a policy without an expiry, one that rotates before expiry, one that does not rotate, and none', () => {
+    assert.equal(describeRotationPolicy({ rotateAfterCreate: 'P90D' }), 'rotates 90 days after creation');
+    assert.equal(describeRotationPolicy({ rotateBeforeExpiry: 'P30D', expiresAfter: 'P6M' }), 'rotates 30 days before expiry, expires after 6 months');
+    assert.equal(describeRotationPolicy({ expiresAfter: 'P1Y', notifyBeforeExpiry: 'P30D' }), 'no automatic rotation, expires after 1 year, notifies 30 days before expiry');
+    assert.equal(describeRotationPolicy(undefined), 'no rotation policy');
   });
 });

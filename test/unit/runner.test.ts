@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { PlanStep, runPlan, StepEvent, validateStepGraph } from '../../src/kms/plan/runner';
-import { abortableSleep, isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../../src/kms/plan/retry';
+import { abortableSleep, isIdentityPermissionPending, isRolePropagationDenial, retryWhile, ROLE_PROPAGATION_RETRY } from '../../src/kms/plan/retry';
 
 const delay = (ms: number, signal?: AbortSignal) => new Promise<void>((res, rej) => {
   const t = setTimeout(res, ms);
@@ -207,3 +208,89 @@ describe('role propagation limits and abortableSleep', () => {
     later.abort();
   });
 });
+
+describe('retry predicates on odd errors', () => {
+  const cases: Array<[string, unknown, boolean]> = [
+    ['a rejection without a value', undefined, false],
+    ['a 403 whose body has no error object', Object.assign(new Error('Forbidden'), { statusCode: 403, details: {} }), true],
+    ['a 403 whose error has no inner error', Object.assign(new Error('Forbidden'), { statusCode: 403, details: { error: { code: 'Forbidden' } } }), true],
+    ['a 403 that names the firewall only in its message', Object.assign(new Error('Client address is not authorized and caller is not a trusted service. ForbiddenByFirewall'), { statusCode: 403 }), false],
+    ['a 403 that names a private-link denial in its message', Object.assign(new Error('Public network access is disabled. ForbiddenByConnection'), { statusCode: 403 }), false],
+  ];
+  for (const [what, err, retried] of cases) {
+    it(`role propagation retries ${what}: ${retried}`, () => assert.equal(isRolePropagationDenial(err), retried));
+  }
+  it('the identity-permission wait needs AKS\'s 400 with its code: not another status, not a missing error', () => {
+    const code = 'AzureKeyVaultKmsValidateIdentityPermissionCustomerError';
+    assert.equal(isIdentityPermissionPending({ statusCode: 400, code }), true);
+    assert.equal(isIdentityPermissionPending({ statusCode: 409, code }), false);
+    assert.equal(isIdentityPermissionPending(undefined), false);
+  });
+});
+
+describe('retryWhile: what the caller is told', () => {
+  it('onRetry numbers the attempts 1, 2, 3 and passes each wait and error', async () => {
+    const forbidden = Object.assign(new Error('Forbidden'), { statusCode: 403 });
+    const seen: string[] = [];
+    let calls = 0;
+    await retryWhile(async () => (++calls < 4 ? Promise.reject(forbidden) : 'ok'), isRolePropagationDenial, {
+      timeoutMs: 60_000, initialDelayMs: 10, maxDelayMs: 40, sleep: async () => {},
+      onRetry: (attempt, delayMs, error) => seen.push(`${attempt}:${delayMs}:${error === forbidden}`),
+    });
+    assert.deepEqual(seen, ['1:10:true', '2:20:true', '3:40:true']);
+  });
+  it('a sleep that ends (or is cut short by an abort) leaves no abort listener on the caller\'s signal', async () => {
+    // One signal serves a whole poll (many sleeps); a listener left behind per sleep would pile up.
+    const ac = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      await abortableSleep(1, ac.signal);
+    }
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+    const cut = new AbortController();
+    const sleeping = abortableSleep(10_000, cut.signal);
+    cut.abort(new Error('stop'));
+    await assert.rejects(sleeping, /stop/);
+    assert.equal(getEventListeners(cut.signal, 'abort').length, 0);
+  });
+});
+
+describe('runPlan: events and graph checks', () => {
+  it('progress lines, a failure and a stop after it reach the listener with their step\'s status', async () => {
+    const events: StepEvent[] = [];
+    const talker: PlanStep = { id: 'talker', dependsOn: [], run: async ctx => (ctx.progress('creating the key'), await delay(5), Promise.reject(new Error('vault said no'))) };
+    const watcher: PlanStep = { id: 'watcher', dependsOn: [], run: ctx => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true })) };
+    const result = await runPlan([talker, watcher], e => events.push(e), undefined, () => 7);
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(events.map(e => [e.stepId, e.status, e.message, e.at]), [
+      ['talker', 'running', undefined, 7],
+      ['talker', 'running', 'creating the key', 7],
+      ['watcher', 'running', undefined, 7],
+      ['talker', 'failed', 'vault said no', 7],
+      ['watcher', 'cancelled', undefined, 7],
+    ]);
+  });
+
+  it('leaves no abort listener on the caller\'s signal once the plan is over', async () => {
+    // The caller may keep one signal for many runs (a wizard session); each run must not leave its listener behind.
+    const ac = new AbortController();
+    await runPlan([step('a', [], 1, [])], () => {}, ac.signal);
+    await runPlan([step('a', [], 1, [], 'fail')], () => {}, ac.signal);
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+  });
+
+  it('rejects two steps with one id (one would overwrite the other\'s status) before running anything', async () => {
+    const log: string[] = [];
+    assert.deepEqual(validateStepGraph([step('a', [], 1, log), step('a', [], 1, log)]), ['Step ids must be unique.']);
+    await assert.rejects(runPlan([step('a', [], 1, log), step('a', [], 1, log)], () => {}), /Step ids must be unique/);
+    assert.deepEqual(log, []);
+  });
+
+  it('names each problem once: an unknown dependency is not also a cycle, a cycle is reported once', async () => {
+    assert.deepEqual(validateStepGraph([step('a', ['x'], 1, [])]), ['Step "a" depends on unknown step "x".']);
+    assert.deepEqual(validateStepGraph([step('a', ['b'], 1, []), step('b', ['a'], 1, []), step('c', ['a', 'b'], 1, [])]), ['Steps form a cycle through "a".']);
+    await assert.rejects(runPlan([step('a', ['b'], 1, []), step('b', ['a', 'x'], 1, [])], () => {}), {
+      message: 'Step "b" depends on unknown step "x". Steps form a cycle through "a".',
+    });
+  });
+});
+

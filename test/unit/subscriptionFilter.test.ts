@@ -20,6 +20,14 @@ describe('the shared subscription filter (azureResourceGroups.selectedSubscripti
     assert.equal(isSubscriptionSelected(filter, S5), true);
     assert.equal(isSubscriptionSelected(filter, S2), false);
   });
+  it('entries written by hand in upper case or with blanks select the subscription; a blank entry is no filter', () => {
+    const SX = 'abcdef01-cdef-4abc-8def-abcdef012345';
+    const filter = parseSubscriptionFilter([` ${T1.toUpperCase()}/${SX.toUpperCase()} `]);
+    assert.equal(isSubscriptionSelected(filter, SX), true);
+    assert.equal(isSubscriptionSelected(parseSubscriptionFilter([`${T1}/${SX}`]), SX.toUpperCase()), true, 'an id in upper case (as some ARM answers spell it) is the same subscription');
+    assert.equal(isSubscriptionSelected(filter, S2), false);
+    assert.equal(isSubscriptionSelected(parseSubscriptionFilter(['  ']), S2), true);
+  });
   it('a bare subscription id (written by hand) selects it too', () => {
     assert.equal(isSubscriptionSelected(parseSubscriptionFilter([S2]), S2), true);
   });
@@ -37,5 +45,10 @@ describe('the shared subscription filter (azureResourceGroups.selectedSubscripti
     assert.deepEqual(subscriptionFilterAfterPick([kept, `${T1}/${S1}`], offered, [offered[0]]), [kept, `${T1}/${S1}`]);
     // Everything offered picked, but another directory's entry stays: still a filter.
     assert.deepEqual(subscriptionFilterAfterPick([kept], offered, offered), [kept, ...offered.map(o => `${o.tenantId}/${o.subscriptionId}`)]);
+  });
+  it('after a pick, entries that are not text or name no directory are dropped: the pick replaces them', () => {
+    assert.deepEqual(subscriptionFilterAfterPick([42, null, S2, `${T1}/${S1}`], offered, [offered[0]]), [`${T1}/${S1}`]);
+    assert.deepEqual(subscriptionFilterAfterPick([S2], offered, offered), [], 'everything picked: no filter');
+    assert.deepEqual(subscriptionFilterAfterPick(undefined, offered, [offered[2]]), [`${T2}/${S5}`], 'nothing stored yet');
   });
 });

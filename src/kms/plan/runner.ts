@@ -44,13 +44,6 @@ export interface PlanResult {
   readonly error?: unknown;
 }
 
-export class PlanCancelledError extends Error {
-  constructor() {
-    super('The plan was cancelled.');
-    this.name = 'PlanCancelledError';
-  }
-}
-
 /** Rejects graphs a runner could never finish: unknown dependencies and cycles. */
 export function validateStepGraph(steps: readonly PlanStep[]): string[] {
   const ids = new Set(steps.map(s => s.id));
