@@ -5,6 +5,7 @@ import type { PipelinePolicy, PipelineRetryOptions } from '@azure/core-rest-pipe
 import { CloudDefinition, armScope } from './cloud';
 import { connectionErrorPolicy } from './connectionErrorPolicy';
 import { expiredTokenPolicy } from './expiredTokenPolicy';
+import { sharedAgentPolicy } from './sharedAgent';
 
 /** A policy every client adds to its pipeline (the SDKs' `additionalPolicies` entries). */
 export interface AdditionalPolicyConfig {
@@ -33,6 +34,7 @@ export function pipelineOptions(ctx: AzureContext, scopes: readonly string[] = [
     additionalPolicies: [
       // perCall policies run outside the SDK's retries; perRetry ones after the authentication policy, next to the transport.
       { policy: connectionErrorPolicy(), position: 'perCall' },
+      { policy: sharedAgentPolicy(), position: 'perCall' },
       { policy: expiredTokenPolicy(ctx.credential, scopes), position: 'perRetry' },
       ...(ctx.additionalPolicies ?? []),
     ],

@@ -29,12 +29,17 @@ import type { ClusterNode, DetailNode, DirectoryNode, FleetNode, MessageNode, Su
 
 /** Distinct keys read at once after listing (each is 2–3 ARM calls). */
 const KEY_HEALTH_CONCURRENCY = 4;
+/** Key-health rows arriving within this long are redrawn in one tree event (a tenth of a second reads as at once). */
+const REDRAW_BATCH_MS = 100;
 
 type LoadState = { phase: 'idle' } | { phase: 'loading' } | { phase: 'loaded' } | { phase: 'failed'; message: string };
 
 export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<FleetNode | FleetNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** Rows whose key health arrived and that wait for the next redraw (see `redrawSoon`). */
+  private readonly pendingRedraw = new Set<ClusterNode>();
+  private redrawTimer?: ReturnType<typeof setTimeout>;
 
   private directories: DirectoryNode[] = [];
   private listing: DirectoryListing[] = [];
@@ -70,6 +75,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   /** Drops every cache and reloads subscriptions and clusters. Resolves when the fleet is loaded. */
   refresh(): Promise<void> {
     this.generation++;
+    this.pendingRedraw.clear();
     this.directories = [];
     this.listing = [];
     this.directoryErrors.clear();
@@ -220,9 +226,23 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       }
       await Promise.all(nodes.map(node => this.loadKeyHealth(node)));
       if (generation === this.generation) {
-        this.changed.fire(nodes);
+        this.redrawSoon(nodes);
       }
     });
+  }
+
+  /**
+   * Key health arrives key by key (hundreds of events on a large fleet); each tree event is a round trip to the
+   * workbench that re-renders the rows, so rows are redrawn together at most every REDRAW_BATCH_MS.
+   */
+  private redrawSoon(nodes: readonly ClusterNode[]): void {
+    nodes.forEach(n => this.pendingRedraw.add(n));
+    this.redrawTimer ??= setTimeout(() => {
+      this.redrawTimer = undefined;
+      const batch = [...this.pendingRedraw];
+      this.pendingRedraw.clear();
+      this.changed.fire(batch);
+    }, REDRAW_BATCH_MS);
   }
 
   /** What Azure Policy's KMS policy says of each cluster; a failure (no access to policy states) only loses that row. */
@@ -517,6 +537,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   }
 
   dispose(): void {
+    clearTimeout(this.redrawTimer);
     this.changed.dispose();
   }
 }

@@ -23,6 +23,21 @@ export interface RequestLogEntry {
   readonly emptySegment?: true;
   /** A `lostResponse` fault: the service served the request (`status` is its answer) but the client never got it. */
   readonly responseLost?: true;
+  /** Which TLS connection carried it (numbered as connections open): tests see whether clients reuse connections. */
+  readonly connection?: number;
+}
+
+const connectionIds = new WeakMap<object, number>();
+let lastConnectionId = 0;
+
+/** The number of the connection a request arrived on (the same socket, the same number). */
+export function connectionIdOf(socket: object): number {
+  let id = connectionIds.get(socket);
+  if (id === undefined) {
+    id = ++lastConnectionId;
+    connectionIds.set(socket, id);
+  }
+  return id;
 }
 
 /** Enough for a benchmark run over a 10,000-cluster fleet (one GET per cluster and then some). */

@@ -8,7 +8,7 @@ import { isAccepted } from './apiVersions';
 import { armAuthError, checkBearer } from './auth';
 import { HttpError, wrongTokenTenant } from './errors';
 import { armHeaders, errorReply, parseRequest, queryParam, writeReply, type ParsedRequest, type Reply } from './http';
-import { isWriteRequest, type RequestLog } from './requestLog';
+import { connectionIdOf, isWriteRequest, type RequestLog } from './requestLog';
 import { requestLatency } from './latency';
 import { settle } from './lifecycle';
 import { Router } from './router';
@@ -112,7 +112,7 @@ export function createArmServer(opts: ArmServerOptions): Server {
       res.on('finish', () => {
         const ifMatch = req.headers['if-match'];
         const emptySegment = /[^/]\/\/+[^/]/.test((req.url ?? '').split('?')[0]);
-        opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '', ...(ifMatch ? { ifMatch } : {}), ...(emptySegment ? { emptySegment: true as const } : {}) });
+        opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '', connection: connectionIdOf(req.socket), ...(ifMatch ? { ifMatch } : {}), ...(emptySegment ? { emptySegment: true as const } : {}) });
       });
       if (opts.faults.intercept(req, res, parsed, { kind: 'arm', store: opts.store })) return;
     }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpError } from './errors';
 import type { FaultInjector } from './faults';
 import { errorReply, listen, parseRequest, writeReply, type ParsedRequest, type Reply } from './http';
-import type { RequestLog } from './requestLog';
+import { connectionIdOf, type RequestLog } from './requestLog';
 import type { VaultProvisioner } from './state';
 import type { TlsMaterial } from './tls';
 
@@ -92,7 +92,7 @@ export class VaultListeners implements VaultProvisioner {
   private serve(vaultName: string, req: IncomingMessage, res: ServerResponse): void {
     const parsed = parseRequest(req);
     res.on('finish', () => {
-      this.opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '' });
+      this.opts.log.add({ method: parsed.method, path: parsed.pathAndQuery, status: res.statusCode, at: new Date().toISOString(), host: req.headers.host ?? '', connection: connectionIdOf(req.socket) });
     });
     if (this.opts.faults?.intercept(req, res, parsed, { kind: 'vault', vaultName })) return;
     const headers = { 'x-ms-request-id': randomUUID(), 'x-ms-keyvault-service-version': '1.9.0.0', 'x-ms-keyvault-network-info': `conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;`, 'cache-control': 'no-cache' };
