@@ -4,7 +4,8 @@
  * run, alternating, after one unmeasured warm-up. Prints the table and writes test-results/bench.json and
  * test-results/bench.md (the README "Performance" snippet).
  *
- * Options: --reps N (every scenario), --only fleet,memory,enable,bulk,exthost
+ * Options: --reps N (every scenario), --only fleet,memory,enable,bulk,exthost, --busy (scenario 1 beside a process that
+ * keeps one core busy, started by the bench itself)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { baselineFleet, compareStates, generatedSubscriptions, kindCounts, produ
 import { mb, ms, spreadText, summarize, table } from './stats';
 import { BULK_UPDATES_PER_SUBSCRIPTION } from '../../src/kms/bulk/batch';
 
-const { values: opts } = parseArgs({ options: { reps: { type: 'string' }, only: { type: 'string' } } });
+const { values: opts } = parseArgs({ options: { reps: { type: 'string' }, only: { type: 'string' }, busy: { type: 'boolean', default: false } } });
 const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : undefined;
 const reps = (n: number) => (opts.reps ? Math.max(1, Number(opts.reps)) : n);
 const RESULTS = join(REPO_ROOT, 'test-results');
@@ -57,7 +58,23 @@ const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
 
 // ------------------------------------------------------------------------------------------- scenario 1
 
+/** A process that keeps one core busy (`--busy`): scenario 1 measured beside it, as on a developer's loaded machine. */
+function startBusyProcess(): () => void {
+  const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  log(`--busy: started a busy process (pid ${busy.pid}) that keeps one core at 100 %`);
+  return () => busy.kill();
+}
+
 async function fleetScenario(): Promise<void> {
+  const stopBusy = opts.busy ? startBusyProcess() : undefined;
+  try {
+    await fleetScenarioRuns();
+  } finally {
+    stopBusy?.();
+  }
+}
+
+async function fleetScenarioRuns(): Promise<void> {
   const ctx = benchContext();
   const seeded = await admin.reset({ generateFleet: { subscriptions: FLEET.subscriptions, clustersPerSubscription: FLEET.clustersPerSubscription } });
   log(`generated fleet: ${seeded.clusters} clusters in ${seeded.subscriptions} subscriptions, seeded in ${seeded.seedMs} ms`);
@@ -110,7 +127,7 @@ async function fleetScenario(): Promise<void> {
     const speedup = bs.median / ps.median;
     const correct = disagreements.length === 0 && unknownLeft === 0 && states && Object.values(states).reduce((a, b) => a + b, 0) === FLEET.subscriptions * FLEET.clustersPerSubscription;
     const met = ps.median <= FLEET.targets.maxProductMs && speedup >= FLEET.targets.minSpeedup && correct;
-    const label = `1 Fleet inventory, 10,000 clusters (${variant})`;
+    const label = `1 Fleet inventory, 10,000 clusters (${variant})${opts.busy ? ', beside a busy process' : ''}`;
     rows.push({
       scenario: label,
       product: ms(ps.median),
