@@ -128,3 +128,33 @@ describe('describeAge', () => {
     it(`${ms} ms → ${text}`, () => assert.equal(describeAge(ms), text));
   }
 });
+
+// Key health around rotations and unreadable versions: the version AKS may still use during the pickup window, the
+// times the messages quote, and a pinned key whose versions could not be listed (src/kms/keyHealth.ts).
+describe('key health: versions during and around a rotation', () => {
+  it('a legacy (pinned) key whose versions could not be listed: no version in use, no pickup pending, nothing claimed', () => {
+    const h = assessKeyHealth(base([], { pinnedVersion: 'abc' }));
+    assert.equal(h.summary.pinned, true);
+    assert.equal(h.summary.inUse, undefined);
+    assert.equal(h.summary.pendingPickup, false);
+    assert.deepEqual(h.warnings, []);
+  });
+
+  it('no versions at all: no pickup is pending', () => {
+    assert.equal(assessKeyHealth(base([])).summary.pendingPickup, false);
+  });
+
+  it('a previous version that expires at this very moment, while AKS may still use it, is already unusable', () => {
+    const h = assessKeyHealth(base([v('aaaaaaaa-prev', 60 * DAY, { expiresOn: now }), v('bbbbbbbb-new', 2 * HOUR)]));
+    assert.deepEqual(h.warnings.map(w => w.code), ['previous-unusable', 'pending-pickup']);
+    assert.match(h.warnings[0].message, /expired on 2026-11-28/);
+  });
+
+  it('the messages quote the real times: the previous version expires in 3 hours, AKS picks up within 6 hours', () => {
+    const h = assessKeyHealth(base([v('aaaaaaaa-prev', 60 * DAY, { expiresOn: ahead(3 * HOUR) }), v('bbbbbbbb-new', 2 * HOUR)]));
+    const window = h.warnings.find(w => w.code === 'previous-expires-in-window');
+    assert.match(window?.message ?? '', /the previous version aaaaaaaa expires in 3 hours, before AKS is sure to have picked up bbbbbbbb \(within 4 hours\)/);
+    const pending = h.warnings.find(w => w.code === 'pending-pickup');
+    assert.match(pending?.message ?? '', /the newest version bbbbbbbb is 2 hours old; AKS picks up a new version within 6 hours/);
+  });
+});
