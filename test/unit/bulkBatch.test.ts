@@ -112,6 +112,47 @@ describe('bulk batch: scheduling', () => {
     assert.deepEqual(results.map(r => r.status), ['notStarted', 'notStarted']);
   });
 
+  it('a batch cancelled before it starts tells the view every cluster did not start', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const events: BatchEvent[] = [];
+    await runBatch([cluster('s1', 1), cluster('s2', 2)], controlledWork().work, { perSubscription: 2, signal: abort.signal, onEvent: e => events.push(e) });
+    assert.deepEqual(events.map(e => [e.cluster.name, e.status]), [['c1', 'queued'], ['c2', 'queued'], ['c1', 'notStarted'], ['c2', 'notStarted']]);
+  });
+
+  it('Cancel during the feature registration leaves its clusters not started rather than failed', async () => {
+    const abort = new AbortController();
+    const work: BatchWork = {
+      prepareSubscription: async (_sub, signal) => {
+        abort.abort();
+        signal.throwIfAborted();
+      },
+      runCluster: async () => assert.fail('no update starts after Cancel'),
+    };
+    const results = await runBatch([cluster('s1', 1), cluster('s1', 2)], work, { perSubscription: 2, signal: abort.signal });
+    assert.deepEqual(results.map(r => r.status), ['notStarted', 'notStarted']);
+  });
+
+  it('a running update\'s progress reaches the view as running events with what runs now', async () => {
+    const events: BatchEvent[] = [];
+    const work: BatchWork = {
+      prepareSubscription: async () => undefined,
+      runCluster: async (_c, progress) => {
+        progress('Update the cluster');
+        progress('Wait for the cluster');
+        return { status: 'done', detail: 'encrypts Secrets with platform-managed keys' };
+      },
+    };
+    await runBatch([cluster('s1', 1)], work, { perSubscription: 1, onEvent: e => events.push(e) });
+    assert.deepEqual(events.map(e => [e.status, e.message]), [
+      ['queued', undefined],
+      ['running', undefined],
+      ['running', 'Update the cluster'],
+      ['running', 'Wait for the cluster'],
+      ['done', 'encrypts Secrets with platform-managed keys'],
+    ]);
+  });
+
   it('an update that throws is a failure of that cluster only', async () => {
     const work: BatchWork = {
       prepareSubscription: async () => undefined,
@@ -149,6 +190,19 @@ describe('bulk batch: shared back-off on throttling', () => {
     assert.equal(retryAfterMs(undefined, now), undefined);
     assert.equal(retryAfterMs('soon', now), undefined);
   });
+
+  const retryAfters: [string, string | null, number | undefined][] = [
+    ['whole seconds of several digits', '120', 120_000],
+    ['seconds with several decimals', '1.25', 1250],
+    ['seconds with spaces around them', ' 7 ', 7000],
+    ['a number followed by words is unreadable', '10 seconds', undefined],
+    ['words ending in a number are unreadable', 'Retry in 30', undefined],
+    ['an empty value is absent', '', undefined],
+    ['no header (null) is absent', null, undefined],
+  ];
+  for (const [name, value, expected] of retryAfters) {
+    it(`Retry-After: ${name}`, () => assert.equal(retryAfterMs(value, Date.parse('2026-12-02T10:00:00Z')), expected));
+  }
 
   it('one throttled answer makes every request of the batch wait until the named time; the later pause wins', async () => {
     let now = 1000;
@@ -194,6 +248,38 @@ describe('bulk batch: journal', () => {
     assert.equal(parseBatchJournal({ startedAt: 1, items: [{ id: 'a', name: 'a', subscriptionId: 's', status: 'exploded' }] }), undefined);
     assert.equal(parseBatchJournal({ startedAt: 1, items: [{ id: 'a', name: 'a', status: 'done' }] }), undefined);
   });
+
+  it('a batch cut short survives storage with every status its clusters reached, and stays unfinished', () => {
+    let j = batchJournalStart([...clusters, cluster('s3', 5), cluster('s3', 6)], 5);
+    const statuses = ['queued', 'running', 'done', 'skipped', 'failed', 'notStarted'] as const;
+    statuses.forEach((status, i) => {
+      j = batchJournalItem(j, j.items[i].id, status);
+    });
+    const stored = parseBatchJournal(JSON.parse(JSON.stringify(j)));
+    assert.deepEqual(stored, j, 'no finishedAt appears: the batch still counts as cut short');
+    assert.deepEqual(stored!.items.map(i => i.status), statuses);
+    assert.deepEqual(batchRemaining(stored).map(c => c.name), ['c1', 'c2', 'c5', 'c6']);
+  });
+
+  const damaged: [string, unknown][] = [
+    ['null', null],
+    ['a string', 'journal'],
+    ['items that are not a list', { startedAt: 1, items: {} }],
+    ['a null item', { startedAt: 1, items: [null] }],
+    ['an item that is a string', { startedAt: 1, items: ['/subscriptions/s1/…/c1'] }],
+    ['an item without an id', { startedAt: 1, items: [{ name: 'a', subscriptionId: 's', status: 'done' }] }],
+    ['an item whose id is not a string', { startedAt: 1, items: [{ id: 7, name: 'a', subscriptionId: 's', status: 'done' }] }],
+    ['an item without a name', { startedAt: 1, items: [{ id: 'a', subscriptionId: 's', status: 'done' }] }],
+    ['one damaged item among good ones', { startedAt: 1, items: [{ id: 'a', name: 'a', subscriptionId: 's', status: 'done' }, { id: 'b', name: 'b', subscriptionId: 's' }] }],
+  ];
+  for (const [name, value] of damaged) {
+    it(`a stored journal with ${name} is dropped`, () => assert.equal(parseBatchJournal(value), undefined));
+  }
+
+  it('a damaged end time is dropped, the batch then counts as cut short', () => {
+    const j = parseBatchJournal({ startedAt: 1, finishedAt: 'yesterday', items: [] });
+    assert.deepEqual(j, { startedAt: 1, items: [] });
+  });
 });
 
 describe('bulk batch: summary', () => {
@@ -211,5 +297,56 @@ describe('bulk batch: summary', () => {
     assert.match(lines[6], /\| s2 \| failed \| at "Update the cluster": Conflict \|$/);
     assert.match(lines[8], /\| Production \| skipped \| runs Kubernetes 1\.32\.6 \|$/);
     assert.equal(countsLine([{ cluster: cluster('s1', 1), status: 'done' }]), '1 done, 0 skipped, 0 failed');
+  });
+
+  it('is a title, the counts, and a table with one row per cluster, each part apart', () => {
+    const md = batchSummaryMarkdown([
+      { cluster: cluster('s1', 1), status: 'done' },
+      { cluster: cluster('s1', 2), status: 'skipped', detail: 'already on platform-managed keys' },
+    ], { title: 'Enable Platform Keys' });
+    assert.equal(md, [
+      '# Enable Platform Keys',
+      '',
+      '1 done, 1 skipped, 0 failed',
+      '',
+      '| Cluster | Subscription | Result | Details |',
+      '|---|---|---|---|',
+      '| c2 | s1 | skipped | already on platform-managed keys |',
+      '| c1 | s1 | done |  |',
+      '',
+    ].join('\n'));
+  });
+
+  it('without subscription names or step titles it shows the subscription id and the step id', () => {
+    const md = batchSummaryMarkdown([{ cluster: cluster('S1', 1), status: 'failed', failedStep: 'registerFeature', detail: 'Forbidden' }], { title: 't' });
+    assert.equal(md.split('\n')[6], '| c1 | S1 | failed | at "registerFeature": Forbidden |');
+  });
+
+  it('subscription names are found for an id in another letter case', () => {
+    const md = batchSummaryMarkdown([{ cluster: cluster('S1', 1), status: 'done' }], { title: 't', subscriptionNames: new Map([['s1', 'Production']]) });
+    assert.equal(md.split('\n')[6], '| c1 | Production | done |  |');
+  });
+
+  it('a failure at a step without an error names the step alone', () => {
+    const md = batchSummaryMarkdown([{ cluster: cluster('s1', 1), status: 'failed', failedStep: 'updateCluster' }], { title: 't', stepTitle: () => 'Update the cluster' });
+    assert.equal(md.split('\n')[6], '| c1 | s1 | failed | at "Update the cluster":  |');
+  });
+
+  const cells: [string, string, string][] = [
+    ['a pipe is escaped so it does not split the cell', 'a|b', 'a\\|b'],
+    ['a backslash is doubled so it escapes nothing', 'C:\\temp', 'C:\\\\temp'],
+    ['a line feed becomes a space', 'Conflict\nretry later', 'Conflict retry later'],
+    ['a CRLF becomes one space', 'Conflict\r\nretry later', 'Conflict retry later'],
+  ];
+  for (const [name, detail, expected] of cells) {
+    it(`details cell: ${name}`, () => {
+      const md = batchSummaryMarkdown([{ cluster: cluster('s1', 1), status: 'skipped', detail }], { title: 't' });
+      assert.equal(md.split('\n')[6], `| c1 | s1 | skipped | ${expected} |`);
+    });
+  }
+
+  it('each result reads as what happened to the cluster', () => {
+    const md = batchSummaryMarkdown((['done', 'skipped', 'failed', 'notStarted'] as const).map((status, i) => ({ cluster: cluster('s1', i), status })), { title: 't' });
+    assert.deepEqual(md.trim().split('\n').slice(6).map(l => l.split(' | ')[2]), ['failed', 'not started (cancelled)', 'skipped', 'done']);
   });
 });
