@@ -130,7 +130,7 @@ describe('bulk batch: scheduling', () => {
       runCluster: async () => assert.fail('no update starts after Cancel'),
     };
     const results = await runBatch([cluster('s1', 1), cluster('s1', 2)], work, { perSubscription: 2, signal: abort.signal });
-    assert.deepEqual(results.map(r => r.status), ['notStarted', 'notStarted']);
+    assert.deepEqual(results.map(r => [r.status, r.failedStep, r.detail]), [['notStarted', undefined, undefined], ['notStarted', undefined, undefined]], 'no step or error: they did not fail');
   });
 
   it('a running update\'s progress reaches the view as running events with what runs now', async () => {

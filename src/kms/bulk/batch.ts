@@ -89,7 +89,8 @@ export async function runBatch(clusters: readonly BatchCluster[], work: BatchWor
       await work.prepareSubscription(group[0].subscriptionId, signal);
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
-      group.forEach(cluster => end({ cluster, status: signal.aborted ? 'notStarted' : 'failed', detail, failedStep: 'registerFeature' }));
+      // Cancelled during the registration: its clusters simply did not start (the abort is no failure of theirs).
+      group.forEach(cluster => end(signal.aborted ? { cluster, status: 'notStarted' } : { cluster, status: 'failed', detail, failedStep: 'registerFeature' }));
       return;
     }
     await mapWithConcurrency(group, Math.max(1, options.perSubscription), async cluster => {
