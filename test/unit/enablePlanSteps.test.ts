@@ -602,3 +602,53 @@ describe('CMK plan steps at run time', () => {
     assert.equal(detail('assignNetworkContributorToIdentity'), 'already assigned');
   });
 });
+
+describe('the feature steps', () => {
+  const PMK: EnableConfig = { kind: 'pmk', clusterId: CLUSTER_ID };
+
+  const previewCases: [string, boolean][] = [['Registered', true], ['registered', true], ['NotRegistered', false], ['Unregistered', false], ['Registering', false], ['Unregistering', false]];
+  for (const [state, registered] of previewCases) {
+    it(`the feature ${state}: both feature steps are ${registered ? '' : 'not '}predicted done`, async () => {
+      const w = newWorld({ feature: state });
+      const plan = buildPlan(PMK, await factsOf(w, PMK), fakePorts(w), OPTIONS);
+      assert.deepEqual(plan.preview.slice(0, 2), [
+        { id: 'registerFeature', dependsOn: [], alreadyDone: registered, irreversible: false },
+        { id: 'registerProvider', dependsOn: ['registerFeature'], alreadyDone: registered, irreversible: false },
+      ]);
+    });
+  }
+
+  it('a registration already under way is waited for, not started again; the provider is re-registered after it', async () => {
+    const w = newWorld({ feature: 'Registering', featurePollsUntilRegistered: 2 });
+    const { plan, result } = await run(w, PMK);
+    assert.equal(result.status, 'succeeded', JSON.stringify(result));
+    assert.deepEqual(plan.steps.find(s => s.id === 'registerProvider')?.dependsOn, ['registerFeature']);
+    assert.deepEqual(w.writes, ['registerProvider', 'putCluster']);
+  });
+
+  for (const state of ['NotRegistered', 'Unregistered', 'Unregistering']) {
+    it(`the feature ${state} at run time: it is registered, then the provider`, async () => {
+      const w = newWorld({ feature: state });
+      const { result } = await run(w, PMK);
+      assert.equal(result.status, 'succeeded', JSON.stringify(result));
+      assert.deepEqual(w.writes, ['registerFeature', 'registerProvider', 'putCluster']);
+    });
+  }
+
+  it('the wait goes on until Registered, through answers that still say NotRegistered', async () => {
+    const w = newWorld({ feature: 'NotRegistered' });
+    const answers = ['NotRegistered', 'Unregistered', 'Registering', 'Registered'];
+    const base = fakePorts(w);
+    const sleeps: number[] = [];
+    const ports: EnablePorts = {
+      ...base,
+      registerFeature: async (...args) => (await base.registerFeature(...args), 'NotRegistered'),
+      getFeatureState: async () => (w.writes.includes('registerFeature') ? answers.shift() ?? 'Registered' : 'NotRegistered'),
+      sleep: async ms => void sleeps.push(ms),
+    };
+    const { result } = await run(w, PMK, ports);
+    assert.equal(result.status, 'succeeded', JSON.stringify(result));
+    assert.deepEqual(sleeps, [1, 2, 4, 8], 'one wait per answer that is not Registered');
+    assert.deepEqual(w.writes, ['registerFeature', 'registerProvider', 'putCluster']);
+  });
+});
