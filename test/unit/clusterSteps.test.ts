@@ -211,3 +211,19 @@ describe('verify', () => {
       + `azureKeyVaultKms.keyVaultResourceId is undefined, expected "${VAULT_ID}".`);
   });
 });
+
+describe('updateCluster: passing on what the PUT reports', () => {
+  it('the PUT\'s progress (the cluster\'s provisioning state) is shown as the step\'s progress', async () => {
+    const { events } = await run(newWorld(), PMK);
+    assert.ok(events.some(e => e.stepId === 'updateCluster' && e.status === 'running' && e.message === 'Updating'), JSON.stringify(events));
+  });
+
+  it('an answer without a security profile: the update is done, and verify says what is missing', async () => {
+    const w = newWorld();
+    const ports: EnablePorts = { ...fakePorts(w), putCluster: async () => ({ id: CLUSTER_ID, name: 'aks1', properties: { provisioningState: 'Succeeded' } }) };
+    const { result } = await run(w, PMK, ports);
+    assert.equal(result.steps.updateCluster, 'done');
+    assert.equal(result.failedStep, 'verify');
+    assert.equal((result.error as Error).message, 'The cluster does not report the expected security profile: infrastructureEncryption is missing (the api-version may not know the field).');
+  });
+});
