@@ -391,6 +391,106 @@ describe('writeCluster after a lost answer: recognises its own running update an
     assert.ok(pmkDone(s.current));
   });
 
+  it('without a wait option it polls from 5 s, doubling to 30 s, and gives up after an hour', async () => {
+    const a = aks({ answer: resend409, runningReads: 10_000 });
+    await assert.rejects(
+      writeCluster({ current: await a.get(), apply: applyPmk, matches: pmkDone, put: b => a.put(b), reread: () => a.get(), sleep: a.sleep }),
+      (err: unknown) => {
+        assert.ok(err instanceof ClusterWriteConflictError, String(err));
+        assert.equal(err.code, 'OperationNotAllowed');
+        assert.match(err.message, /aks1 is still Updating after 60 minutes/);
+        return true;
+      },
+    );
+    assert.deepEqual(a.log.sleeps.slice(0, 5), [5_000, 10_000, 20_000, 30_000, 30_000]);
+    const waited = a.log.sleeps.reduce((x, y) => x + y, 0);
+    assert.ok(waited <= 60 * 60_000 && waited + 30_000 > 60 * 60_000, `waited ${waited} ms`);
+  });
+
+  it('without a sleep function it waits on a real timer', async () => {
+    const a = aks({ answer: resend409, runningReads: 2 });
+    const started = Date.now();
+    const outcome = await writeCluster({ current: await a.get(), apply: applyPmk, matches: pmkDone, put: b => a.put(b), reread: () => a.get(), wait: { initialDelayMs: 25, maxDelayMs: 25, timeoutMs: 1_000 } });
+    assert.equal(outcome.kind, 'joinedRunningUpdate');
+    assert.ok(Date.now() - started >= 45, `waited ${Date.now() - started} ms for two 25 ms polls`);
+  });
+
+  it('the update ends Failed without provisioningError: the error says to see the activity log and keeps the state as its code', async () => {
+    for (const ends of ['Failed', 'Canceled'] as const) {
+      let stored: ManagedClusterJson = { ...clusterJson(), eTag: 'etag-1' };
+      let reads = 0;
+      await assert.rejects(
+        writeCluster({
+          current: structuredClone(stored), apply: applyPmk, matches: pmkDone, sleep: async () => undefined, wait,
+          put: async body => {
+            stored = { ...structuredClone(body), properties: { ...body.properties, provisioningState: 'Updating' } };
+            throw resend409();
+          },
+          reread: async () => {
+            if (reads++ >= 1) {
+              stored = { ...clusterJson(), properties: { ...clusterJson().properties, provisioningState: ends } };
+            }
+            return structuredClone(stored);
+          },
+        }),
+        (err: unknown) => {
+          assert.ok(err instanceof ClusterUpdateFailedError, String(err));
+          assert.equal(err.name, 'ClusterUpdateFailedError');
+          assert.equal(err.code, ends);
+          assert.equal(err.message, `The update of the cluster aks1 ended ${ends}; see the cluster's activity log, then run the plan again.`);
+          return true;
+        },
+      );
+    }
+  });
+
+  it('the running update settles without our settings (someone else\'s update won): our change is written again, not reported as joined', async () => {
+    let stored: ManagedClusterJson = { ...clusterJson(), eTag: 'etag-1' };
+    let reads = 0;
+    let puts = 0;
+    const outcome = await writeCluster({
+      current: structuredClone(stored), apply: applyPmk, matches: pmkDone, sleep: async () => undefined, wait,
+      put: async body => {
+        if (puts++ === 0) {
+          stored = { ...structuredClone(body), properties: { ...body.properties, provisioningState: 'Updating' } };
+          throw resend409();
+        }
+        stored = structuredClone(body);
+        return structuredClone(stored);
+      },
+      reread: async () => {
+        if (reads++ === 1) {
+          stored = { ...clusterJson(), eTag: 'etag-3' }; // settled, Succeeded, without infrastructure encryption
+        }
+        return structuredClone(stored);
+      },
+    });
+    assert.equal(outcome.kind, 'written');
+    assert.equal(outcome.attempts, 2);
+    assert.equal(puts, 2);
+    assert.ok(pmkDone(outcome.cluster));
+  });
+
+  it('409 every time on a settled cluster without our change: bounded, 3 PUTs, then the conflict is reported', async () => {
+    const s = store(clusterJson());
+    const conflicts: number[] = [];
+    let puts = 0;
+    const answer = resend409();
+    await assert.rejects(
+      writeCluster({ current: await s.get(), apply: applyPmk, matches: pmkDone, reread: () => s.get(), wait, onConflict: n => conflicts.push(n), put: async () => { puts++; throw answer; } }),
+      (err: unknown) => {
+        assert.ok(err instanceof ClusterWriteConflictError, String(err));
+        assert.equal(err.name, 'ClusterWriteConflictError');
+        assert.equal(err.statusCode, undefined, 'not a 412');
+        assert.equal(err.cause, answer);
+        assert.match(err.message, /kept changing .*3 attempts/);
+        return true;
+      },
+    );
+    assert.equal(puts, MAX_CLUSTER_WRITE_ATTEMPTS);
+    assert.deepEqual(conflicts, [], 'a 409 is not a change made by someone else');
+  });
+
   it('predicates: 409 OperationNotAllowed, no answer', () => {
     assert.equal(isOperationInProgress(resend409()), true);
     assert.equal(isOperationInProgress({ statusCode: 409, code: 'RoleAssignmentExists' }), false);
@@ -431,5 +531,38 @@ describe('the updateCluster step after a lost answer', () => {
     assert.equal(result.steps.verify, 'done');
     assert.ok(events.some(e => e.stepId === 'updateCluster' && /Updating with this update already; waiting/.test(e.message ?? '')), JSON.stringify(events));
     assert.ok(events.some(e => e.stepId === 'updateCluster' && e.status === 'done' && /already running, from an attempt whose answer was lost/.test(e.message ?? '')), JSON.stringify(events));
+  });
+});
+
+describe('recognising the answers (by shape, so src/kms needs no SDK error class)', () => {
+  const table = (name: string, predicate: (e: unknown) => boolean, cases: [string, unknown, boolean][]) => {
+    for (const [what, err, expected] of cases) {
+      it(`${name}: ${what} → ${expected}`, () => assert.equal(predicate(err), expected));
+    }
+  };
+  table('412', isPreconditionFailed, [
+    ['the code PreconditionFailed in another letter case', { code: 'preconditionfailed' }, true],
+    ['a code that only ends with PreconditionFailed', { code: 'ResourcePreconditionFailed' }, false],
+    ['a code that only starts with PreconditionFailed', { code: 'PreconditionFailedForPolicy' }, false],
+  ]);
+  table('an operation in progress', isOperationInProgress, [
+    ['OperationNotAllowed without a status (the code of a failed long-running operation)', { code: 'OperationNotAllowed' }, true],
+    ['operationnotallowed with 409', { statusCode: 409, code: 'operationnotallowed' }, true],
+    ['OperationNotAllowed with 400 (a refused request, not a running operation)', { statusCode: 400, code: 'OperationNotAllowed' }, false],
+    ['409 without a code', { statusCode: 409 }, false],
+    ['a code that only ends with OperationNotAllowed', { statusCode: 409, code: 'ScaleOperationNotAllowed' }, false],
+    ['a code that only starts with OperationNotAllowed', { statusCode: 409, code: 'OperationNotAllowedOnStoppedCluster' }, false],
+    ['nothing', undefined, false],
+  ]);
+  table('no answer', isNoAnswer, [
+    ...['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE'].map((code): [string, unknown, boolean] => [code, Object.assign(new Error(`request failed: ${code}`), { code }), true]),
+    ['a refused connection, with its message', Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }), false],
+    ['a cancelled request that reset the connection', Object.assign(new Error('The operation was aborted.'), { name: 'AbortError', code: 'ECONNRESET' }), false],
+    ['an error without code or message', {}, false],
+    ['nothing', undefined, false],
+  ]);
+
+  it('a cluster without properties is not busy', () => {
+    assert.equal(isClusterBusy({ id: CLUSTER_ID, name: 'aks1' }), false);
   });
 });

@@ -12,6 +12,7 @@ describe('secretsRewriteFollowUp', () => {
     ['legacy → platform keys, cluster updated', { flow: 'migrateToPmk', kindBefore: 'legacy', updateCluster: 'done' }, 'changed'],
     ['legacy, the update found the change already made (resumed)', { flow: 'migrateToPmk', kindBefore: 'legacy', updateCluster: 'skipped' }, 'changed'],
     ['legacy, the cluster update failed: the docs still ask for the rewrite', { flow: 'cmk', kindBefore: 'legacy', updateCluster: 'failed' }, 'attempted'],
+    ['legacy, the cluster update still running when the plan stopped', { flow: 'cmk', kindBefore: 'legacy', updateCluster: 'running' }, 'attempted'],
     ['legacy, cancelled during the cluster update', { flow: 'migrateToPmk', kindBefore: 'legacy', updateCluster: 'cancelled' }, 'attempted'],
     ['legacy, stopped before the cluster update started', { flow: 'cmk', kindBefore: 'legacy', updateCluster: 'pending' }, undefined],
     ['legacy, a plan without a cluster update', { flow: 'cmk', kindBefore: 'legacy', updateCluster: undefined }, undefined],

@@ -4,7 +4,7 @@ import type { EnableConfig } from '../../src/kms/enable/config';
 import type { EnableFacts, VaultFacts } from '../../src/kms/enable/facts';
 import { applyMigrateToPmk, expectedKmsProfile, profileMismatches } from '../../src/kms/enable/clusterUpdate';
 import { renderAzScript } from '../../src/kms/enable/azScript';
-import { legacyMigrationDefaults } from '../../src/kms/enable/legacyMigration';
+import { legacyMigrationDefaults, vaultForKeyOrigin } from '../../src/kms/enable/legacyMigration';
 import { buildPlan } from '../../src/kms/enable/plan';
 import { hasBlockingFindings, preflight, validateConfig } from '../../src/kms/enable/preflight';
 import { clusterKeyRef, keyActionFindings } from '../../src/kms/keyActions';
@@ -202,6 +202,48 @@ describe('legacyMigrationDefaults', () => {
     const r = legacyMigrationDefaults(legacyFacts(PROFILES.legacy, 'SystemAssigned'), [vault()]);
     assert.ok(r.ok);
     assert.deepEqual(r.config.identity, { kind: 'new', name: 'id-aks1-kms', resourceGroup: 'rg', location: 'eastus' });
+  });
+  it('a private legacy key keeps Private network access', () => {
+    const profile = { azureKeyVaultKms: { ...PROFILES.legacy!.azureKeyVaultKms, keyVaultNetworkAccess: 'Private' } };
+    const r = legacyMigrationDefaults(legacyFacts(profile), [vault()]);
+    assert.ok(r.ok);
+    assert.equal(r.config.networkAccess, 'Private');
+  });
+  it('cluster facts that say nothing about network access: Public', () => {
+    const facts = legacyFacts();
+    const r = legacyMigrationDefaults({ ...facts, kms: { ...facts.kms, keyVaultNetworkAccess: undefined } }, [vault()]);
+    assert.ok(r.ok);
+    assert.equal(r.config.networkAccess, 'Public');
+  });
+  it('the new identity is created in the cluster\'s region, else the vault\'s, else none is prefilled', () => {
+    const facts = legacyFacts(PROFILES.legacy, 'SystemAssigned');
+    const location = (f: typeof facts, v: VaultFacts) => {
+      const r = legacyMigrationDefaults(f, [v]);
+      assert.ok(r.ok && r.config.identity.kind === 'new', JSON.stringify(r));
+      return r.config.identity.location;
+    };
+    assert.equal(location({ ...facts, location: 'westeurope' }, vault({ location: 'eastus' })), 'westeurope');
+    assert.equal(location({ ...facts, location: undefined }, vault({ location: 'eastus' })), 'eastus');
+    assert.equal(location({ ...facts, location: undefined }, vault({ location: undefined })), '');
+  });
+  it('the new identity\'s name is cut to 128 characters (the managed identity limit)', () => {
+    const facts = { ...legacyFacts(PROFILES.legacy, 'SystemAssigned'), name: 'c'.repeat(130) };
+    const r = legacyMigrationDefaults(facts, [vault()]);
+    assert.ok(r.ok && r.config.identity.kind === 'new', JSON.stringify(r));
+    assert.equal(r.config.identity.name, `id-${'c'.repeat(125)}`);
+  });
+  it('refuses: legacy facts whose key ID is not a Key Vault key ID, naming it', () => {
+    const facts = legacyFacts();
+    for (const keyId of ['https://example.com/secrets/x', undefined]) {
+      const r = legacyMigrationDefaults({ ...facts, kms: { kind: 'legacy', keyId } }, [vault()]);
+      assert.ok(!r.ok, JSON.stringify(r));
+      assert.equal(r.reason, `aks1 has the key ID "${keyId ?? ''}", which is not a Key Vault key ID; choose the vault and key in the wizard.`);
+    }
+  });
+  it('vaultForKeyOrigin: a URL that does not parse matches no vault, and a vault whose URI does not parse is passed over', () => {
+    const broken = vault({ id: VAULT_ID.replace('kv1', 'kvx'), vaultUri: 'not a url' });
+    assert.equal(vaultForKeyOrigin([broken, vault()], 'not a url either'), undefined);
+    assert.equal(vaultForKeyOrigin([broken, vault()], 'https://KV1.vault.azure.net')?.id, VAULT_ID);
   });
   const refusals: [string, SecurityProfileJson | undefined, VaultFacts[], RegExp][] = [
     ['not legacy', PROFILES.cmk, [vault()], /does not use legacy KMS/],

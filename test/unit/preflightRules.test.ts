@@ -596,3 +596,62 @@ describe('the tables above cover every finding producer', () => {
     assert.deepEqual(covered(POLICY_RISKS), ids(source('rotationPolicy.ts'), /\bcode:\s*'([a-z0-9-]+)'/g));
   });
 });
+
+describe('preflight messages name what they are about; facts that could not be read do not break it', () => {
+  const message = (s: Setup, code: string) => {
+    const found = preflight(s.config, s.facts).filter(f => f.code === code);
+    assert.equal(found.length, 1, `${code}: ${show(preflight(s.config, s.facts))}`);
+    return found[0].message;
+  };
+  const SUBNET_B = SUBNET_ID.replace(/nodes$/, 'pods');
+
+  it('k8s-too-old names the version the cluster runs', () => {
+    assert.match(message(cmk({ cluster: { kubernetesVersion: '1.32.6' } }), 'k8s-too-old'), /^aks1 runs Kubernetes 1\.32\.6; /);
+  });
+  it('legacy-use-migration and legacy-migration name the versioned key ID; change-key names the key in use', () => {
+    assert.match(message(pmk(KMS.legacy), 'legacy-use-migration'), new RegExp(`\\(key ${KMS.legacy.keyId}\\)`));
+    assert.match(message(cmk({ cluster: { kms: KMS.legacy } }), 'legacy-migration'), new RegExp(`\\(versioned key ${KMS.legacy.keyId}\\)`));
+    assert.match(message(cmk({ cluster: { kms: cmkState('old-key', VAULT_ID) } }), 'change-key'), new RegExp(`^aks1 already uses key ${VAULT_URL}/keys/old-key; `));
+  });
+  it('vault-provisioning names the state; key-expired the day; key-ops-missing every missing operation', () => {
+    assert.match(message(cmk({ vault: vault({ provisioningState: 'RegisteringDns' }) }), 'vault-provisioning'), /still being created \(RegisteringDns\)/);
+    assert.match(message(cmk({ key: key({ expiresOn: at(-DAY) }) }), 'key-expired'), /expired on 2026-11-30; /);
+    assert.match(message(cmk({ key: key({ keyOps: ['sign', 'verify'] }) }), 'key-ops-missing'), /the operations encrypt, decrypt, which/);
+  });
+  it('the identity messages name identities by their names; subnet-role-for-new-identity names the subnets', () => {
+    assert.match(message(cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] } }), 'control-plane-identity-change'), /to the user-assigned identity id-kms\. /);
+    assert.match(message(cmk({ cluster: { userAssignedIdentityIds: [OTHER_IDENTITY_ID] } }), 'identity-change'), /^aks1 runs as id-old; choosing id-kms replaces/);
+    assert.match(message(cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] }, subnets: [{ id: SUBNET_ID }, { id: SUBNET_B }] }), 'subnet-role-for-new-identity'), /custom subnet\(s\) nodes, pods; the plan gives id-kms /);
+  });
+  it('an identity ID that is not an ARM ID: the identity-id error, and the messages use the ID as given', () => {
+    const s = cmk({ config: { identity: { kind: 'existing', id: 'not-an-id' } }, cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] } });
+    assert.ok(preflight(s.config, s.facts).some(f => f.code === 'identity-id' && f.severity === 'error'));
+    assert.match(message(s, 'control-plane-identity-change'), /to the user-assigned identity not-an-id\. /);
+  });
+  it('a vault ID that is not an ARM ID: the vault-id error', () => {
+    const s = cmk({ config: { vault: { kind: 'existing', id: 'not-an-id' } } });
+    assert.ok(preflight(s.config, s.facts).some(f => f.code === 'vault-id' && f.severity === 'error'));
+  });
+  it('keep-old-key names the key and vault: from the resource ID, else the key ID\'s host, else in words', () => {
+    assert.match(message(migrate(KMS.cmk), 'keep-old-key'), /^Keep key kms-key and vault kvexist after/);
+    assert.match(message(migrate(KMS.legacy), 'keep-old-key'), /^Keep key kms-key and vault kvexist\.vault\.azure\.net after/);
+    assert.match(message(migrate({ kind: 'cmk', keyId: 'https://example.com/not-a-key' }), 'keep-old-key'), /^Keep key https:\/\/example\.com\/not-a-key and vault its key vault after/);
+  });
+  it('the migration\'s irreversible warning: a legacy cluster cannot return to legacy KMS; a CMK cluster can return to CMK', () => {
+    assert.match(message(migrate(KMS.legacy), 'irreversible'), /cannot return to legacy KMS/);
+    assert.match(message(migrate(KMS.cmk), 'irreversible'), /^Infrastructure encryption stays enabled and cannot be disabled\. You can later move aks1 back/);
+  });
+  it('a CMK cluster whose chosen vault cannot be read (or whose key ID does not parse): the key change is still said', () => {
+    assert.ok(preflight(cmk().config, { ...cmk().facts, cluster: cluster({ kms: KMS.cmk }), vault: undefined }).some(f => f.code === 'change-key'));
+    assert.ok(preflight(cmk().config, { ...cmk().facts, cluster: cluster({ kms: { kind: 'cmk', keyId: 'https://example.com/x' } }) }).some(f => f.code === 'change-key'));
+  });
+  it('a taken name or missing resource group is about a NEW vault only', () => {
+    const codes = show(preflight(cmk().config, { ...cmk().facts, vault: undefined, vaultNameAvailable: false, vaultResourceGroupMissing: true }));
+    assert.doesNotMatch(codes, /vault-name-taken|vault-resource-group-missing/);
+    assert.match(codes, /vault-missing:error/);
+  });
+  it('subnets not read: no subnet finding, even when the identity changes', () => {
+    const s = cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] }, subnets: undefined });
+    assert.ok(!preflight(s.config, s.facts).some(f => f.code === 'subnet-role-for-new-identity'));
+  });
+});

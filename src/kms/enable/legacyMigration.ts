@@ -23,6 +23,7 @@ export type LegacyMigrationDefaults =
 export function vaultForKeyOrigin(vaults: readonly VaultFacts[], vaultUrl: string): VaultFacts | undefined {
   const origin = (u: string) => {
     try {
+      // Stryker disable next-line MethodExpression: both sides of the comparison get the same case change (and URL already lowercases the host)
       return new URL(u).origin.toLowerCase();
     } catch {
       return undefined;
