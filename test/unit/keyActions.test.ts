@@ -9,27 +9,10 @@ import type { VaultFacts } from '../../src/kms/enable/facts';
 import { clusterKeyRef, KeyAction, keyActionFindings, keyReadId } from '../../src/kms/keyActions';
 import type { ClusterFacts, KmsState } from '../../src/kms/kmsState';
 import type { KeyVersionInfo } from '../../src/kms/rotation';
-
-const SUB = '00000000-0000-4000-8000-000000000001';
-const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvexist`;
-const VAULT_URL = 'https://kvexist.vault.azure.net';
-const PINNED = '0123456789abcdef0123456789abcdef';
-const NOW = new Date('2026-12-01T12:00:00Z');
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
+import { at, DAY, HOUR, KMS as BASE_KMS, LEGACY_VERSION, NOW, SUB, VAULT_ID, VAULT_URL } from './kmsFixtures';
 
 const KMS = {
-  plain: { kind: 'notEncrypted', infrastructureEncryption: false },
-  pmk: { kind: 'pmk', infrastructureEncryption: true },
-  cmk: {
-    kind: 'cmk', infrastructureEncryption: true, keyId: `${VAULT_URL}/keys/kms-key`, keyVaultNetworkAccess: 'Public', keyVaultResourceId: VAULT_ID,
-    key: { vaultUrl: VAULT_URL, vaultHost: 'kvexist.vault.azure.net', name: 'kms-key' },
-  },
-  legacy: {
-    kind: 'legacy', infrastructureEncryption: false, keyId: `${VAULT_URL}/keys/kms-key/${PINNED}`, keyVaultNetworkAccess: 'Public',
-    key: { vaultUrl: VAULT_URL, vaultHost: 'kvexist.vault.azure.net', name: 'kms-key', version: PINNED },
-  },
+  ...BASE_KMS,
   /** Key Vault KMS is on, but the key ID is not one a key can be read from (kmsStateOf: kind cmk, no key). */
   cmkMalformedKey: { kind: 'cmk', infrastructureEncryption: true, keyId: 'not-a-key-id', keyVaultNetworkAccess: 'Public', keyVaultResourceId: VAULT_ID },
 } satisfies Record<string, KmsState>;
@@ -58,7 +41,7 @@ describe('clusterKeyRef: the key a key action works on', () => {
     assert.deepEqual(clusterKeyRef(cluster(KMS.cmk)), { vaultUrl: VAULT_URL, keyName: 'kms-key', vaultId: VAULT_ID, pinnedVersion: undefined });
   });
   it('a legacy cluster: the version its key ID pins', () => {
-    assert.deepEqual(clusterKeyRef(cluster(KMS.legacy)), { vaultUrl: VAULT_URL, keyName: 'kms-key', vaultId: undefined, pinnedVersion: PINNED });
+    assert.deepEqual(clusterKeyRef(cluster(KMS.legacy)), { vaultUrl: VAULT_URL, keyName: 'kms-key', vaultId: undefined, pinnedVersion: LEGACY_VERSION });
   });
   it('an empty vault ID in the profile counts as none (the vault is then looked up by its host)', () => {
     assert.equal(clusterKeyRef(cluster({ ...KMS.cmk, keyVaultResourceId: '' }))?.vaultId, undefined);
@@ -100,12 +83,12 @@ describe('keyActionFindings: what the user reads first', () => {
   it('legacy, rotating: the new version will not be used; names the short pinned version and the key', () => {
     const m = messageOf(keyActionFindings('rotate', cluster(KMS.legacy)), 'legacy-pinned');
     assert.match(m, /^aks1 uses legacy KMS pinned to version 01234567 of kms-key: the new version will not be used /);
-    assert.ok(!m.includes(PINNED), m);
+    assert.ok(!m.includes(LEGACY_VERSION), m);
   });
   it('legacy, setting a policy: the versions the policy creates will not be used', () => {
     const m = messageOf(keyActionFindings('setPolicy', cluster(KMS.legacy)), 'legacy-pinned');
     assert.match(m, /^aks1 uses legacy KMS pinned to version 01234567 of kms-key: versions the policy creates will not be used /);
-    assert.ok(!m.includes(PINNED), m);
+    assert.ok(!m.includes(LEGACY_VERSION), m);
   });
 
   it('a firewalled vault, rotating: rotating goes through its data plane; names the vault', () => {

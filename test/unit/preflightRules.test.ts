@@ -18,36 +18,16 @@ import { KeyAction, keyActionFindings } from '../../src/kms/keyActions';
 import { assessKeyHealth, KeyHealthInput } from '../../src/kms/keyHealth';
 import type { ClusterFacts, KmsState } from '../../src/kms/kmsState';
 import type { KeyVersionInfo } from '../../src/kms/rotation';
+import { at, DAY, HOUR, KMS, NOW, SUB, VAULT_ID, VAULT_URL } from './kmsFixtures';
 import { RotationPolicy, RotationPolicyInput, rotationPolicyRisks, validateRotationPolicyInput } from '../../src/kms/rotationPolicy';
 
 // ---- fixtures: a clean setup, and one fact changed per row ------------------------------------------------------
 
-const SUB = '00000000-0000-4000-8000-000000000001';
 const CLUSTER_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks1`;
-const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvexist`;
 const OTHER_VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvother`;
 const IDENTITY_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-kms`;
 const OTHER_IDENTITY_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-old`;
 const SUBNET_ID = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet1/subnets/nodes`;
-const VAULT_URL = 'https://kvexist.vault.azure.net';
-const LEGACY_VERSION = '0123456789abcdef0123456789abcdef';
-const NOW = new Date('2026-12-01T12:00:00Z');
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
-
-const KMS = {
-  plain: { kind: 'notEncrypted', infrastructureEncryption: false },
-  pmk: { kind: 'pmk', infrastructureEncryption: true },
-  cmk: {
-    kind: 'cmk', infrastructureEncryption: true, keyId: `${VAULT_URL}/keys/kms-key`, keyVaultNetworkAccess: 'Public', keyVaultResourceId: VAULT_ID,
-    key: { vaultUrl: VAULT_URL, vaultHost: 'kvexist.vault.azure.net', name: 'kms-key' },
-  },
-  legacy: {
-    kind: 'legacy', infrastructureEncryption: false, keyId: `${VAULT_URL}/keys/kms-key/${LEGACY_VERSION}`, keyVaultNetworkAccess: 'Public',
-    key: { vaultUrl: VAULT_URL, vaultHost: 'kvexist.vault.azure.net', name: 'kms-key', version: LEGACY_VERSION },
-  },
-} satisfies Record<string, KmsState>;
 
 /** A CMK cluster on another key, or on the same key name in another vault. */
 const cmkState = (keyName: string, vaultId: string): KmsState => ({ ...KMS.cmk, keyId: `${VAULT_URL}/keys/${keyName}`, keyVaultResourceId: vaultId, key: { ...KMS.cmk.key, name: keyName } });
