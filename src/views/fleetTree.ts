@@ -27,8 +27,13 @@ import { isSubscriptionSelected } from '../kms/subscriptionFilter';
 import { sharedSubscriptionFilter } from './subscriptionFilter';
 import type { ClusterNode, DetailNode, DirectoryNode, FleetNode, MessageNode, SubscriptionNode } from './treeNodes';
 
-/** Distinct keys read at once after listing (each is 2–3 ARM calls). */
-const KEY_HEALTH_CONCURRENCY = 4;
+/**
+ * Distinct keys read at once after listing (each is 2–3 sequential calls, so the round trips set the pace). ARM
+ * throttles reads per subscription and principal (a bucket of 250, refilled at 25 per second: "Understand how Azure
+ * Resource Manager throttles requests"); keys usually live in different subscriptions' vaults, and even 16 keys of one
+ * subscription at once stay within its bucket.
+ */
+const KEY_HEALTH_CONCURRENCY = 16;
 /** Key-health rows arriving within this long are redrawn in one tree event (a tenth of a second reads as at once). */
 const REDRAW_BATCH_MS = 100;
 
