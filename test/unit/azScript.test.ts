@@ -10,13 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { renderAzScript } from '../../src/kms/enable/azScript';
-import { MIN_AKS_PREVIEW_VERSION, RETRY_ATTEMPTS } from '../../src/kms/enable/azScriptPrelude';
+import {
+  GRANT_KEY_PERMISSIONS_FUNCTION, MIN_AKS_PREVIEW_VERSION, RETRY_ATTEMPTS, RETRY_DELAY_SECONDS, RETRY_FUNCTION, VERSION_FUNCTIONS, WAIT_FOR_FEATURE_FUNCTION,
+} from '../../src/kms/enable/azScriptPrelude';
 import type { CmkConfig, EnableConfig } from '../../src/kms/enable/config';
 import type { EnableFacts, VaultFacts } from '../../src/kms/enable/facts';
-import type { StepId, StepPreview } from '../../src/kms/enable/plan';
+import { buildPlan, type StepId, type StepPreview } from '../../src/kms/enable/plan';
 import { clusterFactsOf } from '../../src/kms/kmsState';
 import type { ManagedClusterJson } from '../../src/kms/managedCluster';
-import { CLUSTER_ID, clusterJson, SUB, USER_OID } from './fakeAzure';
+import { CLUSTER_ID, clusterJson, fakePorts, newWorld, SUB, USER_OID } from './fakeAzure';
 
 const NEW_VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvnew01`;
 const PROD_VAULT_ID = `/subscriptions/${SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvprod`;
@@ -167,6 +169,36 @@ const FLOWS = {
     config: { ...cmkNewVault('Public'), clusterId: quotedClusterJson().id, vault: { kind: 'new', name: 'kvnew01', resourceGroup: QUOTED_RG, location: 'east us' }, identity: { kind: 'new', name: 'id-aks1', resourceGroup: QUOTED_RG, location: 'east us' } },
     facts: factsFor({ clusterJson: quotedClusterJson() }),
     preview: newVaultSteps('Public'),
+  },
+  accessPolicyKeyOnly: {
+    name: 'access-policy vault, a preview without the identity\'s access-policy step (only the key create uses the helper)',
+    config: { ...cmkExisting('Public'), key: { kind: 'new', name: 'aks-kms' } },
+    facts: factsFor({ vault: prodVault({ enableRbacAuthorization: false }), identity: { id: IDENTITY_ID, name: 'id-aks1', principalId: 'p-id-aks1' } }),
+    preview: previewOf([...featureDone, ['createVault', true], ['createKey', false], ['createIdentity', true], ['updateCluster', false], ['verify', false]]),
+  },
+  accessPolicyStepWithoutVaultFacts: {
+    name: 'a preview with the access-policy step, the vault not read yet (only the step uses the helper)',
+    config: cmkNewVault('Public'),
+    facts: factsFor(),
+    preview: previewOf([
+      ...featureDone, ['createVault', false], ['createKey', false], ['createIdentity', false], ['grantAccessPolicyToIdentity', false],
+      ['updateCluster', false], ['verify', false],
+    ]),
+  },
+  withoutFeatureSteps: {
+    name: 'a preview without the feature registration steps',
+    config: { kind: 'pmk', clusterId: CLUSTER_ID },
+    facts: factsFor(),
+    preview: previewOf([['updateCluster', false], ['verify', false]]),
+  },
+  purgeProtectionAdded: {
+    name: 'customer-managed key, existing vault without purge protection',
+    config: { ...cmkExisting('Public'), enablePurgeProtection: true },
+    facts: factsFor({ vault: prodVault({ enablePurgeProtection: false }), key: { name: 'aks-kms', kty: 'RSA', enabled: true }, identity: { id: IDENTITY_ID, name: 'id-aks1', principalId: 'p-id-aks1' } }),
+    preview: previewOf([
+      ...featureDone, ['createVault', true], ['enablePurgeProtection', false], ['assignCryptoOfficerToUser', false], ['createKey', true],
+      ['createIdentity', true], ['assignCryptoUserToIdentity', false], ['assignContributorToIdentity', false], ['updateCluster', false], ['verify', false],
+    ]),
   },
 } satisfies Record<string, Flow>;
 
@@ -574,5 +606,385 @@ describe('az script: quoting', () => {
     const vaultId = `/subscriptions/${SUB}/resourceGroups/${QUOTED_RG}/providers/Microsoft.KeyVault/vaults/kvnew01`;
     assert.ok(callsOf(run, 'role assignment create').every(c => optionOf(c, '--scope') === vaultId));
     assert.equal(optionOf(callsOf(run, 'aks show')[0], '--resource-group'), QUOTED_RG);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The helpers on their own (azScriptPrelude.ts): each shell function run directly, and what the script tells its reader.
+
+/** A script defining every helper, then `body`. */
+const withHelpers = (body: string) =>
+  ['set -euo pipefail', ...VERSION_FUNCTIONS, ...RETRY_FUNCTION, ...WAIT_FOR_FEATURE_FUNCTION, ...GRANT_KEY_PERMISSIONS_FUNCTION, body].join('\n');
+
+/** The comment block directly above `line`, as one sentence: "# " prefixes and line-continuation indents removed. */
+function commentAbove(script: string, line: string | RegExp): string {
+  const lines = script.split('\n');
+  const at = typeof line === 'string' ? lines.indexOf(line) : lines.findIndex(l => line.test(l));
+  assert.ok(at >= 0, `no line ${line}`);
+  let start = at;
+  while (start > 0 && lines[start - 1].startsWith('#') && !lines[start - 1].startsWith('#!')) {
+    start--;
+  }
+  return lines.slice(start, at).map(l => l.replace(/^#\s*/, '')).join(' ');
+}
+
+describe('az script helpers: version_at_least', () => {
+  const cases: [have: string, want: string, atLeast: boolean][] = [
+    ['2.73.0', '2.73.0', true],
+    ['2.73.1', '2.73.2', false],
+    ['2.73.2', '2.73.1', true],
+    ['2.72.9', '2.73.0', false],
+    ['2.100.0', '2.73.0', true],
+    ['2.9.0', '2.10.0', false],
+    ['3.0.0', '2.73.0', true],
+    ['1.99.99', '2.73.0', false],
+    ['2.73', '2.73.0', true],
+    ['3', '2.73.0', true],
+    ['2.08.0', '2.8.0', true],
+    ['19.0.0b13', '19.0.0b13', true],
+    ['19.0.0b2', '19.0.0b13', false],
+    ['19.0.0b14', '19.0.0b13', true],
+    ['19.0.0a20', '19.0.0b1', false],
+    ['19.0.0rc1', '19.0.0b13', true],
+    ['19.0.0', '19.0.0rc3', true],
+    ['19.0.0rc3', '19.0.0', false],
+    ['19.0.1b1', '19.0.0', true],
+    ['18.0.0b40', '19.0.0b13', false],
+  ];
+  it('compares versions by number, with a, b and rc pre-releases before their release (table)', () => {
+    const body = cases.map(([have, want]) => `if version_at_least ${have} ${want}; then echo yes; else echo no; fi`).join('\n');
+    const run = runWithFakeAz(withHelpers(body));
+    assert.equal(run.status, 0, run.stderr);
+    const answers = run.stdout.trim().split('\n');
+    assert.deepEqual(cases.map(([have, want], i) => `${have} >= ${want}: ${answers[i]}`), cases.map(([have, want, atLeast]) => `${have} >= ${want}: ${atLeast ? 'yes' : 'no'}`));
+  });
+});
+
+describe('az script helpers: retry, wait_for_feature, grant_key_permissions', () => {
+  it('retry says which attempt failed and what it waits for, then gives up with the command', () => {
+    const run = runWithFakeAz(withHelpers('retry az keyvault key create --vault-name kv1 --name k1'), { failures: { 'keyvault key create': RETRY_ATTEMPTS } });
+    assert.notEqual(run.status, 0);
+    const lines = run.stderr.split('\n').filter(l => !l.startsWith('ERROR:') && l.length > 0);
+    assert.equal(lines[0], `Attempt 1 of ${RETRY_ATTEMPTS} failed (a new role assignment can take minutes to apply); retrying in ${RETRY_DELAY_SECONDS} s: az keyvault key`);
+    assert.equal(lines.length, RETRY_ATTEMPTS);
+    assert.equal(lines.at(-1), `Failed ${RETRY_ATTEMPTS} times, giving up: az keyvault key create --vault-name kv1 --name k1`);
+  });
+
+  it('a feature that never reaches Registered stops the script after 60 polls (30 minutes), before the provider and the cluster update', () => {
+    const run = runWithFakeAz(scriptOf(FLOWS.pmk), { featurePolls: 1000 });
+    assert.notEqual(run.status, 0);
+    assert.equal(callsOf(run, 'feature show').length, 60);
+    assert.equal(run.sleeps, 60);
+    assert.equal(callsOf(run, 'provider register').length + callsOf(run, 'aks update').length, 0);
+    assert.match(run.stderr, /^KMSPMKPreview is Registering \(1\/60\); checking again in 30 s$/m);
+    assert.match(run.stderr, /^KMSPMKPreview is still Registering after 30 minutes; run this script again later to continue\.$/m);
+  });
+
+  it('grant_key_permissions keeps the permissions the principal holds, in lower case, once each', () => {
+    const run = runWithFakeAz(withHelpers('grant_key_permissions kv1 rg-kv p-1 encrypt Decrypt'), { policyKeys: ['Get', 'decrypt', 'WrapKey'] });
+    assert.equal(run.status, 0, run.stderr);
+    const [read] = callsOf(run, 'keyvault show');
+    assert.match(optionOf(read, '--query') ?? '', /accessPolicies\[\?objectId=='p-1'\]\.permissions\.keys/);
+    const [policy] = callsOf(run, 'keyvault set-policy');
+    assert.deepEqual([optionOf(policy, '--name'), optionOf(policy, '--resource-group'), optionOf(policy, '--object-id')], ['kv1', 'rg-kv', 'p-1']);
+    assert.deepEqual(policy.slice(policy.indexOf('--key-permissions') + 1), ['decrypt', 'encrypt', 'get', 'wrapkey']);
+  });
+
+  it('the helpers keep their working variables to themselves: a script using the same names keeps its values', () => {
+    const names = ['have', 'want', 'attempt', 'state', 'poll', 'vault', 'group', 'object_id', 'current', 'permissions'];
+    const run = runWithFakeAz(withHelpers([
+      ...names.map(n => `${n}=caller-${n}`),
+      'version_at_least 2.73.0 2.72.0',
+      'retry az account show',
+      'wait_for_feature Microsoft.ContainerService KMSPMKPreview',
+      'grant_key_permissions kv1 rg-kv p-1 encrypt',
+      ...names.map(n => `echo "${n}=$${n}"`),
+    ].join('\n')), { featurePolls: 1, failures: { 'account show': 1 } });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split('\n').slice(-names.length), names.map(n => `${n}=caller-${n}`));
+  });
+});
+
+describe('az script helpers: prerequisites', () => {
+  it('without the Azure CLI the script stops at once, with nothing but where to install it', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'azscript-noaz-'));
+    try {
+      const bash = spawnSync('sh', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim();
+      const r = spawnSync(bash, ['-s'], { input: scriptOf(FLOWS.pmk), encoding: 'utf8', env: { PATH: empty } });
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, 'The Azure CLI (az) is not installed: https://learn.microsoft.com/cli/azure/install-azure-cli\n');
+      assert.equal(r.stdout, '');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('says what it does to aks-preview: installing a missing one, updating an old one', () => {
+    assert.match(runWithFakeAz(scriptOf(FLOWS.pmk), { aksPreview: null }).stdout,
+      /^Installing the aks-preview extension: az extension add --name aks-preview$/m);
+    assert.match(runWithFakeAz(scriptOf(FLOWS.pmk), { aksPreview: '18.0.0b40' }).stdout,
+      /^Updating aks-preview 18\.0\.0b40 to 19\.0\.0b13 or later: az extension update --name aks-preview$/m);
+  });
+});
+
+describe('az script helpers: what the script tells its reader', () => {
+  const cases: [what: string, flow: Flow, line: string, says: RegExp[]][] = [
+    ['version_at_least: what succeeds, how pre-releases order, why not sort -V', FLOWS.pmk, 'version_key() {', [
+      /^Succeeds when version \$1 is at least version \$2\. /,
+      /\(PEP 440: a, b and rc pre-releases sort before their release\)/,
+      /because `sort -V` is missing or orders pre-releases differently on some systems\.$/,
+    ]],
+    ['retry: why it retries, the documentation, and its bound', FLOWS.cmkPrivateNew, 'retry() {', [
+      /^Runs a command, retrying while a new role assignment propagates: /,
+      /\(\[RBAC\] "Symptom - Role assignment changes are not being detected"\)/,
+      /\(\[RBAC\] "Symptom - Assigning a role to a new principal sometimes fails"\)/,
+      /AKS checks the cluster identity's Key Vault permissions when it enables KMS\./,
+      new RegExp(`Any failure is retried, at most ${RETRY_ATTEMPTS} times, ${RETRY_DELAY_SECONDS} s apart\\.$`),
+    ]],
+    ['wait_for_feature: the documented step and how long it waits', FLOWS.pmk, 'wait_for_feature() {', [
+      /^\[KMS\] "Register the feature flag": .*Waits up to 30 minutes\.$/,
+    ]],
+    ['grant_key_permissions: why it reads first, and its usage', FLOWS.accessPolicyVault, 'grant_key_permissions() {', [
+      /^Adds key permissions to a principal's access policy on a vault that uses access policies instead of Azure RBAC /,
+      /\(\[LEGACY\] "Assign permissions for a non-RBAC public key vault": az keyvault set-policy\)/,
+      /set-policy replaces the key permissions the principal already holds/,
+      /the current ones are read first, through Azure Resource Manager \(which the vault firewall does not filter\), and kept\./,
+      /Usage: grant_key_permissions <vault> <resource group> <object id> <permission>\.\.\.$/,
+    ]],
+    ['prerequisites: the versions needed and why aks-preview', FLOWS.migrateToPmk, 'if ! command -v az >/dev/null 2>&1; then', [
+      /^Prerequisites \(\[KMS\] "Prerequisites"\): Azure CLI 2\.73\.0 or later, and the aks-preview extension 19\.0\.0b13 or later, which adds --kms-infrastructure-encryption to az aks\.$/,
+    ]],
+  ];
+  for (const [what, flow, line, says] of cases) {
+    it(`the comment above ${what}`, () => {
+      const comment = commentAbove(scriptOf(flow), line);
+      for (const phrase of says) {
+        assert.match(comment, phrase);
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// What each flow's script says, step by step, and in which order.
+
+/** The order in which the script writes the plan's steps (each after the steps it depends on). */
+const SCRIPT_ORDER: readonly StepId[] = [
+  'registerFeature', 'registerProvider', 'createVault', 'enablePurgeProtection', 'assignCryptoOfficerToUser', 'createKey', 'lockFirewall',
+  'createIdentity', 'assignCryptoUserToIdentity', 'assignContributorToIdentity', 'grantAccessPolicyToIdentity', 'assignNetworkContributorToIdentity',
+  'updateCluster', 'verify',
+];
+
+/** The step headers of a script, in order: "createKey" or "createKey — already done". */
+const headersOf = (script: string) => script.split('\n').filter(l => /^# [a-zA-Z]+( — already done)?$/.test(l) && SCRIPT_ORDER.includes(l.slice(2).split(' ')[0] as StepId)).map(l => l.slice(2));
+
+/** The reason written above a step's header, as one sentence. */
+const stepComment = (script: string, id: StepId) => commentAbove(script, new RegExp(`^# ${id}( — already done)?$`));
+
+describe('az script: the plan, step by step', () => {
+  for (const [key, flow] of Object.entries(FLOWS) as [string, Flow][]) {
+    it(`${key}: a header per plan step, in dependency order, "already done" exactly where predicted; an existing vault or identity is not created`, () => {
+      const done = new Map(flow.preview.map(p => [p.id, p.alreadyDone]));
+      const config = flow.config;
+      const existing = (id: StepId) => config.kind === 'cmk' && ((id === 'createVault' && config.vault.kind === 'existing') || (id === 'createIdentity' && config.identity.kind === 'existing'));
+      // The provider refresh runs whenever the feature registration does (the docs refresh it after every registration).
+      if (done.has('registerFeature')) {
+        done.set('registerProvider', done.get('registerFeature')! && (done.get('registerProvider') ?? true));
+      }
+      const expected = SCRIPT_ORDER.filter(id => done.has(id) && !existing(id)).map(id => `${id}${done.get(id) ? ' — already done' : ''}`);
+      assert.deepEqual(headersOf(scriptOf(flow)), expected);
+    });
+  }
+
+  it('the script\'s order runs every step after the steps it depends on in the real plan', () => {
+    const world = newWorld({ feature: 'NotRegistered' });
+    for (const flow of [FLOWS.cmkPrivateNew, FLOWS.accessPolicyVault, FLOWS.systemAssignedWithSubnets, FLOWS.purgeProtectionAdded, FLOWS.pmk] as Flow[]) {
+      const plan = buildPlan(flow.config, flow.facts, fakePorts(world), { featurePollMs: 1, featureTimeoutMs: 60_000, tenantId: 't' });
+      const order = headersOf(renderAzScript(flow.config, flow.facts, plan.preview)).map(h => h.split(' ')[0]);
+      for (const step of plan.preview) {
+        for (const dep of step.dependsOn) {
+          if (order.includes(dep) && order.includes(step.id)) {
+            assert.ok(order.indexOf(dep) < order.indexOf(step.id), `${flow.name}: ${step.id} after ${dep}`);
+          }
+        }
+      }
+      assert.ok(plan.preview.every(p => SCRIPT_ORDER.includes(p.id)), 'the script knows every step of the plan');
+    }
+  });
+
+  it('no flow\'s script holds a value that was never set (undefined, null, NaN, an object)', () => {
+    for (const flow of Object.values(FLOWS) as Flow[]) {
+      assert.doesNotMatch(scriptOf(flow).replace(/>\/dev\/null/g, ''), /undefined|null|NaN|\[object /, flow.name);
+    }
+  });
+
+  it('each flow defines the helpers its lines use (commented-out lines too), and no others', () => {
+    for (const flow of Object.values(FLOWS) as Flow[]) {
+      const lines = scriptOf(flow).split('\n');
+      const defined = new Set<string>();
+      const body: string[] = [];
+      for (let i = 0; i < lines.length; i++) {
+        const def = /^(\w+)\(\) \{$/.exec(lines[i]);
+        if (def) {
+          defined.add(def[1]);
+          while (body.length && body.at(-1)!.startsWith('#')) {
+            body.pop(); // the helper's own comment
+          }
+          while (lines[i] !== '}') {
+            i++;
+          }
+        } else {
+          body.push(lines[i]);
+        }
+      }
+      const used = ['version_at_least', 'retry', 'wait_for_feature', 'grant_key_permissions'].filter(h => body.some(l => new RegExp(`(^|[#!(]\\s*)${h} `).test(l)));
+      assert.deepEqual([...defined].sort(), [...used, ...(used.includes('version_at_least') ? ['version_key'] : [])].sort(), flow.name);
+    }
+  });
+
+  it('the script opens as a bash script, with its title and how to read the commented-out steps', () => {
+    const titles: [Flow, string][] = [
+      [FLOWS.pmk, 'Platform-managed keys for AKS cluster aks1'],
+      [FLOWS.cmkPublicNew, 'Customer-managed key for AKS cluster aks1'],
+      [FLOWS.migrateToPmk, 'Migrate from a customer-managed key to platform-managed keys for AKS cluster aks1'],
+    ];
+    for (const [flow, title] of titles) {
+      assert.deepEqual(scriptOf(flow).split('\n').slice(0, 4), [
+        '#!/usr/bin/env bash',
+        `# ${title}`,
+        '# Steps predicted as already done are commented out; the variables they would use are set all the same.',
+        'set -euo pipefail',
+      ]);
+    }
+  });
+
+  it('a cluster name with line breaks stays on the title line: nothing of it runs', () => {
+    const flow: Flow = { ...FLOWS.pmk, facts: factsFor({ cluster: { ...clusterFactsOf(clusterJson()), name: 'aks1\r\n\naz group delete --name rg --yes' } }) };
+    const script = scriptOf(flow);
+    assert.equal(script.split('\n')[1], '# Platform-managed keys for AKS cluster aks1 az group delete --name rg --yes');
+    const run = runWithFakeAz(script);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(callsOf(run, 'group delete').length, 0);
+  });
+
+  it('the subscription is set first, citing the documented step', () => {
+    assert.equal(commentAbove(scriptOf(FLOWS.cmkPublicNew), /^az account set /), '[KMS] "Set up environment variables": work in the cluster\'s subscription.');
+  });
+});
+
+describe('az script: the documented step each block follows', () => {
+  const cases: [step: StepId, flow: Flow, says: RegExp][] = [
+    ['registerFeature', FLOWS.pmk, /^\[KMS\] "Register the feature flag": register, then wait until the state is Registered\.$/],
+    ['registerProvider', FLOWS.pmk, /^\[KMS\] "Register the feature flag": when the state is Registered, refresh the provider registration\. --wait returns once the provider is registered again, so the cluster update does not race it\.$/],
+    ['updateCluster', FLOWS.pmk, /^\[KMS\] "Enable platform-managed keys on an existing cluster"\.$/],
+    ['updateCluster', FLOWS.migrateToPmk, /^\[KMS\] "Migrate from customer-managed keys to platform-managed keys"\. The old key and vault must be kept\.$/],
+    ['verify', FLOWS.migrateToPmk, /^\[KMS\] "Verify KMS configuration"\.$/],
+    ['createVault', FLOWS.cmkPublicNew, /^\[KMS\] "Create a key vault and key": a vault with Azure RBAC \(plus purge protection: deleting the key loses the secrets\)\.$/],
+    ['enablePurgeProtection', FLOWS.purgeProtectionAdded, /^\[LEGACY\] "Limitations": deleting the key or vault is not supported and makes the secrets unrecoverable\. az keyvault update does not prompt, so no --yes is needed \(it has none\); purge protection cannot be turned off again\.$/],
+    ['assignCryptoOfficerToUser', FLOWS.cmkPublicNew, /^\[KMS\] "Create a key vault and key": Key Vault Crypto Officer for whoever runs this script, to create the key\.$/],
+    ['createKey', FLOWS.cmkPublicNew, /^\[KMS\] "Create a key vault and key" \(RSA 2048, the KMS plugin's key type\)\. Retried: the Crypto Officer role assigned just before can take minutes to reach Key Vault\.$/],
+    ['createKey', FLOWS.accessPolicyVault, /^\[KMS\] "Create a key vault and key" \(RSA 2048, .* reach Key Vault\. This vault uses access policies, so the key is created under an access policy for whoever runs the script\.$/],
+    ['lockFirewall', FLOWS.cmkPrivateNew, /^\[KMS\] "Create a private key vault and key": only after the key exists \(otherwise this script locks itself out\)\. Trusted Azure services, AKS among them, still reach the vault through the firewall exception\.$/],
+    ['createIdentity', FLOWS.cmkPublicNew, /^\[KMS\] "Create a user-assigned managed identity"\.$/],
+    ['assignCryptoUserToIdentity', FLOWS.cmkPublicNew, /^\[KMS\] "Create a user-assigned managed identity": Key Vault Crypto User, for encrypt and decrypt\.$/],
+    ['assignContributorToIdentity', FLOWS.cmkPublicNew, /^\[KMS\] "Create a user-assigned managed identity": Key Vault Contributor, for key management\.$/],
+    ['grantAccessPolicyToIdentity', FLOWS.accessPolicyVault, /^\[LEGACY\] "Assign permissions for a non-RBAC public key vault": the vault uses access policies, so the identity gets encrypt and decrypt through one \(az keyvault set-policy, keeping what it already holds\)\.$/],
+    ['assignNetworkContributorToIdentity', FLOWS.systemAssignedWithSubnets, /^The cluster's control-plane identity becomes this identity, and it manages the agent pools' custom subnets: \[AKS-MI\] "Control plane managed identity role assignments" \(your own VNet needs Network Contributor\)\.$/],
+    ['updateCluster', FLOWS.cmkPrivateNew, new RegExp([
+      '^\\[KMS\\] "Enable customer-managed keys on an existing cluster"\\. Additions, each so the script runs unattended: ',
+      '--enable-managed-identity: az aks update accepts --assign-identity only together with it \\(\\[MI\\] "Update an existing cluster to use a user-assigned managed identity"\\); on a cluster already using this identity it changes nothing\\. ',
+      '--yes: changing the control-plane identity makes az aks update ask "Are you sure you want to perform this operation\\?" \\(azure-cli aks `update_identity`\\), which fails without a terminal\\. ',
+      'retry: AKS checks that the identity can encrypt and decrypt with the key, which fails until its new role has propagated \\(\\[MI\\] "Assign an Azure RBAC role": permissions can take up to 60 minutes to propagate\\)\\.$',
+    ].join(''))],
+  ];
+  for (const [step, flow, says] of cases) {
+    it(`${step} (${flow.name})`, () => {
+      assert.match(stepComment(scriptOf(flow), step), says);
+    });
+  }
+
+  it('the key ID and the identity\'s principal ID say what they are and where they come from', () => {
+    const known = scriptOf(FLOWS.cmkPrivateExisting);
+    assert.equal(commentAbove(known, /^KEY_ID=/), 'The key ID without a version, so AKS follows key rotation ([KMS] "Create a key vault and key").');
+    assert.equal(commentAbove(known, /^IDENTITY_PRINCIPAL_ID=/), 'The identity\'s principal (object) ID, for its role assignments.');
+    const read = scriptOf(FLOWS.cmkPrivateNew);
+    assert.equal(commentAbove(read, /^VAULT_URI=/),
+      'The key ID without a version, so AKS follows key rotation ([KMS] "Create a key vault and key"): the vault URI plus /keys/<name>. Read through Azure Resource Manager, which the vault firewall does not filter.');
+    assert.equal(commentAbove(read, /^IDENTITY_PRINCIPAL_ID=/), 'The identity\'s principal (object) ID, for its role assignments ([KMS] "Create a user-assigned managed identity").');
+  });
+});
+
+describe('az script: what the steps do', () => {
+  it('an existing vault without purge protection gets it before any role or key step, and the run completes', () => {
+    const run = runWithFakeAz(scriptOf(FLOWS.purgeProtectionAdded));
+    assert.equal(run.status, 0, run.stderr);
+    const purge = indexOfCall(run, c => commandOf(c) === 'keyvault update' && optionOf(c, '--enable-purge-protection') === 'true');
+    assert.ok(purge >= 0, 'purge protection turned on');
+    assert.deepEqual([optionOf(run.calls[purge], '--name'), optionOf(run.calls[purge], '--resource-group')], ['kvprod', 'rg-kv']);
+    assert.ok(purge < indexOfCall(run, c => commandOf(c) === 'role assignment create'));
+  });
+
+  it('the customer-managed-key update enables Key Vault KMS with the key, the vault and its network access', () => {
+    for (const flow of [FLOWS.cmkPrivateNew, FLOWS.cmkPublicNew] as Flow[]) {
+      const run = runWithFakeAz(scriptOf(flow));
+      assert.equal(run.status, 0, run.stderr);
+      const [update] = callsOf(run, 'aks update');
+      assert.ok(update.includes('--enable-azure-keyvault-kms'), flow.name);
+      assert.equal(optionOf(update, '--kms-infrastructure-encryption'), 'Enabled');
+      assert.equal(optionOf(update, '--azure-keyvault-kms-key-id'), 'https://kvnew01.vault.azure.net/keys/aks-kms');
+      assert.equal(optionOf(update, '--azure-keyvault-kms-key-vault-resource-id'), NEW_VAULT_ID);
+      assert.equal(optionOf(update, '--azure-keyvault-kms-key-vault-network-access'), (flow.config as CmkConfig).networkAccess);
+    }
+  });
+
+  for (const vaultUri of ['https://kvprod.vault.azure.net/', 'https://kvprod.vault.azure.net', 'https://kvprod.vault.azure.net//']) {
+    it(`the key ID from the vault URI ${vaultUri} has exactly one slash before /keys`, () => {
+      const flow: Flow = { ...FLOWS.cmkPrivateExisting, facts: { ...FLOWS.cmkPrivateExisting.facts, vault: prodVault({ vaultUri }) } };
+      assert.match(scriptOf(flow), /^KEY_ID=https:\/\/kvprod\.vault\.azure\.net\/keys\/aks-kms$/m);
+    });
+  }
+
+  it('a network step without custom subnets says none were found and assigns nothing', () => {
+    for (const subnets of [undefined, []]) {
+      const flow: Flow = { ...FLOWS.systemAssignedWithSubnets, facts: { ...FLOWS.systemAssignedWithSubnets.facts, subnets } };
+      const script = scriptOf(flow);
+      const lines = script.split('\n');
+      const header = lines.indexOf('# assignNetworkContributorToIdentity');
+      assert.equal(lines[header + 1], '# (no custom subnets were found on the agent pools)');
+      assert.equal(lines[header + 2], '');
+      const run = runWithFakeAz(script);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(callsOf(run, 'role assignment create').filter(c => optionOf(c, '--role') === 'Network Contributor').length, 0);
+    }
+  });
+});
+
+describe('az script: the provider refresh follows the feature registration', () => {
+  const cases: [name: string, preview: readonly (readonly [StepId, boolean])[], refreshes: boolean][] = [
+    ['feature to register, provider step missing from the preview: refreshed', [['registerFeature', false]], true],
+    ['feature registered, provider predicted not done: refreshed', [['registerFeature', true], ['registerProvider', false]], true],
+    ['feature registered, provider predicted done: commented out', [['registerFeature', true], ['registerProvider', true]], false],
+    ['feature registered, provider step missing from the preview: commented out', [['registerFeature', true]], false],
+  ];
+  for (const [name, steps, refreshes] of cases) {
+    it(name, () => {
+      const flow: Flow = { ...FLOWS.pmk, preview: previewOf([...steps, ['updateCluster', false], ['verify', false]]) };
+      const script = scriptOf(flow);
+      assert.match(script, refreshes ? /^az provider register --namespace Microsoft\.ContainerService --wait$/m : /^# az provider register --namespace Microsoft\.ContainerService --wait$/m);
+      const run = runWithFakeAz(script);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(callsOf(run, 'provider register').length, refreshes ? 1 : 0);
+    });
+  }
+});
+
+describe('az script: key names reach az and KEY_ID literally', () => {
+  it('a key name with shell characters is neither expanded nor run', () => {
+    const keyName = 'k"$(echo expanded)`echo run`\\$HOME';
+    const flow: Flow = { ...FLOWS.cmkPrivateNew, config: { ...cmkNewVault('Private'), key: { kind: 'new', name: keyName } } };
+    const run = runWithFakeAz(scriptOf(flow));
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(optionOf(callsOf(run, 'keyvault key create')[0], '--name'), keyName);
+    assert.equal(optionOf(callsOf(run, 'aks update')[0], '--azure-keyvault-kms-key-id'), `https://kvnew01.vault.azure.net/keys/${keyName}`);
   });
 });

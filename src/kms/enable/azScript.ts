@@ -72,6 +72,7 @@ export function renderAzScript(config: EnableConfig, facts: EnableFacts, preview
     ...(config.kind === 'cmk' ? RETRY_FUNCTION : []),
     ...(steps.has('registerFeature') ? WAIT_FOR_FEATURE_FUNCTION : []),
     ...(config.kind === 'cmk' && usesAccessPolicies ? GRANT_KEY_PERMISSIONS_FUNCTION : []),
+    // Stryker disable next-line ArrayDeclaration: needsAksPreview is true for every kind of config, so this [] is never used
     ...(needsAksPreview(config) ? prerequisites() : []),
     '# [KMS] "Set up environment variables": work in the cluster\'s subscription.',
     `az account set --subscription ${sh(c.subscriptionId)}`,
