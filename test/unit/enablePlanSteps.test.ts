@@ -635,6 +635,18 @@ describe('the feature steps', () => {
     });
   }
 
+  it('in a batch (featureRegisteredByBatch) the feature steps end as skipped without a read or a write: the batch registered it once for the subscription', async () => {
+    const w = newWorld({ feature: 'NotRegistered' });
+    let featureReads = 0;
+    const base = fakePorts(w);
+    const ports: EnablePorts = { ...base, getFeatureState: async (...args) => (featureReads++, base.getFeatureState(...args)) };
+    const { result } = await run(w, PMK, ports, { ...OPTIONS, featureRegisteredByBatch: true });
+    assert.equal(result.status, 'succeeded', JSON.stringify(result));
+    assert.deepEqual([result.steps.registerFeature, result.steps.registerProvider], ['skipped', 'skipped']);
+    assert.equal(featureReads, 0, 'no feature read per cluster');
+    assert.deepEqual(w.writes, ['putCluster']);
+  });
+
   it('the wait goes on until Registered, through answers that still say NotRegistered', async () => {
     const w = newWorld({ feature: 'NotRegistered' });
     const answers = ['NotRegistered', 'Unregistered', 'Registering', 'Registered'];

@@ -158,3 +158,15 @@ describe('key health: versions during and around a rotation', () => {
     assert.match(pending?.message ?? '', /the newest version bbbbbbbb is 2 hours old; AKS picks up a new version within 6 hours/);
   });
 });
+
+describe('a deleted key', () => {
+  it('names the purge date and how long until then, carries the deletion in the summary, and has no policy to describe', () => {
+    const deleted = { vaultName: 'kv1', deletedOn: ago(DAY), scheduledPurgeDate: ahead(90 * DAY) };
+    const h = assessKeyHealth(base([], { deleted }));
+    assert.deepEqual(h.warnings.map(w => [w.code, w.severity]), [['key-deleted', 'error']]);
+    assert.match(h.warnings[0].message, /^Key aks-kms was deleted and Key Vault purges it on 2027-02-26 \(in 90 days\): .*az keyvault key recover --vault-name kv1 --name aks-kms/);
+    assert.deepEqual(h.summary.deleted, deleted);
+    assert.equal(h.summary.policyText, 'unknown (the key is deleted)');
+    assert.equal(assessKeyHealth(base([v('a', DAY)])).summary.deleted, undefined, 'a key with versions is not deleted');
+  });
+});
