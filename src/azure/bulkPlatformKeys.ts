@@ -64,10 +64,6 @@ export async function preflightBatch(
   options: BatchPreflightOptions = {},
 ): Promise<BatchPreflight> {
   const gate = new ThrottleGate(abortableSleep);
-  const eligible: EligibleCluster[] = [];
-  const alreadyDone: BatchCluster[] = [];
-  const ineligible: IneligibleCluster[] = [];
-  const checked = (cluster: BatchCluster) => options.onChecked?.(cluster);
   // One context, adapter and feature read per subscription, shared by its clusters.
   const subscriptions = new Map<string, Promise<{ ctx: AzureContext; adapter: ManagedClustersAdapter; featureState: string }>>();
   for (const group of bySubscription(clusters).values()) {
@@ -81,33 +77,36 @@ export async function preflightBatch(
       ctx, adapter: new ManagedClustersAdapter(ctx, options.apiVersion), featureState,
     })));
   }
-  await mapWithConcurrency(clusters, PREFLIGHT_CONCURRENCY, async cluster => {
+  type Checked = { kind: 'eligible'; value: EligibleCluster } | { kind: 'alreadyDone'; value: BatchCluster } | { kind: 'ineligible'; value: IneligibleCluster };
+  // Results come back in the order the clusters were given, whatever order the checks finish in.
+  const checked = await mapWithConcurrency(clusters, PREFLIGHT_CONCURRENCY, async (cluster): Promise<Checked> => {
     const subscription = subscriptions.get(cluster.subscriptionId.toLowerCase());
     try {
       if (!subscription) {
-        ineligible.push({ cluster, reason: l10n.t('Not signed in to the directory of its subscription: sign in to that directory first.'), codes: ['not-signed-in'] });
-        return;
+        return { kind: 'ineligible', value: { cluster, reason: l10n.t('Not signed in to the directory of its subscription: sign in to that directory first.'), codes: ['not-signed-in'] } };
       }
       const { ctx, adapter, featureState } = await subscription;
       const config: EnableConfig = { kind: 'pmk', clusterId: cluster.id };
       const prepared = await prepareEnable(ctx, adapter, config, { ...options.planOptions, featureRegisteredByBatch: true }, options.signal, { featureState });
       const errors = prepared.findings.filter(f => f.severity === 'error');
       if (prepared.blocked) {
-        ineligible.push({ cluster, reason: errors.map(f => f.message).join(' '), codes: errors.map(f => f.code) });
-      } else if (prepared.plan?.preview.find(p => p.id === 'updateCluster')?.alreadyDone) {
-        alreadyDone.push(cluster);
-      } else {
-        eligible.push({ cluster, prepared, clusters: adapter, ctx });
+        return { kind: 'ineligible', value: { cluster, reason: errors.map(f => f.message).join(' '), codes: errors.map(f => f.code) } };
       }
+      return prepared.plan?.preview.find(p => p.id === 'updateCluster')?.alreadyDone
+        ? { kind: 'alreadyDone', value: cluster }
+        : { kind: 'eligible', value: { cluster, prepared, clusters: adapter, ctx } };
     } catch (err) {
-      ineligible.push({ cluster, reason: messageOf(err), codes: ['read-failed'] });
+      return { kind: 'ineligible', value: { cluster, reason: messageOf(err), codes: ['read-failed'] } };
     } finally {
-      checked(cluster);
+      options.onChecked?.(cluster);
     }
   });
-  const order = new Map(clusters.map((c, i) => [c, i]));
-  const byOrder = <T extends { cluster: BatchCluster }>(a: T, b: T) => (order.get(a.cluster) ?? 0) - (order.get(b.cluster) ?? 0);
-  return { eligible: eligible.sort(byOrder), alreadyDone: alreadyDone.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)), ineligible: ineligible.sort(byOrder), gate };
+  return {
+    eligible: checked.flatMap(c => (c.kind === 'eligible' ? [c.value] : [])),
+    alreadyDone: checked.flatMap(c => (c.kind === 'alreadyDone' ? [c.value] : [])),
+    ineligible: checked.flatMap(c => (c.kind === 'ineligible' ? [c.value] : [])),
+    gate,
+  };
 }
 
 /**
