@@ -139,9 +139,12 @@ export class FleetService {
         confirmations.push(confirmation);
       }
     };
+    /** Rows before this index were reported before any page showed that the index carries the preview field. */
+    let reportedUnsure = 0;
     await queryFleet(this.ctx, subscriptionIds, page => {
       rows.push(...page);
       previewFieldsKnown ||= indexCarriesPreviewFields(page);
+      reportedUnsure = previewFieldsKnown ? reportedUnsure : rows.length;
       callbacks.onClusters(page.map(r => clusterFactsFromRow(r, previewFieldsKnown)));
       // Every subscription but the page's last is complete: confirm its unknown clusters while the next pages load.
       if (!previewFieldsKnown) {
@@ -153,9 +156,15 @@ export class FleetService {
     }
 
     // A later page may have shown that the index carries the field; reclassify rows that arrived before that
-    // (confirmations already under way then only repeat what the rows say).
+    // (confirmations already under way then only repeat what the rows say). Only what changed is reported again:
+    // each report redraws its rows, and ten thousand unchanged ones cost the extension host and the workbench.
     let facts = rows.map(r => clusterFactsFromRow(r, previewFieldsKnown));
-    callbacks.onClusters(facts.filter(f => f.kms.kind !== 'unknown'));
+    if (previewFieldsKnown && reportedUnsure) {
+      const reclassified = facts.slice(0, reportedUnsure).filter((f, i) => f.kms.kind !== 'unknown' && JSON.stringify(f.kms) !== JSON.stringify(clusterFactsFromRow(rows[i], false).kms));
+      if (reclassified.length) {
+        callbacks.onClusters(reclassified);
+      }
+    }
 
     const confirmed = (await Promise.all(confirmations)).flat();
     if (confirmed.length) {
@@ -191,5 +200,13 @@ export class FleetService {
    */
   keyHealth(facts: ClusterFacts, options?: KeyHealthOptions, signal?: AbortSignal): Promise<ClusterKeyHealth | undefined> {
     return loadKeyHealth(this.ctx, facts, options, signal, this.keyReads);
+  }
+
+  /**
+   * Before the key health of many clusters: reads the vaults of their subscriptions in one Resource Graph query, so
+   * each key costs its two key reads and no vault read (SharedKeyReads.indexVaults).
+   */
+  indexVaults(subscriptionIds: readonly string[], signal?: AbortSignal): void {
+    this.keyReads.indexVaults(this.ctx, subscriptionIds, signal);
   }
 }

@@ -7,11 +7,11 @@ import { KeyVaultManagementClient, type Key, type Vault } from '@azure/arm-keyva
 import { parseArmId } from '../kms/armId';
 import type { KeyFacts, VaultFacts } from '../kms/enable/facts';
 import type { NewVaultSpec } from '../kms/enable/ports';
-import { vaultForKeyOrigin } from '../kms/enable/legacyMigration';
 import type { KeyVersionInfo } from '../kms/rotation';
 import { fromArmPolicy, RotationPolicy } from '../kms/rotationPolicy';
 import { AzureContext, armClientOptions } from './azureContext';
 import { isNotFound } from './errors';
+import { queryResourceGraph } from './resourceGraph';
 
 /** Body-mode LRO polling interval for vault creation (the SDK's default is 2 s). */
 const VAULT_POLL_MS = 1000;
@@ -24,8 +24,24 @@ function vaultParts(vaultId: string): { subscriptionId: string; resourceGroup: s
   return parsed;
 }
 
+/**
+ * One client per context and subscription: building a client's pipeline costs a fifth of a millisecond, which adds
+ * up over a fleet's hundreds of key reads (test/bench, scenario 4). A context is immutable, so its clients are too.
+ */
+const clients = new WeakMap<AzureContext, Map<string, KeyVaultManagementClient>>();
+
 function client(ctx: AzureContext, subscriptionId: string): KeyVaultManagementClient {
-  return new KeyVaultManagementClient(ctx.credential, subscriptionId, armClientOptions(ctx));
+  let bySubscription = clients.get(ctx);
+  if (!bySubscription) {
+    bySubscription = new Map();
+    clients.set(ctx, bySubscription);
+  }
+  let made = bySubscription.get(subscriptionId);
+  if (!made) {
+    made = new KeyVaultManagementClient(ctx.credential, subscriptionId, armClientOptions(ctx));
+    bySubscription.set(subscriptionId, made);
+  }
+  return made;
 }
 
 function vaultFacts(vault: Vault, fallbackId: string): VaultFacts {
@@ -167,6 +183,25 @@ export async function listKeyVersions(ctx: AzureContext, vaultId: string, keyNam
   return versions;
 }
 
+/** Every vault of the subscriptions, with what the vault facts need (Resource Graph rows carry ARM's properties). */
+export const VAULTS_QUERY = [
+  'resources',
+  "| where type =~ 'microsoft.keyvault/vaults'",
+  '| project id, name, location, properties',
+  '| order by id asc',
+].join('\n');
+
+/**
+ * The vaults of many subscriptions in one Resource Graph query instead of a read per vault: the key health of a
+ * large fleet needs the facts of hundreds of vaults at once. The index can trail a change by a few seconds, as the
+ * fleet listing does; a vault it does not have yet is read through ARM (keyHealthService).
+ */
+export async function listVaultsInResourceGraph(ctx: AzureContext, subscriptionIds: readonly string[], signal?: AbortSignal): Promise<VaultFacts[]> {
+  const result: VaultFacts[] = [];
+  await queryResourceGraph<Vault>(ctx, VAULTS_QUERY, subscriptionIds, rows => result.push(...rows.filter(v => v.properties).map(v => vaultFacts(v, v.id ?? ''))), signal);
+  return result;
+}
+
 /** Vaults in a subscription, for the wizard's "existing vault" choice. */
 export async function listVaults(ctx: AzureContext, subscriptionId: string, signal?: AbortSignal): Promise<VaultFacts[]> {
   const result: VaultFacts[] = [];
@@ -174,14 +209,6 @@ export async function listVaults(ctx: AzureContext, subscriptionId: string, sign
     result.push(vaultFacts(v, v.id ?? ''));
   }
   return result.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/**
- * The vault whose data-plane URL is `vaultUri` (e.g. a legacy cluster's key ID, whose profile lacks the vault's
- * resource ID), among the vaults of one subscription; undefined when it is not there.
- */
-export async function findVaultByUri(ctx: AzureContext, subscriptionId: string, vaultUri: string, signal?: AbortSignal): Promise<VaultFacts | undefined> {
-  return vaultForKeyOrigin(await listVaults(ctx, subscriptionId, signal), vaultUri);
 }
 
 /**

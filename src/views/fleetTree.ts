@@ -153,6 +153,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       this.changed.fire(undefined);
       await Promise.all(visible.filter(v => v.subscriptions.length).map(async v => {
         const service = await this.service(v.subscriptions[0].subscriptionId);
+        // The vaults' facts in one query while the clusters are listed, for the key health that follows.
+        service?.indexVaults(v.subscriptions.map(s => s.subscriptionId));
         try {
           await service?.loadClusters(v.subscriptions.map(s => s.subscriptionId), {
             onClusters: clusters => {
@@ -177,7 +179,9 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       this.state = { phase: 'loaded' };
       const count = [...this.clustersBySubscription.values()].reduce((n, m) => n + m.size, 0);
       this.log.info(`Listed ${count} clusters in ${this.subscriptions.length} of ${all} subscriptions in ${directories.length} directories in ${Date.now() - started} ms.`);
+      this.redrawAfterLoad();
       void this.loadKeyHealthInBackground(generation);
+      return;
     } catch (err) {
       if (generation !== this.generation) {
         return;
@@ -201,6 +205,9 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       const existing = map.get(facts.id.toLowerCase());
       if (existing) {
         existing.facts = facts;
+        // Confirmed facts may name another key (or one at last): the health read for the old facts no longer holds.
+        this.keyHealth.delete(facts.id.toLowerCase());
+        this.keyHealthSettled.delete(facts.id.toLowerCase());
         this.changed.fire(existing);
       } else {
         map.set(facts.id.toLowerCase(), { kind: 'cluster', facts });
@@ -218,7 +225,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
    * Key warnings (too old, expiring, disabled, no purge protection) colour the cluster's icon, so customer-managed
    * keys are checked after listing — a few keys at a time, so ARM is not flooded on a large fleet. Clusters are
    * grouped by key: the reads are shared (FleetService.keyHealth), so the slots go to distinct keys, and each key's
-   * clusters are redrawn in one event.
+   * clusters are redrawn together. (Reading keys while the listing still runs was measured too: the tree filled
+   * later and the warnings came no sooner, both processes sharing the same CPU — test/bench, scenario 4.)
    */
   private async loadKeyHealthInBackground(generation: number): Promise<void> {
     const byKey = groupBy(this.clusterNodes().filter(c => c.facts.kms.key), node => {
@@ -231,9 +239,28 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
       }
       await Promise.all(nodes.map(node => this.loadKeyHealth(node)));
       if (generation === this.generation) {
-        this.redrawSoon(nodes);
+        // A row changes only with a warning (icon colour, context value); hovers and detail rows wait for the key
+        // health themselves. Most of a healthy fleet's thousands of rows need no round trip to the workbench.
+        this.redrawSoon(nodes.filter(node => worstKeyWarning(this.keyHealthOf(node))));
       }
     });
+  }
+
+  /**
+   * The rows that said "loading" change when the load ends: each subscription without clusters, and the root when
+   * there is no subscription or a directory's clusters could not be listed. A subscription with clusters was redrawn
+   * when they arrived (addClusters); redrawing the root would make the workbench fetch every row again — ten
+   * thousand on a large fleet, in the same thread as the key reads (test/bench, scenario 4).
+   */
+  private redrawAfterLoad(): void {
+    if (!this.subscriptions.length || this.directoryErrors.size) {
+      this.changed.fire(undefined);
+      return;
+    }
+    const empty = this.subscriptions.filter(s => !this.clustersBySubscription.get(s.subscription.subscriptionId.toLowerCase())?.size);
+    if (empty.length) {
+      this.changed.fire(empty);
+    }
   }
 
   /**
@@ -241,6 +268,9 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
    * workbench that re-renders the rows, so rows are redrawn together at most every REDRAW_BATCH_MS.
    */
   private redrawSoon(nodes: readonly ClusterNode[]): void {
+    if (!nodes.length) {
+      return;
+    }
     nodes.forEach(n => this.pendingRedraw.add(n));
     this.redrawTimer ??= setTimeout(() => {
       this.redrawTimer = undefined;

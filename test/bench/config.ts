@@ -88,6 +88,12 @@ export const ACTIVATION = {
   maxVsixBytes: 2 * 1024 * 1024,
 } as const;
 
+/**
+ * Scenario 4 in the extension host (issue 14 §4): the key health of every cluster with a customer-managed key on the
+ * generated fleet, from the end of the listing until the last key's health is known, no injected latency.
+ */
+export const KEY_HEALTH = { maxAfterListingMs: 2000 } as const;
+
 /** Repetitions per scenario (each also runs once, unmeasured, to warm up; the extension host does not). `--reps N` overrides all. */
 export const REPETITIONS = { fleet: 5, fleetOmitPreview: 3, enable: 3, memory: 3, extensionHost: 5 } as const;
 

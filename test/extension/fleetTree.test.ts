@@ -200,6 +200,48 @@ suite('Fleet tree', () => {
     }
   });
 
+  test('key health after a refresh: the vaults in one query, nothing on a vault\'s host, and only rows with a key warning redrawn', async () => {
+    const info = readEmulatorInfo();
+    const admin = emulatorAdmin(info);
+    const api = await signedInApi();
+    await api.tree.ensurePolicyStatesLoaded(); // the suite's own load is over: its redraws are not counted
+    const redrawn = new Map<string, number>();
+    let wholeTree = 0;
+    const listener = api.tree.onDidChangeTreeData(e => {
+      for (const node of Array.isArray(e) ? e : e ? [e] : []) {
+        if (node.kind === 'cluster') {
+          redrawn.set(node.facts.name, (redrawn.get(node.facts.name) ?? 0) + 1);
+        }
+      }
+      wholeTree += e === undefined ? 1 : 0;
+    });
+    try {
+      await admin.clearRequests();
+      await api.tree.refresh();
+      const withKeys = (await allClusters(api)).filter(c => c.facts.kms.key);
+      await waitFor('the key health of every cluster with a key', () => (withKeys.every(c => api.tree.keyHealthOf(c)) ? true : undefined));
+      const warned = withKeys.filter(c => api.tree.keyHealthOf(c)?.health?.health.warnings.some(w => w.severity !== 'info')).map(c => c.facts.name).sort();
+      await api.tree.ensurePolicyStatesLoaded();
+      // A row is redrawn when the KMS policy's state for it arrives (its hover and detail rows show it), and once
+      // more when its key health brings a warning — not for a key health that changes nothing on the row.
+      const expected = (await allClusters(api)).map(c => [c.facts.name, (api.tree.kmsPolicyOf(c) ? 1 : 0) + (warned.includes(c.facts.name) ? 1 : 0)] as const)
+        .filter(([, n]) => n > 0).sort();
+      await waitFor('the redraw of the rows with a warning', () => (warned.every(n => (redrawn.get(n) ?? 0) >= (expected.find(([e]) => e === n)?.[1] ?? 1)) ? true : undefined));
+      await new Promise(r => setTimeout(r, 300)); // a later redraw batch would show here
+      assert.deepStrictEqual(warned, ['aks-fab-cmk-public', 'aks-stg-legacy'], 'the seeded keys older than 90 days');
+      assert.deepStrictEqual([...redrawn].sort(), expected, `rows without a key warning are redrawn only for the policy state: ${JSON.stringify([...redrawn].sort())}`);
+      assert.ok(withKeys.some(c => !warned.includes(c.facts.name)), 'clusters with a healthy key exist');
+      assert.strictEqual(wholeTree, 2, 'the whole tree when Refresh starts and when the subscriptions are listed; not again when the clusters are');
+
+      const requests = (await admin.requests()).filter(r => !r.path.startsWith('/_emulator'));
+      const armHost = new URL(info.armEndpoint).host;
+      assert.deepStrictEqual(requests.filter(r => r.host !== armHost).map(r => r.path), [], 'no request to a vault\'s own host');
+      assert.deepStrictEqual(requests.filter(r => /\/vaults(\/[^/?]+)?\?/i.test(r.path)).map(r => r.path), [], 'no vault read on its own');
+    } finally {
+      listener.dispose();
+    }
+  });
+
   test('Refresh picks up changes made outside VS Code', async () => {
     const api = await signedInApi();
     const before = (await allClusters(api)).length;

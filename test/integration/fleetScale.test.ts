@@ -42,6 +42,8 @@ describe('FleetService on a 1,500-cluster generated fleet', () => {
     assert.equal(requests.filter((r) => /Microsoft\.ResourceGraph\/resources/i.test(r.path)).length, 2);
     assert.equal(requests.filter((r) => /managedClusters/i.test(r.path)).length, 0, 'the index carries the field: no confirmation');
     assert.ok(!facts.some((f) => f.kms.kind === 'unknown'));
+    // Each cluster is reported once: a second report redraws its row (ten thousand on a large fleet) for nothing.
+    assert.equal(pages.flat().length, facts.length, 'no cluster reported twice');
     expected = states(facts);
   });
 
@@ -66,7 +68,9 @@ describe('FleetService on a 1,500-cluster generated fleet', () => {
   it('reads each customer-managed key once for all the clusters that use it, until a new service re-reads', async () => {
     const service = new FleetService(azureContext());
     const withKeys = (await service.loadClusters(subscriptions.slice(0, 2), { onClusters: () => {} })).filter((f) => f.kms.key);
-    const keys = new Set(withKeys.map((f) => f.kms.keyId?.replace(/\/[^/]*$/, '').toLowerCase()));
+    // Keys by vault and name: legacy clusters name a version in their key ID, and their profile lacks the vault's ID.
+    const keys = new Set(withKeys.map((f) => `${new URL(f.kms.key!.vaultUrl).origin}/keys/${f.kms.key!.name}`.toLowerCase()));
+    assert.ok(withKeys.some((f) => !f.kms.keyVaultResourceId) && withKeys.some((f) => f.kms.keyVaultResourceId), 'clusters with and without the vault ID share keys');
     assert.ok(withKeys.length > keys.size * 10, `${withKeys.length} clusters share ${keys.size} keys`);
     const versionLists = async () => (await admin.requests()).filter((r) => r.method === 'GET' && /\/keys\/[^/]+\/versions/i.test(r.path)).length;
 
@@ -76,6 +80,10 @@ describe('FleetService on a 1,500-cluster generated fleet', () => {
     const legacy = withKeys.findIndex((f) => f.kms.kind === 'legacy');
     assert.ok(legacy >= 0 && healths[legacy]?.key.pinnedVersion, 'a legacy cluster keeps its own pinned version');
     assert.equal(await versionLists(), keys.size, 'one versions read per key');
+    const reads = (await admin.requests()).filter((r) => r.method === 'GET');
+    const vaultReads = reads.filter((r) => /\/vaults(\/[^/?]+)?\?/i.test(r.path));
+    assert.ok(vaultReads.length <= keys.size + 2, `at most one vault read per key and one vault listing per subscription: ${vaultReads.map((r) => r.path).join(', ')}`);
+    assert.deepEqual(reads.filter((r) => !r.path.startsWith('/subscriptions/')).map((r) => r.path), [], 'no data-plane read where ARM answers');
 
     await admin.clearRequests();
     await new FleetService(azureContext()).keyHealth(withKeys[0]);

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { findKey, findVaultByUri, getVault, listKeyVersions, listVaults } from '../../src/azure/keyVault';
+import { findKey, getVault, listKeyVersions, listVaults } from '../../src/azure/keyVault';
 import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
 import type { EnableConfig } from '../../src/kms/enable/config';
-import { legacyMigrationDefaults } from '../../src/kms/enable/legacyMigration';
+import { legacyMigrationDefaults, vaultForKeyOrigin } from '../../src/kms/enable/legacyMigration';
 import { clusterFactsOf } from '../../src/kms/kmsState';
 import { admin, assertBlockedWithoutWrites, azureContext, clusterId, resetFast, runFlow, SUB1, SUB2, SUB3, writes } from './support/azure';
 
@@ -89,7 +89,7 @@ describe('migrations against the emulator', () => {
     const facts = clusterFactsOf(await clusters.get(id));
     assert.equal(facts.kms.kind, 'legacy');
     assert.equal(facts.kms.keyVaultResourceId, undefined, 'the legacy profile does not name its vault');
-    assert.equal((await findVaultByUri(ctx, SUB2, facts.kms.key!.vaultUrl))?.id, kv);
+    assert.equal(vaultForKeyOrigin(await listVaults(ctx, SUB2), facts.kms.key!.vaultUrl)?.id, kv);
 
     const defaults = legacyMigrationDefaults(facts, await listVaults(ctx, SUB2));
     assert.ok(defaults.ok, JSON.stringify(defaults));

@@ -21,16 +21,18 @@ export type LegacyMigrationDefaults =
  * port on one host); undefined when none does.
  */
 export function vaultForKeyOrigin(vaults: readonly VaultFacts[], vaultUrl: string): VaultFacts | undefined {
-  const origin = (u: string) => {
-    try {
-      // Stryker disable next-line MethodExpression: both sides of the comparison get the same case change (and URL already lowercases the host)
-      return new URL(u).origin.toLowerCase();
-    } catch {
-      return undefined;
-    }
-  };
-  const wanted = origin(vaultUrl);
-  return wanted === undefined ? undefined : vaults.find(v => origin(v.vaultUri) === wanted);
+  const wanted = vaultOrigin(vaultUrl);
+  return wanted === undefined ? undefined : vaults.find(v => vaultOrigin(v.vaultUri) === wanted);
+}
+
+/** A vault or key URL's origin (scheme, host and port), lower case; undefined for what is not a URL. */
+export function vaultOrigin(url: string): string | undefined {
+  try {
+    // Stryker disable next-line MethodExpression: URL already lowercases the host; the scheme is lower case too
+    return new URL(url).origin.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
