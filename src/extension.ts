@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { stateFilter } from './views/settings';
 import { AzureAccount } from './azure/account';
 import { registerClusterInfo } from './commands/clusterInfo';
+import { registerExportIac } from './commands/exportIac';
 import { registerFleetViews } from './commands/fleetViews';
 import { registerEnableCmk } from './commands/enableCmk';
 import { registerKeyRotation } from './commands/keyRotation';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): AksKmsApi {
     registerRefresh(ctx),
     registerSelectSubscriptions(ctx),
     ...registerClusterInfo(ctx),
+    ...registerExportIac(ctx),
     registerShowKmsState(ctx),
     ...registerFleetViews(ctx),
     ...registerEnableCmk(ctx),

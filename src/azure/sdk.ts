@@ -11,5 +11,5 @@ export { FleetService } from './fleetService';
 export { listIdentities } from './identities';
 export { applyRotationPolicyInput, readRotationPolicy, rotateKey } from './keyRotation';
 export { listVaults } from './keyVault';
-export { ManagedClustersAdapter } from './managedClusters';
+export { DEFAULT_MANAGED_CLUSTERS_API_VERSION, ManagedClustersAdapter } from './managedClusters';
 export { listCliDirectory, listDirectories } from './directories';

@@ -115,7 +115,9 @@ function renderChecked(m: Extract<HostToWebview, { type: 'checked' }>): void {
       s.irreversible ? el('span', { class: 'badge irreversible' }, l10n.t('cannot be undone')) : '',
       el('span', { class: 'message' })))),
     el('details', {}, el('summary', {}, l10n.t('Equivalent Azure CLI script')), el('pre', { class: 'script' }, el('code', {}, m.script)),
-      el('vscode-button', { id: 'copyScript', secondary: '', icon: 'copy' }, l10n.t('Copy script'))));
+      el('div', { class: 'actions' },
+        el('vscode-button', { id: 'copyScript', secondary: '', icon: 'copy' }, l10n.t('Copy script')),
+        el('vscode-button', { id: 'exportIac', secondary: '', icon: 'file-code' }, l10n.t('Export as Infrastructure as Code…')))));
   const confirm = section('confirm', l10n.t('Confirm'),
     el('p', { class: 'irreversible-text' }, l10n.t('Once the new KMS experience is enabled it cannot be disabled (you can later migrate to platform-managed keys). Deleting the key or the vault makes the cluster\'s Secrets unrecoverable: keep both, with purge protection on.')),
     el('vscode-checkbox', { id: 'understood', label: l10n.t('I understand that this cannot be undone') }),
@@ -126,6 +128,7 @@ function renderChecked(m: Extract<HostToWebview, { type: 'checked' }>): void {
   root.replaceChildren(findings, plan, ...(m.blocked ? [el('div', { class: 'actions' }, el('vscode-button', { id: 'back', icon: 'arrow-left' }, l10n.t('Back to the form')))] : [confirm]));
   document.getElementById('back')?.addEventListener('click', () => init && renderForm({ ...init, defaults: lastForm ?? init.defaults }));
   document.getElementById('copyScript')?.addEventListener('click', () => post({ type: 'copyScript' }));
+  document.getElementById('exportIac')?.addEventListener('click', () => post({ type: 'exportIac' }));
   const understood = document.getElementById('understood') as HTMLInputElement | null;
   const run = document.getElementById('run');
   understood?.addEventListener('change', () => run?.toggleAttribute('disabled', !understood.checked));

@@ -21,6 +21,8 @@ export type WebviewToHost =
   | { readonly type: 'run'; readonly form: WizardForm; readonly confirmedIrreversible: true }
   | { readonly type: 'cancel' }
   | { readonly type: 'copyScript' }
+  /** Export the checked plan as infrastructure as code (the host asks for the format and opens an editor). */
+  | { readonly type: 'exportIac' }
   /** Copy the follow-up command the host sent with `finished` (the host copies its own text, not the webview's). */
   | { readonly type: 'copyFollowUp' }
   | { readonly type: 'close' };
@@ -129,6 +131,7 @@ export function parseWebviewMessage(v: unknown): Parse<WebviewToHost> {
     case 'ready':
     case 'cancel':
     case 'copyScript':
+    case 'exportIac':
     case 'copyFollowUp':
     case 'close': {
       const extra = onlyKeys(v, ['type'], v.type);

@@ -23,6 +23,8 @@ export const SPECS_DIR_ENV = 'AZURE_SPECS_DIR';
 export const SPEC_FILES = {
   subscriptions: 'specification/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/subscriptions.json',
   managedClusters: 'specification/containerservice/resource-manager/Microsoft.ContainerService/aks/preview/2026-10-02-preview/managedClusters.json',
+  /** The product's default managed-clusters api-version (the exported ARM templates' cluster resource). */
+  managedClustersStable: 'specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2026-10-01/managedClusters.json',
   resourceGraph: 'specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/stable/2024-04-01/resourcegraph.json',
   keyVault: 'specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2025-05-01/keyvault.json',
   keyVaultCommon: 'specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2025-05-01/common.json',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { activityBarEntry, runCommand, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
-const ACTIONS = ['Show KMS State', 'Enable KMS (CMK)…', 'Enable Platform Keys', 'Migrate to Platform Keys', 'Rotate Key Now'];
+const ACTIONS = ['Show KMS State', 'Enable KMS (CMK)…', 'Enable Platform Keys', 'Migrate to Platform Keys', 'Rotate Key Now', 'Export as Infrastructure as Code…'];
 
 let wb;
 before(async () => {

@@ -32,7 +32,7 @@ function commandsShown(view: string, viewItem: string): string[] {
   return itemMenu.filter(e => e.when && !e.when.includes('aksKms.fleet') && evaluate(e.when, { view, viewItem })).map(e => e.command);
 }
 
-const ACTIONS = ['aksKms.showKmsState', 'aksKms.enableCmk', 'aksKms.enablePmk', 'aksKms.migrateToPmk', 'aksKms.rotateKey'];
+const ACTIONS = ['aksKms.showKmsState', 'aksKms.enableCmk', 'aksKms.enablePmk', 'aksKms.migrateToPmk', 'aksKms.rotateKey', 'aksKms.exportIac'];
 
 // vscode-azureresourcegroups: AzureResourceItem (default branch item + options + extra values) and the grouping items.
 const AZURE_CLUSTER = 'azureResource;hasPortalUrl;hasProperties;ContainerServiceManagedClusters';
@@ -54,14 +54,14 @@ const AKS_ITEMS_WITHOUT_ACTIONS: [string, string][] = [
 
 describe('menus on the Azure Resources and AKS views', () => {
   for (const view of ['azureResourceGroups', 'azureFocusView']) {
-    it(`${view}: a cluster gets the five actions, in order`, () => {
+    it(`${view}: a cluster gets the six actions, in order`, () => {
       assert.deepEqual(commandsShown(view, AZURE_CLUSTER), ACTIONS);
     });
     for (const [what, viewItem] of AZURE_ITEMS_WITHOUT_ACTIONS) {
       it(`${view}: ${what} gets none`, () => assert.deepEqual(commandsShown(view, viewItem), []));
     }
   }
-  it('kubernetes.cloudExplorer: a cluster gets the five actions, in order', () => {
+  it('kubernetes.cloudExplorer: a cluster gets the six actions, in order', () => {
     assert.deepEqual(commandsShown('kubernetes.cloudExplorer', AKS_CLUSTER), ACTIONS);
   });
   for (const [what, viewItem] of AKS_ITEMS_WITHOUT_ACTIONS) {
@@ -75,9 +75,9 @@ describe('menus on the Azure Resources and AKS views', () => {
   });
   it('the host-view entries sit together in one group below the hosts\' own (which use groups 1–9)', () => {
     const groups = itemMenu.filter(e => /azureResourceGroups|kubernetes\.cloudExplorer/.test(e.when ?? '')).map(e => e.group ?? '');
-    assert.equal(groups.length, 10);
+    assert.equal(groups.length, 12);
     for (const g of groups) {
-      assert.match(g, /^9_aksKms@[1-5]$/);
+      assert.match(g, /^9_aksKms@[1-6]$/);
     }
   });
   it('every command named in a menu is contributed', () => {

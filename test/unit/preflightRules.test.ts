@@ -188,6 +188,15 @@ const PREFLIGHT: RuleCase<Setup>[] = [
     passes: [pmk(KMS.plain), pmk(KMS.cmk)],
   },
   {
+    name: 'iac-managed: a managed-by or Terraform tag warns, other tags do not', code: 'iac-managed', severity: 'warning',
+    raises: [
+      cmk({ clusterJson: { id: CLUSTER_ID, name: 'aks1', tags: { 'managed-by': 'platform-team' } } }),
+      pmk(KMS.plain, { clusterJson: { id: CLUSTER_ID, name: 'aks1', tags: { owner: 'x', provisioner: 'Terraform' } } }),
+      migrate(KMS.cmk, { clusterJson: { id: CLUSTER_ID, name: 'aks1', tags: { 'azd-env-name': 'prod' } } }),
+    ],
+    passes: [cmk(), cmk({ clusterJson: { id: CLUSTER_ID, name: 'aks1', tags: { owner: 'platform-team', env: 'prod' } } })],
+  },
+  {
     name: 'irreversible: enabling or migrating warns, a finished or impossible migration does not', code: 'irreversible', severity: 'warning',
     raises: [cmk(), pmk(KMS.plain), migrate(KMS.cmk), migrate(KMS.legacy)],
     passes: [migrate(KMS.pmk), migrate(KMS.plain)],

@@ -4,6 +4,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { parseArmId, sameArmId } from '../armId';
+import { managedByCodeTag } from '../iac/managedByCode';
 import { keyIdInCloud, parseKeyId } from '../keyId';
 import { MIN_KMS_KUBERNETES_VERSION } from '../kubernetesVersion';
 import { ClusterFacts, meetsVersionRule } from '../kmsState';
@@ -76,6 +77,10 @@ export function preflight(config: EnableConfig, facts: EnableFacts): Finding[] {
     findings.push(warning('cluster-failed', l10n.t("{0}'s last operation failed (provisioning state Failed); this update also retries it.", c.name)));
   } else if (c.provisioningState && !/^(succeeded|canceled)$/i.test(c.provisioningState)) {
     findings.push(error('cluster-busy', l10n.t('{0} is {1}; wait until its current operation finishes, then try again.', c.name, c.provisioningState)));
+  }
+  const managedBy = managedByCodeTag(facts.clusterJson.tags as Record<string, unknown> | undefined);
+  if (managedBy) {
+    findings.push(warning('iac-managed', l10n.t('{0} is tagged {1}: put this change into its infrastructure code too, or the next apply tries to undo it (and fails: the new KMS experience cannot be turned off). "Export as Infrastructure as Code…" on the plan gives the code.', c.name, managedBy)));
   }
   if (!/^registered$/i.test(facts.featureState)) {
     findings.push(info('feature-not-registered', l10n.t('The preview feature KMSPMKPreview is {0} in this subscription; the plan registers it and waits (this can take several minutes).', facts.featureState)));

@@ -13,6 +13,7 @@ import type { ClusterFacts } from '../../kms/kmsState';
 import type { HostToWebview, WebviewToHost, WizardForm } from '../../webview/protocol';
 import { parseWebviewMessage } from '../../webview/protocol';
 import { errorMessage } from '../fleetTree';
+import { openIac } from '../iacDocument';
 import { identityLabel, kmsStateLabel } from '../labels';
 import type { Log } from '../log';
 import type { PlanJournalStore } from '../planJournalStore';
@@ -100,6 +101,12 @@ export class EnableWizardPanel implements vscode.Disposable {
         if (this.prepared?.script) {
           await vscode.env.clipboard.writeText(this.prepared.script);
           void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the Azure CLI script'), 3000);
+        }
+        return;
+      case 'exportIac':
+        // The plan as checked (the same preview the page shows), never the webview's copy of it.
+        if (this.prepared && !this.prepared.blocked) {
+          await openIac(this.prepared, this.prepared.facts?.cluster.name ?? 'cluster');
         }
         return;
       case 'copyFollowUp':

@@ -1,0 +1,59 @@
+/**
+ * The plan as infrastructure as code in an untitled editor (src/kms/iac prints it): from the "Export as
+ * Infrastructure as Code…" command and from the wizard's plan page. Named after the cluster, so Save proposes a file
+ * name the tools recognise; in the format's language where an extension provides it.
+ */
+import * as vscode from 'vscode';
+import type { PreparedEnable } from '../azure/enableFlow';
+import { azureSdk } from '../azure/lazySdk';
+import { IAC_FORMATS, IacFormat, IacFormatInfo, renderIac } from '../kms/iac/formats';
+import { iacPlanOf } from '../kms/iac/iacPlan';
+import { managedClustersApiVersion } from './settings';
+
+export interface ExportIacResult {
+  readonly format: IacFormat;
+  readonly languageId: string;
+  readonly uri: string;
+  readonly content: string;
+}
+
+/** The given format, else asks. */
+async function pickFormat(format?: IacFormat): Promise<IacFormatInfo | undefined> {
+  const given = IAC_FORMATS.find(f => f.format === format);
+  if (given) {
+    return given;
+  }
+  const labels: Record<IacFormat, string> = { terraform: vscode.l10n.t('Terraform (AzureRM and AzAPI)'), bicep: vscode.l10n.t('Bicep'), arm: vscode.l10n.t('ARM template (JSON)') };
+  const picked = await vscode.window.showQuickPick(IAC_FORMATS.map(f => ({ label: labels[f.format], info: f })), { title: vscode.l10n.t('Export as Infrastructure as Code') });
+  return picked?.info;
+}
+
+/** Opens the code in an untitled editor named after the cluster, so Save proposes a file name the tools recognise. */
+export async function openIac(prepared: PreparedEnable, clusterName: string, format?: IacFormat): Promise<ExportIacResult | undefined> {
+  if (!prepared.facts || !prepared.plan) {
+    return undefined;
+  }
+  const info = await pickFormat(format);
+  if (!info) {
+    return undefined;
+  }
+  const apiVersion = managedClustersApiVersion() ?? (await azureSdk()).DEFAULT_MANAGED_CLUSTERS_API_VERSION;
+  const rendered = renderIac(info.format, iacPlanOf(prepared.config, prepared.facts, prepared.plan.preview, apiVersion));
+  if (!rendered.ok) {
+    void vscode.window.showErrorMessage(vscode.l10n.t(
+      'One Bicep file deploys to one resource group, and this plan also writes to {0}. Export it as Terraform or as an ARM template (which deploy to several groups), or choose resources in the cluster\'s resource group.',
+      rendered.otherResourceGroups.join(', '),
+    ));
+    return undefined;
+  }
+  const content = rendered.text;
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `${clusterName.replace(/[^A-Za-z0-9._-]+/g, '-')}-kms.${info.extension}` });
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document);
+  await editor.edit(edit => edit.replace(new vscode.Range(0, 0, document.lineCount, 0), content));
+  // The editor's language where an extension provides it (HashiCorp Terraform); plain text otherwise.
+  const languageId = (await vscode.languages.getLanguages()).includes(info.languageId) ? info.languageId : document.languageId;
+  const shown = languageId === document.languageId ? document : await vscode.languages.setTextDocumentLanguage(document, languageId);
+  return { format: info.format, languageId: shown.languageId, uri: shown.uri.toString(), content };
+}
+
