@@ -115,9 +115,9 @@ function renderChecked(m: Extract<HostToWebview, { type: 'checked' }>): void {
       s.irreversible ? el('span', { class: 'badge irreversible' }, l10n.t('cannot be undone')) : '',
       el('span', { class: 'message' })))),
     el('details', {}, el('summary', {}, l10n.t('Equivalent Azure CLI script')), el('pre', { class: 'script' }, el('code', {}, m.script)),
-      el('div', { class: 'actions' },
-        el('vscode-button', { id: 'copyScript', secondary: '', icon: 'copy' }, l10n.t('Copy script')),
-        el('vscode-button', { id: 'exportIac', secondary: '', icon: 'file-code' }, l10n.t('Export as Infrastructure as Code…')))));
+      el('vscode-button', { id: 'copyScript', secondary: '', icon: 'copy' }, l10n.t('Copy script'))),
+    // For teams whose clusters live in code: the same plan as Terraform, Bicep or an ARM template (src/kms/iac).
+    el('div', { class: 'actions' }, el('vscode-button', { id: 'exportIac', secondary: '', icon: 'file-code' }, l10n.t('Export as Infrastructure as Code…'))));
   const confirm = section('confirm', l10n.t('Confirm'),
     el('p', { class: 'irreversible-text' }, l10n.t('Once the new KMS experience is enabled it cannot be disabled (you can later migrate to platform-managed keys). Deleting the key or the vault makes the cluster\'s Secrets unrecoverable: keep both, with purge protection on.')),
     el('vscode-checkbox', { id: 'understood', label: l10n.t('I understand that this cannot be undone') }),
