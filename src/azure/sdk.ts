@@ -13,3 +13,6 @@ export { applyRotationPolicyInput, readRotationPolicy, rotateKey } from './keyRo
 export { listVaults } from './keyVault';
 export { DEFAULT_MANAGED_CLUSTERS_API_VERSION, ManagedClustersAdapter } from './managedClusters';
 export { listCliDirectory, listDirectories } from './directories';
+// The infrastructure-as-code printers: pure, but needed only beside prepareEnable, so they load with this bundle.
+export { renderIac } from '../kms/iac/formats';
+export { iacPlanOf } from '../kms/iac/iacPlan';

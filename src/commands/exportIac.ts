@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { azureSdk } from '../azure/lazySdk';
 import type { EnableConfig } from '../kms/enable/config';
-import type { IacFormat } from '../kms/iac/formats';
+import type { IacFormat } from '../kms/iac/formatInfo';
 import { errorMessage } from '../views/fleetTree';
 import { ExportIacResult, openIac } from '../views/iacDocument';
 import { managedClustersApiVersion } from '../views/settings';

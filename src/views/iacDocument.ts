@@ -6,8 +6,7 @@
 import * as vscode from 'vscode';
 import type { PreparedEnable } from '../azure/enableFlow';
 import { azureSdk } from '../azure/lazySdk';
-import { IAC_FORMATS, IacFormat, IacFormatInfo, renderIac } from '../kms/iac/formats';
-import { iacPlanOf } from '../kms/iac/iacPlan';
+import { IAC_FORMATS, IacFormat, IacFormatInfo } from '../kms/iac/formatInfo';
 import { managedClustersApiVersion } from './settings';
 
 export interface ExportIacResult {
@@ -37,8 +36,9 @@ export async function openIac(prepared: PreparedEnable, clusterName: string, for
   if (!info) {
     return undefined;
   }
-  const apiVersion = managedClustersApiVersion() ?? (await azureSdk()).DEFAULT_MANAGED_CLUSTERS_API_VERSION;
-  const rendered = renderIac(info.format, iacPlanOf(prepared.config, prepared.facts, prepared.plan.preview, apiVersion));
+  const sdk = await azureSdk();
+  const apiVersion = managedClustersApiVersion() ?? sdk.DEFAULT_MANAGED_CLUSTERS_API_VERSION;
+  const rendered = sdk.renderIac(info.format, sdk.iacPlanOf(prepared.config, prepared.facts, prepared.plan.preview, apiVersion));
   if (!rendered.ok) {
     void vscode.window.showErrorMessage(vscode.l10n.t(
       'One Bicep file deploys to one resource group, and this plan also writes to {0}. Export it as Terraform or as an ARM template (which deploy to several groups), or choose resources in the cluster\'s resource group.',

@@ -119,7 +119,7 @@ export function iacPlanOf(config: EnableConfig, facts: EnableFacts, preview: rea
     user: { objectId: facts.user.objectId, principalType: facts.user.principalType },
   };
   if (config.kind !== 'cmk') {
-    return { ...base, steps: preview.flatMap(p => platformStep(p)) };
+    return { ...base, steps: preview.flatMap(plainStep) };
   }
   return cmkPlan(config, facts, preview, base);
 }
@@ -130,8 +130,15 @@ export function iacPlanOf(config: EnableConfig, facts: EnableFacts, preview: rea
  */
 const CLUSTER_UPDATE: IacStep = { id: 'updateCluster', alreadyDone: false };
 
-function platformStep(p: StepPreview): IacStep[] {
+/** A step that is the same in every flow: the feature, the vault, key and identity, the cluster update. */
+function plainStep(p: StepPreview): IacStep[] {
   switch (p.id) {
+    case 'createVault':
+    case 'enablePurgeProtection':
+    case 'createKey':
+    case 'lockFirewall':
+    case 'createIdentity':
+    case 'grantAccessPolicyToIdentity':
     case 'registerFeature':
     case 'registerProvider':
       return [{ id: p.id, alreadyDone: p.alreadyDone }];
@@ -180,26 +187,11 @@ function cmkPlan(config: CmkConfig, facts: EnableFacts, preview: readonly StepPr
     if (roleStep) {
       return [{ id: 'roleAssignment', assignment: assignment(p.id, roleStep.role, roleStep.principal, vaultId, p.alreadyDone) }];
     }
-    switch (p.id) {
-      case 'assignNetworkContributorToIdentity':
-        // One per custom subnet; those where the identity already holds the role stay commented out.
-        return (facts.subnets ?? []).map(s => ({ id: 'roleAssignment', assignment: assignment(p.id, 'networkContributor', 'identity', s.id, s.newIdentityHasRole === true) }));
-      case 'createVault':
-      case 'enablePurgeProtection':
-      case 'createKey':
-      case 'lockFirewall':
-      case 'createIdentity':
-      case 'grantAccessPolicyToIdentity':
-      case 'registerFeature':
-      case 'registerProvider':
-        return [{ id: p.id, alreadyDone: p.alreadyDone }];
-      case 'updateCluster':
-        return [CLUSTER_UPDATE];
-      case 'verify':
-        return [{ id: 'verify' }];
-      default:
-        return [];
+    if (p.id === 'assignNetworkContributorToIdentity') {
+      // One per custom subnet; those where the identity already holds the role stay commented out.
+      return (facts.subnets ?? []).map(s => ({ id: 'roleAssignment', assignment: assignment(p.id, 'networkContributor', 'identity', s.id, s.newIdentityHasRole === true) }));
     }
+    return plainStep(p);
   });
   return {
     ...base,
