@@ -3,7 +3,7 @@
 // untitled editor named after the cluster. Screenshots: test-results/screenshots/iac-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
+import { runCommand, runContextMenu, signedInWorkbench, treeRow } from '../harness/ui.mjs';
 
 let wb;
 before(async () => {
@@ -62,4 +62,19 @@ test('the wizard\'s plan page exports the configured customer-managed key as Bic
   const text = (await lines.innerText()).replace(/\u00a0/g, ' '); // Monaco renders spaces as no-break spaces
   assert.match(text, /resource vault 'Microsoft\.KeyVault\/vaults@2025-05-01' = \{/);
   await wb.shot('iac-05-bicep-editor');
+});
+
+test('from the palette: pick the cluster, then the format — a private CMK cluster as an ARM template', async () => {
+  const { page } = wb;
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'AKS KMS: Export as Infrastructure as Code…');
+  await choose(page, 'aks-prod-cmk-private');
+  await choose(page, 'ARM template (JSON)');
+  const lines = await activeEditor(page, 'aks-prod-cmk-private-kms.json');
+  await lines.locator('text=deploymentTemplate.json').first().waitFor({ timeout: 30_000 });
+  const text = (await lines.innerText()).replace(/\u00a0/g, ' ');
+  // The editor renders only the lines in view: the top of the template (the extension-host test checks the rest).
+  assert.match(text, /Customer-managed key for AKS cluster aks-prod-cmk-private/);
+  assert.match(text, /az deployment group create --resource-group rg-prod-secure/);
+  await wb.shot('iac-06-palette-arm');
 });
