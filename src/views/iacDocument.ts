@@ -38,15 +38,7 @@ export async function openIac(prepared: PreparedEnable, clusterName: string, for
   }
   const sdk = await azureSdk();
   const apiVersion = managedClustersApiVersion() ?? sdk.DEFAULT_MANAGED_CLUSTERS_API_VERSION;
-  const rendered = sdk.renderIac(info.format, sdk.iacPlanOf(prepared.config, prepared.facts, prepared.plan.preview, apiVersion));
-  if (!rendered.ok) {
-    void vscode.window.showErrorMessage(vscode.l10n.t(
-      'One Bicep file deploys to one resource group, and this plan also writes to {0}. Export it as Terraform or as an ARM template (which deploy to several groups), or choose resources in the cluster\'s resource group.',
-      rendered.otherResourceGroups.join(', '),
-    ));
-    return undefined;
-  }
-  const content = rendered.text;
+  const content = sdk.renderIac(info.format, sdk.iacPlanOf(prepared.config, prepared.facts, prepared.plan.preview, apiVersion));
   const uri = vscode.Uri.from({ scheme: 'untitled', path: `${clusterName.replace(/[^A-Za-z0-9._-]+/g, '-')}-kms.${info.extension}` });
   const document = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(document);

@@ -1,17 +1,17 @@
 /**
  * The plan as Bicep, printed from the ARM template's model (armTemplate.ts): the same resources, steps and order,
- * deployed to the cluster's resource group. One Bicep file cannot create resources in another resource group (that
- * takes a module, a second file), so a plan that writes elsewhere — a vault or identity in another group, a subnet's
- * role assignment — is refused with the formats that can express it. Hand-written printer: no maintained JavaScript
- * library writes Bicep.
+ * deployed to the cluster's resource group. A step in another resource group (a vault or identity there, a subnet's
+ * role assignment) is a `Microsoft.Resources/deployments` resource with `resourceGroup` and an inline template — what
+ * a module compiles to, kept in one file; its values are Bicep expressions, evaluated in this file's scope (the
+ * default `outer`). Hand-written printer: no maintained JavaScript library writes Bicep.
  *
  * Documentation: learn.microsoft.com/azure/azure-resource-manager/bicep (file structure, "Resource declaration",
- * "existing", "Scope on extension resources", "String interpolation" and escapes in strings).
+ * "existing", "Scope on extension resources", "String interpolation" and escapes in strings);
+ * learn.microsoft.com/azure/templates/microsoft.resources/2024-03-01/deployments (the Bicep definition with
+ * `resourceGroup`).
  */
 import { oneLine, type IacPlan } from './iacPlan';
 import { templateModel, type TemplateResource } from './armTemplate';
-
-export type BicepResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly otherResourceGroups: readonly string[] };
 
 /** A Bicep string literal: backslash, quote and interpolation escaped. */
 function str(value: string): string {
@@ -50,13 +50,14 @@ const SYMBOLS: Record<string, string> = {
 
 const API_OF: Record<string, string> = { 'Microsoft.Network/virtualNetworks/subnets': '2024-05-01' };
 
-export function renderBicep(plan: IacPlan): BicepResult {
+/** The deployments api-version whose Bicep definition has `resourceGroup` (the docs page above). */
+const NESTED_DEPLOYMENT_API = '2024-03-01';
+
+const DEPLOYMENT_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+
+export function renderBicep(plan: IacPlan): string {
   const model = templateModel(plan);
   const here = plan.cluster.resourceGroup.toLowerCase();
-  const elsewhere = [...new Set(model.steps.filter(s => s.resourceGroup.toLowerCase() !== here).map(s => s.resourceGroup))];
-  if (elsewhere.length) {
-    return { ok: false, otherResourceGroups: elsewhere };
-  }
   const out: string[] = [
     ...model.header.map(l => `// ${oneLine(l)}`),
     `// Deploy: az deployment group create --resource-group ${oneLine(plan.cluster.resourceGroup)} --template-file <this file>`,
@@ -79,6 +80,19 @@ export function renderBicep(plan: IacPlan): BicepResult {
   for (const step of model.steps) {
     const symbols: string[] = [];
     out.push(`// ${step.id}: ${oneLine(step.comment)}`);
+    if (step.resourceGroup.toLowerCase() !== here) {
+      const symbol = `${step.id}Deployment`;
+      const deployment = {
+        name: `aks-kms-${step.id}`,
+        resourceGroup: step.resourceGroup,
+        properties: { mode: 'Incremental', template: { $schema: DEPLOYMENT_SCHEMA, contentVersion: '1.0.0.0', resources: step.resources } },
+      };
+      out.push(`resource ${symbol} 'Microsoft.Resources/deployments@${NESTED_DEPLOYMENT_API}' = {`, ...value(deployment, '').split('\n').slice(1, -1));
+      if (previous.length) out.push('  dependsOn: [', ...previous.map(p => `    ${p}`), '  ]');
+      out.push('}', '');
+      previous = [symbol];
+      continue;
+    }
     for (const r of step.resources) {
       const type = String(r.type);
       const symbol = type === 'Microsoft.Authorization/roleAssignments' ? `role${++roleCount}` : SYMBOLS[type] ?? `resource${symbols.length}`;
@@ -102,5 +116,5 @@ export function renderBicep(plan: IacPlan): BicepResult {
     }
     previous = symbols;
   }
-  return { ok: true, text: `${out.join('\n').trimEnd()}\n` };
+  return `${out.join('\n').trimEnd()}\n`;
 }

@@ -5,16 +5,13 @@ import { renderArmTemplate } from './armTemplate';
 import { renderBicep } from './bicep';
 import { renderTerraform } from './terraform';
 
-/** The code, or why this format cannot express the plan (Bicep: resources in other resource groups). */
-export type IacExport = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly otherResourceGroups: readonly string[] };
-
-export function renderIac(format: IacFormat, plan: IacPlan): IacExport {
+export function renderIac(format: IacFormat, plan: IacPlan): string {
   switch (format) {
     case 'terraform':
-      return { ok: true, text: renderTerraform(plan) };
+      return renderTerraform(plan);
     case 'bicep':
       return renderBicep(plan);
     case 'arm':
-      return { ok: true, text: renderArmTemplate(plan) };
+      return renderArmTemplate(plan);
   }
 }

@@ -8,55 +8,100 @@
 //   registerProvider: Then refresh the Microsoft.ContainerService provider registration.
 
 // createVault: A key vault with Azure RBAC and purge protection (deleting the key loses the secrets).
-resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
-  name: 'kvnew01'
-  location: 'eastus'
+resource createVaultDeployment 'Microsoft.Resources/deployments@2024-03-01' = {
+  name: 'aks-kms-createVault'
+  resourceGroup: 'rg-kv'
   properties: {
-    tenantId: subscription().tenantId
-    sku: {
-      family: 'A'
-      name: 'standard'
-    }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+    mode: 'Incremental'
+    template: {
+      '$schema': 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#'
+      contentVersion: '1.0.0.0'
+      resources: [
+        {
+          type: 'Microsoft.KeyVault/vaults'
+          apiVersion: '2025-05-01'
+          name: 'kvnew01'
+          location: 'eastus'
+          properties: {
+            tenantId: subscription().tenantId
+            sku: {
+              family: 'A'
+              name: 'standard'
+            }
+            enableRbacAuthorization: true
+            enableSoftDelete: true
+            enablePurgeProtection: true
+            publicNetworkAccess: 'Enabled'
+            networkAcls: {
+              defaultAction: 'Allow'
+              bypass: 'AzureServices'
+            }
+          }
+        }
+      ]
     }
   }
 }
 
 // assignCryptoOfficerToUser: Key Vault Crypto Officer for whoever applies this, to create the key.
-resource role1 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: vault
-  name: '77d8875f-56ff-554a-9a81-ccbc0a2474a0'
+resource assignCryptoOfficerToUserDeployment 'Microsoft.Resources/deployments@2024-03-01' = {
+  name: 'aks-kms-assignCryptoOfficerToUser'
+  resourceGroup: 'rg-kv'
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '14b46e9e-c2b7-41b4-b07b-48a6ebf60603')
-    principalId: 'aaaaaaaa-0000-4000-8000-000000000001'
-    principalType: 'User'
+    mode: 'Incremental'
+    template: {
+      '$schema': 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#'
+      contentVersion: '1.0.0.0'
+      resources: [
+        {
+          type: 'Microsoft.Authorization/roleAssignments'
+          apiVersion: '2022-04-01'
+          scope: 'Microsoft.KeyVault/vaults/kvnew01'
+          name: '5bf2b0ed-7981-5f51-881c-1d4c9a1fbd10'
+          properties: {
+            roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '14b46e9e-c2b7-41b4-b07b-48a6ebf60603')
+            principalId: 'aaaaaaaa-0000-4000-8000-000000000001'
+            principalType: 'User'
+          }
+        }
+      ]
+    }
   }
   dependsOn: [
-    vault
+    createVaultDeployment
   ]
 }
 
 // createKey: The key: RSA 2048. AKS follows its versionless ID, so rotation needs no change here. Created through ARM: no data-plane role needed, and not filtered by the firewall.
-resource kmsKey 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
-  name: 'kvnew01/aks-kms'
+resource createKeyDeployment 'Microsoft.Resources/deployments@2024-03-01' = {
+  name: 'aks-kms-createKey'
+  resourceGroup: 'rg-kv'
   properties: {
-    kty: 'RSA'
-    keySize: 2048
-    keyOps: [
-      'encrypt'
-      'decrypt'
-      'wrapKey'
-      'unwrapKey'
-    ]
+    mode: 'Incremental'
+    template: {
+      '$schema': 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#'
+      contentVersion: '1.0.0.0'
+      resources: [
+        {
+          type: 'Microsoft.KeyVault/vaults/keys'
+          apiVersion: '2025-05-01'
+          name: 'kvnew01/aks-kms'
+          properties: {
+            kty: 'RSA'
+            keySize: 2048
+            keyOps: [
+              'encrypt'
+              'decrypt'
+              'wrapKey'
+              'unwrapKey'
+            ]
+          }
+        }
+      ]
+    }
   }
   dependsOn: [
-    role1
+    assignCryptoOfficerToUserDeployment
   ]
 }
 
@@ -65,18 +110,33 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' 
   name: 'id-aks1'
   location: 'eastus'
   dependsOn: [
-    kmsKey
+    createKeyDeployment
   ]
 }
 
 // assignCryptoUserToIdentity: Key Vault Crypto User for the identity: encrypt and decrypt.
-resource role2 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: vault
-  name: guid('/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kvnew01', resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aks1'), '12338af0-0e69-4776-bea7-57ae8d297424')
+resource assignCryptoUserToIdentityDeployment 'Microsoft.Resources/deployments@2024-03-01' = {
+  name: 'aks-kms-assignCryptoUserToIdentity'
+  resourceGroup: 'rg-kv'
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '12338af0-0e69-4776-bea7-57ae8d297424')
-    principalId: reference(resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aks1'), '2024-11-30').principalId
-    principalType: 'ServicePrincipal'
+    mode: 'Incremental'
+    template: {
+      '$schema': 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#'
+      contentVersion: '1.0.0.0'
+      resources: [
+        {
+          type: 'Microsoft.Authorization/roleAssignments'
+          apiVersion: '2022-04-01'
+          scope: 'Microsoft.KeyVault/vaults/kvnew01'
+          name: guid('/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvnew01', resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aks1'), '12338af0-0e69-4776-bea7-57ae8d297424')
+          properties: {
+            roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '12338af0-0e69-4776-bea7-57ae8d297424')
+            principalId: reference(resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aks1'), '2024-11-30').principalId
+            principalType: 'ServicePrincipal'
+          }
+        }
+      ]
+    }
   }
   dependsOn: [
     identity
@@ -84,16 +144,31 @@ resource role2 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // assignContributorToIdentity: Key Vault Contributor for the identity: key management.
-resource role3 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: vault
-  name: guid('/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kvnew01', resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aks1'), 'f25e0fa2-a7c8-4377-a976-54943a77a395')
+resource assignContributorToIdentityDeployment 'Microsoft.Resources/deployments@2024-03-01' = {
+  name: 'aks-kms-assignContributorToIdentity'
+  resourceGroup: 'rg-kv'
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'f25e0fa2-a7c8-4377-a976-54943a77a395')
-    principalId: reference(resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aks1'), '2024-11-30').principalId
-    principalType: 'ServicePrincipal'
+    mode: 'Incremental'
+    template: {
+      '$schema': 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#'
+      contentVersion: '1.0.0.0'
+      resources: [
+        {
+          type: 'Microsoft.Authorization/roleAssignments'
+          apiVersion: '2022-04-01'
+          scope: 'Microsoft.KeyVault/vaults/kvnew01'
+          name: guid('/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvnew01', resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aks1'), 'f25e0fa2-a7c8-4377-a976-54943a77a395')
+          properties: {
+            roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'f25e0fa2-a7c8-4377-a976-54943a77a395')
+            principalId: reference(resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'id-aks1'), '2024-11-30').principalId
+            principalType: 'ServicePrincipal'
+          }
+        }
+      ]
+    }
   }
   dependsOn: [
-    role2
+    assignCryptoUserToIdentityDeployment
   ]
 }
 
@@ -124,9 +199,9 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-10-01' = {
     securityProfile: {
       azureKeyVaultKms: {
         enabled: true
-        keyId: reference(resourceId('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft.KeyVault/vaults/keys', 'kvnew01', 'aks-kms'), '2025-05-01').keyUri
+        keyId: reference(resourceId('00000000-0000-4000-8000-000000000001', 'rg-kv', 'Microsoft.KeyVault/vaults/keys', 'kvnew01', 'aks-kms'), '2025-05-01').keyUri
         keyVaultNetworkAccess: 'Public'
-        keyVaultResourceId: '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kvnew01'
+        keyVaultResourceId: '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvnew01'
       }
       kubernetesResourceObjectEncryptionProfile: {
         infrastructureEncryption: 'Enabled'
@@ -134,6 +209,6 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-10-01' = {
     }
   }
   dependsOn: [
-    role3
+    assignContributorToIdentityDeployment
   ]
 }
