@@ -128,13 +128,17 @@ describe('ARM template export (resources checked against ../shared/azure-specs)'
       assert.equal(resources[i].dependsOn?.length, 1, `${resources[i].name} depends on the step before it`);
     }
     assert.deepEqual(resources.map(r => (r.type === 'Microsoft.Resources/deployments' ? r.name : r.type)), [
-      'aks-kms-createVault', 'aks-kms-assignCryptoOfficerToUser', 'aks-kms-createKey', 'Microsoft.ManagedIdentity/userAssignedIdentities',
+      'aks-kms-createVault', 'aks-kms-assignCryptoOfficerToUser', 'aks-kms-createKey', 'aks-kms-lockFirewall', 'Microsoft.ManagedIdentity/userAssignedIdentities',
       'aks-kms-assignCryptoUserToIdentity', 'aks-kms-assignContributorToIdentity', 'Microsoft.ContainerService/managedClusters',
     ]);
-    // A new vault for Private is created closed: the key is created through ARM, which its firewall does not filter.
-    const vault = allResources(template).find(r => r.type === 'Microsoft.KeyVault/vaults')!;
-    assert.deepEqual(vault.properties!.networkAcls, { defaultAction: 'Deny', bypass: 'AzureServices' });
-    assert.equal(vault.deployedTo, 'rg-kv');
+    // The new vault is created open, and closed (declared again with the firewall) only after the key exists.
+    const vaults = allResources(template).filter(r => r.type === 'Microsoft.KeyVault/vaults');
+    assert.deepEqual(vaults.map(v => [v.deployedTo, v.properties!.networkAcls]), [
+      ['rg-kv', { defaultAction: 'Allow', bypass: 'AzureServices' }],
+      ['rg-kv', { defaultAction: 'Deny', bypass: 'AzureServices' }],
+    ]);
+    const lock = resources.find(r => r.name === 'aks-kms-lockFirewall')!;
+    assert.deepEqual(lock.dependsOn, ["[resourceId('rg-kv', 'Microsoft.Resources/deployments', 'aks-kms-createKey')]"]);
   });
 
   it('role assignments: the plan\'s names where the principal is known, a guid() of the scope, identity and role otherwise', () => {

@@ -64,6 +64,7 @@ describe('Bicep export (syntax checked by the tree-sitter Bicep grammar)', () =>
     const declarations = [...text.matchAll(/^resource (\w+) '([^']+)'/gm)].map(m => `${m[1]} ${m[2]}`);
     assert.deepEqual(declarations, [
       'vault Microsoft.KeyVault/vaults@2025-05-01', 'role1 Microsoft.Authorization/roleAssignments@2022-04-01', 'kmsKey Microsoft.KeyVault/vaults/keys@2025-05-01',
+      'lockFirewallDeployment Microsoft.Resources/deployments@2024-03-01',
       'identity Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30', 'role2 Microsoft.Authorization/roleAssignments@2022-04-01',
       'role3 Microsoft.Authorization/roleAssignments@2022-04-01', 'cluster Microsoft.ContainerService/managedClusters@2026-10-01',
     ]);
@@ -76,14 +77,16 @@ describe('Bicep export (syntax checked by the tree-sitter Bicep grammar)', () =>
     const declarations = [...text.matchAll(/^resource (\w+) '([^']+)'/gm)].map(m => `${m[1]} ${m[2]}`);
     assert.deepEqual(declarations, [
       'createVaultDeployment Microsoft.Resources/deployments@2024-03-01', 'assignCryptoOfficerToUserDeployment Microsoft.Resources/deployments@2024-03-01',
-      'createKeyDeployment Microsoft.Resources/deployments@2024-03-01', 'identity Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30',
+      'createKeyDeployment Microsoft.Resources/deployments@2024-03-01', 'lockFirewallDeployment Microsoft.Resources/deployments@2024-03-01',
+      'identity Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30',
       'assignCryptoUserToIdentityDeployment Microsoft.Resources/deployments@2024-03-01', 'assignContributorToIdentityDeployment Microsoft.Resources/deployments@2024-03-01',
       'cluster Microsoft.ContainerService/managedClusters@2026-10-01',
     ]);
     assert.match(text, /^resource createKeyDeployment 'Microsoft\.Resources\/deployments@2024-03-01' = \{\n {2}name: 'aks-kms-createKey'\n {2}resourceGroup: 'rg-kv'\n/m);
     // The new identity's principal ID, read when the deployment runs (after the identity exists: dependsOn).
     assert.match(text, /principalId: reference\(resourceId\('00000000-0000-4000-8000-000000000001', 'rg', 'Microsoft\.ManagedIdentity\/userAssignedIdentities', 'id-aks1'\), '2024-11-30'\)\.principalId/);
-    assert.match(text, /^ {2}dependsOn: \[\n {4}createKeyDeployment\n {2}\]/m, 'the identity waits for the key, as in the plan');
+    assert.match(text, /^ {2}dependsOn: \[\n {4}createKeyDeployment\n {2}\]/m, 'the firewall closes after the key, as in the plan');
+    assert.match(text, /^resource lockFirewallDeployment [^\n]*\n {2}name: 'aks-kms-lockFirewall'\n {2}resourceGroup: 'rg-kv'\n[\s\S]*?defaultAction: 'Deny'/m);
     assert.doesNotMatch(text, /expressionEvaluationOptions/, 'the default (outer) scope: Bicep expressions are this file\'s');
   });
 

@@ -4,8 +4,8 @@
  * group (the vault's, a subnet's) is a nested deployment into that group. A template deployment PUTs whole
  * resources, so the cluster is the cluster as it is now with the KMS settings added — what the product's own update
  * sends — and a change to an existing vault that would mean restating all of it (purge protection, the firewall) is
- * listed in the template's metadata as the command to run instead. The key is created through ARM, which the vault
- * firewall does not filter, so a new private vault is created closed.
+ * listed in the template's metadata as the command to run instead. A vault the template creates is closed after the
+ * key exists, as in the plan: declared again, with the firewall, in a nested deployment.
  *
  * Documentation: learn.microsoft.com/azure/azure-resource-manager/templates (syntax, "Resource declaration",
  * "Deploy to resource groups": nested deployments; "Extension resource types": `scope`), the resource types in
@@ -36,11 +36,13 @@ function resourceIdExpr(subscriptionId: string, resourceGroup: string, type: str
 }
 
 /** Where each step's resources go, and what a later step waits for. */
-interface StepOutput {
+export interface StepOutput {
   readonly id: string;
   readonly resourceGroup: string;
   readonly resources: TemplateResource[];
   readonly comment: string;
+  /** Deployed as a nested deployment even in the cluster's group: it declares a resource an earlier step declared. */
+  readonly redeclares?: boolean;
 }
 
 /** Fields a GET returns that are the service's to set: left out of the template (a PUT ignores them anyway). */
@@ -128,22 +130,7 @@ export function templateModel(plan: IacPlan): TemplateModel {
         runSeparately.push(`registerProvider: az provider register --namespace ${KMS_FEATURE.namespace} --wait`);
         break;
       case 'createVault':
-        if (vault) add('createVault', vault.resourceGroup, [{
-          type: 'Microsoft.KeyVault/vaults',
-          apiVersion: API_VERSIONS.vaults,
-          name: lit(vault.name),
-          location: lit(vault.location ?? plan.cluster.location ?? ''),
-          properties: {
-            tenantId: '[subscription().tenantId]',
-            sku: { family: 'A', name: 'standard' },
-            enableRbacAuthorization: true,
-            enableSoftDelete: true,
-            enablePurgeProtection: true,
-            publicNetworkAccess: 'Enabled',
-            // ARM creates the key below, and the firewall does not filter ARM: a private vault can start closed.
-            networkAcls: plan.networkAccess === 'Private' ? { defaultAction: 'Deny', bypass: 'AzureServices' } : { defaultAction: 'Allow', bypass: 'AzureServices' },
-          },
-        }], STEP_REASONS.createVault);
+        if (vault) add('createVault', vault.resourceGroup, [newVault(plan, 'Allow')], STEP_REASONS.createVault);
         break;
       case 'enablePurgeProtection':
         if (vault) runSeparately.push(`enablePurgeProtection: az keyvault update --name ${vault.name} --resource-group ${vault.resourceGroup} --enable-purge-protection true (a template would restate the whole vault)`);
@@ -157,10 +144,13 @@ export function templateModel(plan: IacPlan): TemplateModel {
         }], `${STEP_REASONS.createKey} Created through ARM: no data-plane role needed, and not filtered by the firewall.`);
         break;
       case 'lockFirewall':
-        if (vault && !vault.create) {
+        if (vault?.create) {
+          // The vault this template creates, declared again with the firewall closed, after the key exists (the plan's
+          // order). A nested deployment, as one template may declare a resource only once.
+          steps.push({ id: 'lockFirewall', resourceGroup: vault.resourceGroup, resources: [newVault(plan, 'Deny')], comment: STEP_REASONS.lockFirewall, redeclares: true });
+        } else if (vault) {
           runSeparately.push(`lockFirewall (after the key exists): az keyvault update --name ${vault.name} --resource-group ${vault.resourceGroup} --default-action Deny --bypass AzureServices (a template would restate the whole vault)`);
         }
-        // A vault this template creates is created closed (createVault).
         break;
       case 'createIdentity':
         if (identity) add('createIdentity', identity.resourceGroup, [{
@@ -187,6 +177,26 @@ export function templateModel(plan: IacPlan): TemplateModel {
     }
   }
   return { header: iacHeader(plan, 'Steps the plan found already done are left out (listed as already done); steps a template cannot express are listed with the command to run.'), runSeparately, alreadyDone, steps };
+}
+
+/** A vault this template creates: RBAC, soft delete and purge protection as the plan creates it, with the given firewall. */
+function newVault(plan: IacPlan, defaultAction: 'Allow' | 'Deny'): TemplateResource {
+  const vault = plan.vault!;
+  return {
+    type: 'Microsoft.KeyVault/vaults',
+    apiVersion: API_VERSIONS.vaults,
+    name: lit(vault.name),
+    location: lit(vault.location ?? plan.cluster.location ?? ''),
+    properties: {
+      tenantId: '[subscription().tenantId]',
+      sku: { family: 'A', name: 'standard' },
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      enablePurgeProtection: true,
+      publicNetworkAccess: 'Enabled',
+      networkAcls: { defaultAction, bypass: 'AzureServices' },
+    },
+  };
 }
 
 function scopeResourceGroup(a: IacRoleAssignment, plan: IacPlan): string {
@@ -217,7 +227,7 @@ function roleAssignment(a: IacRoleAssignment, plan: IacPlan, principalExpr: stri
 }
 
 /** Whether a step's resources go straight into the template (the cluster's group) or into a nested deployment. */
-const nested = (step: StepOutput, plan: IacPlan) => step.resourceGroup.toLowerCase() !== plan.cluster.resourceGroup.toLowerCase();
+const nested = (step: StepOutput, plan: IacPlan) => step.redeclares === true || step.resourceGroup.toLowerCase() !== plan.cluster.resourceGroup.toLowerCase();
 
 const deploymentName = (step: StepOutput) => `aks-kms-${step.id}`;
 

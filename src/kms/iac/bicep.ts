@@ -80,7 +80,7 @@ export function renderBicep(plan: IacPlan): string {
   for (const step of model.steps) {
     const symbols: string[] = [];
     out.push(`// ${step.id}: ${oneLine(step.comment)}`);
-    if (step.resourceGroup.toLowerCase() !== here) {
+    if (step.redeclares || step.resourceGroup.toLowerCase() !== here) {
       const symbol = `${step.id}Deployment`;
       const deployment = {
         name: `aks-kms-${step.id}`,

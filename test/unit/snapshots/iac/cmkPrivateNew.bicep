@@ -33,7 +33,7 @@ resource createVaultDeployment 'Microsoft.Resources/deployments@2024-03-01' = {
             enablePurgeProtection: true
             publicNetworkAccess: 'Enabled'
             networkAcls: {
-              defaultAction: 'Deny'
+              defaultAction: 'Allow'
               bypass: 'AzureServices'
             }
           }
@@ -105,12 +105,51 @@ resource createKeyDeployment 'Microsoft.Resources/deployments@2024-03-01' = {
   ]
 }
 
+// lockFirewall: Private access: after the key exists, deny public networks; AKS reaches the vault as a trusted Azure service.
+resource lockFirewallDeployment 'Microsoft.Resources/deployments@2024-03-01' = {
+  name: 'aks-kms-lockFirewall'
+  resourceGroup: 'rg-kv'
+  properties: {
+    mode: 'Incremental'
+    template: {
+      '$schema': 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#'
+      contentVersion: '1.0.0.0'
+      resources: [
+        {
+          type: 'Microsoft.KeyVault/vaults'
+          apiVersion: '2025-05-01'
+          name: 'kvnew01'
+          location: 'eastus'
+          properties: {
+            tenantId: subscription().tenantId
+            sku: {
+              family: 'A'
+              name: 'standard'
+            }
+            enableRbacAuthorization: true
+            enableSoftDelete: true
+            enablePurgeProtection: true
+            publicNetworkAccess: 'Enabled'
+            networkAcls: {
+              defaultAction: 'Deny'
+              bypass: 'AzureServices'
+            }
+          }
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    createKeyDeployment
+  ]
+}
+
 // createIdentity: The user-assigned identity the cluster uses to reach the key.
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: 'id-aks1'
   location: 'eastus'
   dependsOn: [
-    createKeyDeployment
+    lockFirewallDeployment
   ]
 }
 
