@@ -87,7 +87,7 @@ export async function preflightBatch(
       }
       const { ctx, adapter, featureState } = await subscription;
       const config: EnableConfig = { kind: 'pmk', clusterId: cluster.id };
-      const prepared = await prepareEnable(ctx, adapter, config, { ...options.planOptions, featureRegisteredByBatch: true }, options.signal, { featureState });
+      const prepared = await prepareEnable(ctx, adapter, config, { ...options.planOptions, featureRegisteredByBatch: true }, options.signal, { featureState, deploymentHistory: 'skip' });
       const errors = prepared.findings.filter(f => f.severity === 'error');
       if (prepared.blocked) {
         return { kind: 'ineligible', value: { cluster, reason: errors.map(f => f.message).join(' '), codes: errors.map(f => f.code) } };

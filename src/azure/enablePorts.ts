@@ -2,6 +2,7 @@
  * The real-Azure implementation of the enable plan's ports, and the fact-gathering that precedes preflight. Only
  * translation happens here; every decision is in src/kms/enable.
  */
+import { templateDeploymentOf } from './deployments';
 import { parseArmId, scopeCoversScope } from '../kms/armId';
 import { identityChanges } from '../kms/enable/preflight';
 import { EnableConfig, identityIdOf, ROLES, vaultIdOf } from '../kms/enable/config';
@@ -86,6 +87,8 @@ async function readSubnetFacts(ctx: AzureContext, cluster: ManagedClusterJson, n
 /** Facts a caller already read for many clusters at once (a batch reads the feature state once per subscription). */
 export interface KnownFacts {
   readonly featureState?: string;
+  /** `skip`: do not read the resource group's deployment history (a batch checks eligibility only). */
+  readonly deploymentHistory?: 'skip';
 }
 
 export async function readEnableFacts(ctx: AzureContext, clusters: ManagedClustersAdapter, config: EnableConfig, signal?: AbortSignal, known: KnownFacts = {}): Promise<EnableFacts> {
@@ -93,11 +96,12 @@ export async function readEnableFacts(ctx: AzureContext, clusters: ManagedCluste
   const cluster = clusterFactsOf(clusterJson);
   const sub = cluster.subscriptionId;
   const vaultId = config.kind === 'cmk' ? vaultIdOf(sub, config.vault) : undefined;
-  const [featureState, caller, vault, identity] = await Promise.all([
+  const [featureState, caller, vault, identity, deployedBy] = await Promise.all([
     known.featureState ?? getKmsFeatureState(ctx, sub, signal),
     signedInPrincipal(ctx),
     vaultId ? findVault(ctx, vaultId, signal) : Promise.resolve(undefined),
     config.kind === 'cmk' ? getIdentity(ctx, identityIdOf(sub, config.identity), signal) : Promise.resolve(undefined),
+    known.deploymentHistory === 'skip' ? Promise.resolve(undefined) : templateDeploymentOf(ctx, cluster.id, signal),
   ]);
   const vaultName = vaultId ? parseArmId(vaultId)?.name : undefined;
   const [vaultNameAvailable, key, roleAssignments, mayAssign, subnets] = await Promise.all([
@@ -115,6 +119,7 @@ export async function readEnableFacts(ctx: AzureContext, clusters: ManagedCluste
   return {
     cluster,
     clusterJson,
+    ...(deployedBy ? { deployedBy } : {}),
     featureState,
     vault,
     vaultNameAvailable,

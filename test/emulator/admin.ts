@@ -1,6 +1,6 @@
 // Admin API on the ARM listener (docs/CONTRACTS.md): no auth, loopback only, JSON bodies.
 //   POST /_emulator/reset [{generateFleet}] · GET|POST /_emulator/config · POST /_emulator/clock · GET|DELETE /_emulator/requests
-//   GET|POST|DELETE /_emulator/faults · GET /_emulator/resources · GET /_emulator/health
+//   GET|POST|DELETE /_emulator/faults · GET /_emulator/resources · GET /_emulator/health · POST /_emulator/deployments
 import type { IncomingMessage } from 'node:http';
 import { isControllable } from './clock';
 import { HttpError } from './errors';
@@ -139,6 +139,19 @@ export async function handleAdmin(
       // `?write=true` keeps only the calls that may have changed something (RequestLogEntry.write).
       const all = log.list();
       return json(200, parsed.query.get('write') === 'true' ? all.filter((e) => e.write) : all);
+    }
+    case `POST ${ADMIN_PREFIX}/deployments`: {
+      // A template deployment in a resource group's history (routes/deployments.ts): a past the emulator never ran.
+      const body = await readJsonBody(req);
+      const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+      if (!isJsonObject(body) || !text(body.subscriptionId) || !text(body.resourceGroup) || !text(body.name) || !Array.isArray(body.outputResources) || !body.outputResources.every(id => typeof id === 'string')) {
+        throw invalid('The deployment body must be {subscriptionId, resourceGroup, name, outputResources: [resource id…]}.');
+      }
+      store.fleet.deployments.push({
+        subscriptionId: body.subscriptionId as string, resourceGroup: body.resourceGroup as string, name: body.name as string,
+        timestampMs: store.clock.now(), outputResources: body.outputResources as string[],
+      });
+      return json(200, { ok: true });
     }
     case `DELETE ${ADMIN_PREFIX}/requests`:
       log.clear();

@@ -215,6 +215,8 @@ export interface EmulatorAdmin {
   faults(): Promise<FaultRule[]>;
   /** Drops every rule and forgets expired tokens. */
   clearFaults(): Promise<void>;
+  /** Adds a template deployment to a resource group's history (POST /_emulator/deployments). */
+  addDeployment(deployment: { subscriptionId: string; resourceGroup: string; name: string; outputResources: string[] }): Promise<void>;
   /**
    * Arms a one-shot `concurrentChange` fault: just before the next PUT of `clusterId` is served, the stored cluster
    * gets `change` and a new eTag, as if someone else had written it after the client's GET.
@@ -241,6 +243,7 @@ export function emulatorAdmin(info: EmulatorInfo): EmulatorAdmin {
     injectFaults: async (...rules) => (await call('POST', '/faults', rules)) as FaultRule[],
     faults: async () => (await call('GET', '/faults')) as FaultRule[],
     clearFaults: async () => void (await call('DELETE', '/faults')),
+    addDeployment: async (deployment) => void (await call('POST', '/deployments', deployment)),
     changeClusterBeforeNextPut: async (clusterId, change) => {
       const pathRegex = `^${clusterId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
       const [rule] = (await call('POST', '/faults', [{ fault: 'concurrentChange', match: { method: 'PUT', pathRegex }, times: 1, change }])) as FaultRule[];

@@ -18,6 +18,7 @@ import { registerIdentityRoutes } from './routes/identities';
 import { registerManagedClusterRoutes } from './routes/managedClusters';
 import { registerPermissionRoutes } from './routes/permissions';
 import { portalReply, isPortalPath } from './routes/portal';
+import { registerDeploymentRoutes } from './routes/deployments';
 import { registerProviderRoutes } from './routes/providers';
 import { registerResourceGraphRoutes } from './routes/resourceGraph';
 import { registerRoleAssignmentRoutes } from './routes/roleAssignments';
@@ -46,6 +47,7 @@ export function buildArmRouter(deps: ArmDeps): Router<ArmHandler> {
   registerAccessPolicyRoutes(router, deps);
   registerFeatureRoutes(router, deps);
   registerProviderRoutes(router, deps);
+  registerDeploymentRoutes(router, deps);
   registerIdentityRoutes(router, deps);
   // Scope-based routes (`/{*scope}/providers/Microsoft.Authorization/…`) last: fixed routes win.
   registerRoleDefinitionRoutes(router, deps);

@@ -221,6 +221,17 @@ export interface FleetState {
   clusterOperations: ClusterOperationRecord[];
   /** Azure Policy assignments of the built-in KMS policy (routes/resourceGraph.ts `policyresources`), by subscription. */
   policyAssignments: { readonly subscriptionId: string; readonly name: string }[];
+  /** Template deployments in resource groups' history (routes/deployments.ts); added through the admin API. */
+  deployments: DeploymentRecord[];
+}
+
+/** A finished template deployment: what it deployed (`outputResources`) and when. */
+export interface DeploymentRecord {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  readonly timestampMs: number;
+  readonly outputResources: readonly string[];
 }
 
 /** Fault injection: the next `count` accepted cluster operations end `Failed` with this error. */
@@ -377,6 +388,7 @@ export function buildFleet(seed: Seed, nowMs: number, endpoints: VaultEndpoints)
     tenantId: seed.tenantId,
     tenants: seed.tenants.map((t) => ({ ...t })),
     policyAssignments: seed.policyAssignments.map((a) => ({ ...a })),
+    deployments: [],
     userObjectId: seed.userObjectId,
     userPrincipalName: seed.userPrincipalName,
     seededAtMs: nowMs,

@@ -321,6 +321,17 @@ describeWithSpecs('emulator responses match the official OpenAPI schemas', () =>
       check('resources', 'CloudError', missing.body, 'unknown namespace');
     });
 
+    itWithSpecFiles(['resources'])('deployments: a resource group\'s history is a DeploymentListResult; an unknown group is a CloudError', async () => {
+      // Its output names no cluster, so the tests after this one see no drift warning.
+      await admin().addDeployment({ subscriptionId: SUB2, resourceGroup: 'rg-stg', name: 'stg-main', outputResources: [vaultArmId(SUB2, 'rg-stg', 'kvdeployed')] });
+      const res = await get(`/subscriptions/${SUB2}/resourcegroups/rg-stg/providers/Microsoft.Resources/deployments/?api-version=2025-04-01&$top=100`);
+      expectStatus(res, 200, 'deployments list');
+      check('resources', 'DeploymentListResult', res.body, 'deployments list');
+      const missing = await get(`/subscriptions/${SUB2}/resourcegroups/rg-nope/providers/Microsoft.Resources/deployments/?api-version=2025-04-01`);
+      expectStatus(missing, 404, 'unknown group');
+      check('resources', 'CloudError', missing.body, 'unknown group');
+    });
+
     it('vaults: create (RegisteringDns), update and patch are Vaults; checkNameAvailability; name, uniqueness and patch errors are CloudErrors', async () => {
       const url = `${vaultArmId(SUB2, 'rg-stg', 'kvschema01')}?api-version=${KV_MGMT_API}`;
       const body = { location: 'eastus', properties: { tenantId: info.tenantId, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: true } };

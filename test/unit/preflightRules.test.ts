@@ -188,11 +188,12 @@ const PREFLIGHT: RuleCase<Setup>[] = [
     passes: [pmk(KMS.plain), pmk(KMS.cmk)],
   },
   {
-    name: 'iac-managed: a managed-by or Terraform tag warns, other tags do not', code: 'iac-managed', severity: 'warning',
+    name: 'iac-managed: a managed-by or Terraform tag, or a template deployment of the cluster, warns; other tags do not', code: 'iac-managed', severity: 'warning',
     raises: [
       cmk({ clusterJson: { id: CLUSTER_ID, name: 'aks1', tags: { 'managed-by': 'platform-team' } } }),
       pmk(KMS.plain, { clusterJson: { id: CLUSTER_ID, name: 'aks1', tags: { owner: 'x', provisioner: 'Terraform' } } }),
       migrate(KMS.cmk, { clusterJson: { id: CLUSTER_ID, name: 'aks1', tags: { 'azd-env-name': 'prod' } } }),
+      cmk({ deployedBy: { name: 'aks-platform-main', timestamp: new Date('2026-11-20T10:00:00Z') } }),
     ],
     passes: [cmk(), cmk({ clusterJson: { id: CLUSTER_ID, name: 'aks1', tags: { owner: 'platform-team', env: 'prod' } } })],
   },

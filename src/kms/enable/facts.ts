@@ -61,6 +61,8 @@ export interface SubnetFacts {
 export interface EnableFacts {
   readonly cluster: ClusterFacts;
   readonly clusterJson: ManagedClusterJson;
+  /** The latest template deployment whose output names the cluster, where the group's history is readable. */
+  readonly deployedBy?: { readonly name: string; readonly timestamp?: Date };
   /** `KMSPMKPreview` registration state in the cluster's subscription. */
   readonly featureState: string;
   /** The chosen vault, if it exists. */

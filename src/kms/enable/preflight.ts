@@ -81,6 +81,8 @@ export function preflight(config: EnableConfig, facts: EnableFacts): Finding[] {
   const managedBy = managedByCodeTag(facts.clusterJson.tags as Record<string, unknown> | undefined);
   if (managedBy) {
     findings.push(warning('iac-managed', l10n.t('{0} is tagged {1}: put this change into its infrastructure code too, or the next apply tries to undo it (and fails: the new KMS experience cannot be turned off). "Export as Infrastructure as Code…" on the plan gives the code.', c.name, managedBy)));
+  } else if (facts.deployedBy) {
+    findings.push(warning('iac-managed', l10n.t('{0} was deployed by the template deployment {1}{2}: put this change into that template too, or its next deployment undoes it (and fails: the new KMS experience cannot be turned off). "Export as Infrastructure as Code…" on the plan gives the code.', c.name, facts.deployedBy.name, facts.deployedBy.timestamp ? ` (${facts.deployedBy.timestamp.toISOString().slice(0, 10)})` : '')));
   }
   if (!/^registered$/i.test(facts.featureState)) {
     findings.push(info('feature-not-registered', l10n.t('The preview feature KMSPMKPreview is {0} in this subscription; the plan registers it and waits (this can take several minutes).', facts.featureState)));
