@@ -59,6 +59,9 @@ export const ROLES = {
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
 } as const;
 
+/** The key the plan creates (and the exports declare): RSA 2048, for encrypt/decrypt and wrap/unwrap. */
+export const KMS_KEY = { kty: 'RSA', size: 2048, ops: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'] } as const;
+
 /** Key permissions an access-policy vault must grant the cluster identity (legacy KMS page: encrypt and decrypt). */
 export const KMS_KEY_PERMISSIONS = ['encrypt', 'decrypt'] as const;
 

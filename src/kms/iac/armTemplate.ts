@@ -12,9 +12,9 @@
  * ../shared/azure-specs (Microsoft.KeyVault 2025-05-01, Microsoft.Authorization 2022-04-01, Microsoft.ManagedIdentity
  * 2024-11-30, Microsoft.ContainerService managedClusters at the product's api-version).
  */
-import { KMS_FEATURE } from '../enable/config';
+import { KMS_FEATURE, KMS_KEY } from '../enable/config';
 import type { ManagedClusterJson } from '../managedCluster';
-import { IacPlan, IacRoleAssignment, iacHeader, KMS_KEY, knownKeyId, STEP_REASONS } from './iacPlan';
+import { IacPlan, IacRoleAssignment, iacHeader, knownKeyId, STEP_REASONS } from './iacPlan';
 
 export const API_VERSIONS = {
   vaults: '2025-05-01',

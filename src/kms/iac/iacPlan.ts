@@ -85,9 +85,6 @@ export interface IacPlan {
   readonly steps: readonly IacStep[];
 }
 
-/** The key the plan creates (src/azure/keyVault.ts createKeyIfNotExist): RSA 2048 for encrypt/decrypt and wrap/unwrap. */
-export const KMS_KEY = { kty: 'RSA', size: 2048, ops: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'] } as const;
-
 /** Built-in role names, as the portal and the CLI show them (the GUIDs are in ROLES). */
 export const ROLE_DISPLAY_NAMES: Record<RoleName, string> = {
   keyVaultCryptoOfficer: 'Key Vault Crypto Officer',

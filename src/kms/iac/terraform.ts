@@ -9,8 +9,8 @@
  * azurerm_kubernetes_cluster `key_management_service`) and registry.terraform.io/providers/Azure/azapi
  * (azapi_update_resource).
  */
-import { KMS_FEATURE } from '../enable/config';
-import { IacPlan, IacRoleAssignment, IacStep, iacHeader, KMS_KEY, knownKeyId, oneLine, STEP_REASONS } from './iacPlan';
+import { KMS_FEATURE, KMS_KEY } from '../enable/config';
+import { IacPlan, IacRoleAssignment, IacStep, iacHeader, knownKeyId, oneLine, STEP_REASONS } from './iacPlan';
 
 /** A Terraform expression, printed as it is (a reference or a function call), not as a string. */
 interface Expr {
