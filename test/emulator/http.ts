@@ -57,12 +57,19 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Non-JSON body (the portal page); `body` is ignored when set. */
-  text?: { contentType: string; content: string };
+  /** A body already serialised (the portal page, or JSON kept as text); `body` is ignored when set. */
+  text?: { contentType: string; content: string | Buffer };
 }
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export function json(status: number, body: unknown, headers?: Record<string, string>): Reply {
   return { status, body, headers };
+}
+
+/** A JSON reply whose body is already serialised: the same bytes `json()` would send, without serialising again. */
+export function serializedJson(status: number, content: string | Buffer): Reply {
+  return { status, text: { contentType: JSON_CONTENT_TYPE, content } };
 }
 
 export function errorReply(err: HttpError): Reply {
@@ -71,12 +78,12 @@ export function errorReply(err: HttpError): Reply {
 
 export function writeReply(res: ServerResponse, reply: Reply, baseHeaders: Record<string, string> = {}): void {
   const headers: Record<string, string> = { ...baseHeaders, ...(reply.headers ?? {}) };
-  let payload = '';
+  let payload: string | Buffer = '';
   if (reply.text) {
     headers['content-type'] = reply.text.contentType;
     payload = reply.text.content;
   } else if (reply.body !== undefined) {
-    headers['content-type'] = 'application/json; charset=utf-8';
+    headers['content-type'] = JSON_CONTENT_TYPE;
     payload = JSON.stringify(reply.body);
   }
   headers['content-length'] = String(Buffer.byteLength(payload));

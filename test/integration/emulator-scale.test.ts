@@ -174,24 +174,36 @@ describe('generated fleet', () => {
   });
 });
 
-describe('Resource Graph sees every change (reused results are dropped by any write or time-driven change)', () => {
+describe('Resource Graph and ARM see every change (kept results and serialised replies are dropped by any write or time-driven change)', () => {
   after(() => admin.reset());
 
-  it('a cluster update shows in the next query, and so does its completion', async () => {
+  interface Shown { state: string; tags: Record<string, string> }
+  /** The cluster as a query, its GET and its subscription's list show it. */
+  async function shown(sub: string): Promise<Shown[]> {
+    const query = "resources | where name == 'aks-prod-plain' | project id, state = properties.provisioningState, tags";
+    const row = (await graph([sub], {}, query)).data[0] as unknown as Shown;
+    const fromArm = (c: { properties: { provisioningState: string }; tags: Record<string, string> }): Shown => ({ state: c.properties.provisioningState, tags: c.tags });
+    const got = (await call('GET', clusterUrl('aks-prod-plain'))).body as Parameters<typeof fromArm>[0];
+    const list = (await call('GET', `/subscriptions/${sub}/providers/Microsoft.ContainerService/managedClusters?api-version=${MC_API}`)).body as { value: (Parameters<typeof fromArm>[0] & { name: string })[] };
+    const listed = list.value.find((c) => c.name === 'aks-prod-plain');
+    assert.ok(listed, 'the cluster is on its subscription\'s list');
+    return [{ state: row.state, tags: row.tags }, fromArm(got), fromArm(listed)];
+  }
+
+  it('a cluster update shows in the next query, GET and list, and so does its completion', async () => {
     await admin.reset();
     await admin.config({ clusterUpdateDurationMs: 300 });
-    const query = "resources | where name == 'aks-prod-plain' | project id, state = properties.provisioningState, tags";
     const sub = seedVault('kvprodpublic').subscriptionId;
-    const before = await graph([sub], {}, query);
-    assert.equal((before.data[0] as unknown as { state: string }).state, 'Succeeded');
+    const before = await shown(sub);
+    assert.deepEqual(await shown(sub), before, 'the same state read twice (the second from what was kept)');
+    assert.ok(before.every((s) => s.state === 'Succeeded' && s.tags.bench === undefined));
     const cluster = (await call('GET', clusterUrl('aks-prod-plain'))).body as { tags: Record<string, string> };
     const put = await call('PUT', clusterUrl('aks-prod-plain'), { ...cluster, tags: { ...cluster.tags, bench: 'yes' } });
     assert.equal(put.status, 200, put.text.slice(0, 300));
-    const during = (await graph([sub], {}, query)).data[0] as unknown as { state: string; tags: Record<string, string> };
-    assert.equal(during.state, 'Updating');
-    assert.equal(during.tags.bench, 'yes');
+    const during = await shown(sub);
+    assert.deepEqual(during.map((s) => [s.state, s.tags.bench]), [['Updating', 'yes'], ['Updating', 'yes'], ['Updating', 'yes']]);
     await new Promise((r) => setTimeout(r, 400));
-    assert.equal(((await graph([sub], {}, query)).data[0] as unknown as { state: string }).state, 'Succeeded');
+    assert.deepEqual((await shown(sub)).map((s) => [s.state, s.tags.bench]), [['Succeeded', 'yes'], ['Succeeded', 'yes'], ['Succeeded', 'yes']]);
   });
 });
 

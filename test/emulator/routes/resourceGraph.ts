@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RESOURCE_GRAPH_API_VERSIONS } from '../apiVersions';
 import { HttpError } from '../errors';
-import { json, readJsonBody } from '../http';
+import { serializedJson, readJsonBody } from '../http';
 import { isJsonObject, type JsonObject } from '../json';
 import { compileQuery, KqlError, rowTemplate, type Row } from '../kql';
 import { renderVault } from '../model/vault';
@@ -208,6 +208,11 @@ interface Snapshot {
   readonly omitsPreviewFields: boolean;
   readonly rows: Row[];
   readonly columns: string[];
+  /**
+   * Replies already sent, by page and format: paging through a 10,000-row result again (every fleet load does) costs
+   * no re-shaping and no JSON.stringify (~25 ms a 1,000-row page of the emulator's CPU, beside the product's).
+   */
+  readonly replies: Map<string, string>;
 }
 
 /** Results kept per fleet (a reset builds a new fleet, which drops them); the oldest go first. */
@@ -242,6 +247,7 @@ function runQuery(deps: ArmDeps, req: QueryRequest): Snapshot {
     omitsPreviewFields: deps.store.config.resourceGraphOmitsPreviewFields,
     rows,
     columns,
+    replies: new Map(),
   };
   kept.set(snapshot.id, snapshot);
   for (const oldest of kept.keys()) {
@@ -274,6 +280,9 @@ export function registerResourceGraphRoutes(router: Router<ArmHandler>, deps: Ar
       snapshot = token.s ? snapshots.get(deps.store.fleet)?.get(token.s) : undefined;
     }
     snapshot ??= currentSnapshot(deps, fingerprint(req)) ?? runQuery(deps, req);
+    const replyKey = `${offset}:${req.top}:${req.resultFormat}`;
+    const sent = snapshot.replies.get(replyKey);
+    if (sent !== undefined) return serializedJson(200, sent);
     const { rows, columns } = snapshot;
     const page = rows.slice(offset, offset + req.top);
     const more = offset + req.top < rows.length;
@@ -294,7 +303,7 @@ export function registerResourceGraphRoutes(router: Router<ArmHandler>, deps: Ar
           }
         : ordered;
 
-    return json(200, {
+    const reply = JSON.stringify({
       totalRecords: rows.length,
       count: page.length,
       resultTruncated: more && !canPage ? 'true' : 'false',
@@ -302,5 +311,7 @@ export function registerResourceGraphRoutes(router: Router<ArmHandler>, deps: Ar
       data,
       facets: [],
     });
+    snapshot.replies.set(replyKey, reply);
+    return serializedJson(200, reply);
   });
 }
