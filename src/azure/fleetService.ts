@@ -115,6 +115,8 @@ export class FleetService {
    */
   async loadClusters(subscriptionIds: readonly string[], callbacks: FleetLoadCallbacks, signal?: AbortSignal): Promise<ClusterFacts[]> {
     const rows: FleetRow[] = [];
+    /** Each row's facts as reported, parallel to `rows` (computed once: 10,000 rows cost ~30 ms a pass). */
+    const reported: ClusterFacts[] = [];
     let previewFieldsKnown = false;
     const confirm = priorityLimiter(CONFIRM_CONCURRENCY);
     // Subscriptions the user sees first (the caller's order: the tree's) are confirmed first.
@@ -124,14 +126,15 @@ export class FleetService {
     /** Rows before this index are complete subscriptions whose confirmation has started (or was not needed). */
     let confirmedUpTo = 0;
     const startConfirming = (end: number) => {
-      const facts = rows.slice(confirmedUpTo, end).map(r => clusterFactsFromRow(r, false));
+      // Called only while no page has shown the field, so the reported facts are the ones read without it.
+      const facts = reported.slice(confirmedUpTo, end);
       confirmedUpTo = end;
       const works = confirmationWork(facts, facts.filter(f => f.kms.kind === 'unknown')).sort((a, b) => priorityOf(a) - priorityOf(b));
       for (const work of works) {
         const confirmation = confirm(async () => {
           const full = work.kind === 'get'
             ? [clusterFactsOf(await this.clusters.get(work.id, signal))]
-            : (await this.clusters.listBySubscription(work.subscriptionId, signal)).map(c => clusterFactsOf(c)).filter(c => work.ids.has(c.id.toLowerCase()));
+            : (await this.clusters.listBySubscription(work.subscriptionId, signal, work.ids)).map(c => clusterFactsOf(c));
           callbacks.onClusters(full);
           return full;
         }, priorityOf(work));
@@ -145,7 +148,9 @@ export class FleetService {
       rows.push(...page);
       previewFieldsKnown ||= indexCarriesPreviewFields(page);
       reportedUnsure = previewFieldsKnown ? reportedUnsure : rows.length;
-      callbacks.onClusters(page.map(r => clusterFactsFromRow(r, previewFieldsKnown)));
+      const pageFacts = page.map(r => clusterFactsFromRow(r, previewFieldsKnown));
+      reported.push(...pageFacts);
+      callbacks.onClusters(pageFacts);
       // Every subscription but the page's last is complete: confirm its unknown clusters while the next pages load.
       if (!previewFieldsKnown) {
         startConfirming(lastSubscriptionStart(rows));
@@ -158,9 +163,10 @@ export class FleetService {
     // A later page may have shown that the index carries the field; reclassify rows that arrived before that
     // (confirmations already under way then only repeat what the rows say). Only what changed is reported again:
     // each report redraws its rows, and ten thousand unchanged ones cost the extension host and the workbench.
-    let facts = rows.map(r => clusterFactsFromRow(r, previewFieldsKnown));
+    let facts = reported;
     if (previewFieldsKnown && reportedUnsure) {
-      const reclassified = facts.slice(0, reportedUnsure).filter((f, i) => f.kms.kind !== 'unknown' && JSON.stringify(f.kms) !== JSON.stringify(clusterFactsFromRow(rows[i], false).kms));
+      facts = [...rows.slice(0, reportedUnsure).map(r => clusterFactsFromRow(r, true)), ...reported.slice(reportedUnsure)];
+      const reclassified = facts.slice(0, reportedUnsure).filter((f, i) => f.kms.kind !== 'unknown' && JSON.stringify(f.kms) !== JSON.stringify(reported[i].kms));
       if (reclassified.length) {
         callbacks.onClusters(reclassified);
       }

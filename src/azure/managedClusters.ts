@@ -3,10 +3,11 @@
  * `kubernetesResourceObjectEncryptionProfile`, and its serializers drop unknown fields, so a typed GET → PUT would
  * silently strip platform-key settings (AZURE.md, "SDK facts"). Raw JSON keeps every field.
  */
-import type { Client } from '@azure-rest/core-client';
+import type { Client, HttpNodeStreamResponse } from '@azure-rest/core-client';
 import type { ManagedClusterJson } from '../kms/managedCluster';
 import { abortableSleep } from '../kms/plan/retry';
 import { AzureContext, rawArmClient } from './azureContext';
+import { ClusterListPage, wantedClustersOfPage } from './clusterListPage';
 import { AzureRequestError } from './errors';
 
 export const DEFAULT_MANAGED_CLUSTERS_API_VERSION = '2026-10-01';
@@ -26,6 +27,29 @@ function retryAfterMs(headers: Record<string, string | undefined>): number {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_POLL_MS;
 }
 
+async function textOf(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A list page parsed whole, keeping the `onlyIds` clusters when given. */
+function wholePage(text: string, onlyIds: ReadonlySet<string> | undefined): ClusterListPage<ManagedClusterJson> {
+  const page = JSON.parse(text) as { value?: ManagedClusterJson[]; nextLink?: string | null };
+  const value = page.value ?? [];
+  return { value: onlyIds ? value.filter(c => onlyIds.has(c.id.toLowerCase())) : value, nextLink: page.nextLink ?? undefined };
+}
+
 export class ManagedClustersAdapter {
   private readonly client: Client;
 
@@ -43,25 +67,26 @@ export class ManagedClustersAdapter {
 
   /**
    * Every cluster of a subscription at the adapter's api-version, following nextLink: one round trip per ARM page,
-   * where a GET per cluster would be one per cluster (fleetService confirms whole subscriptions with it).
+   * where a GET per cluster would be one per cluster (fleetService confirms whole subscriptions with it). With
+   * `onlyIds` (lower-case), just those clusters, and only they are parsed where the page allows (clusterListPage.ts).
    */
-  async listBySubscription(subscriptionId: string, signal?: AbortSignal): Promise<ManagedClusterJson[]> {
+  async listBySubscription(subscriptionId: string, signal?: AbortSignal, onlyIds?: ReadonlySet<string>): Promise<ManagedClusterJson[]> {
     const clusters: ManagedClusterJson[] = [];
-    let response = await this.client
-      .pathUnchecked(`/subscriptions/${subscriptionId}/providers/Microsoft.ContainerService/managedClusters`)
-      .get({ queryParameters: { 'api-version': this.apiVersion }, abortSignal: signal });
-    for (;;) {
+    let next: string | undefined = `/subscriptions/${subscriptionId}/providers/Microsoft.ContainerService/managedClusters`;
+    // ARM's nextLink is absolute and carries the api-version.
+    let query: Record<string, string> | undefined = { 'api-version': this.apiVersion };
+    while (next) {
+      const response: HttpNodeStreamResponse = await this.client.pathUnchecked(next).get({ queryParameters: query, abortSignal: signal }).asNodeStream();
+      const text: string = response.body ? await textOf(response.body) : '';
       if (response.status !== '200') {
-        throw AzureRequestError.fromResponse(response.status, response.body, `listing the clusters of subscription ${subscriptionId}`);
+        throw AzureRequestError.fromResponse(response.status, parsedOrUndefined(text), `listing the clusters of subscription ${subscriptionId}`);
       }
-      const page = response.body as { value?: ManagedClusterJson[]; nextLink?: string };
-      clusters.push(...(page.value ?? []));
-      if (!page.nextLink) {
-        return clusters;
-      }
-      // ARM's nextLink is absolute and carries the api-version.
-      response = await this.client.pathUnchecked(page.nextLink).get({ abortSignal: signal });
+      const page: ClusterListPage<ManagedClusterJson> = (onlyIds && wantedClustersOfPage<ManagedClusterJson>(text, onlyIds)) || wholePage(text, onlyIds);
+      clusters.push(...page.value);
+      next = page.nextLink;
+      query = undefined;
     }
+    return clusters;
   }
 
   /**

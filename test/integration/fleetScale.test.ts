@@ -65,6 +65,24 @@ describe('FleetService on a 1,500-cluster generated fleet', () => {
     }
   });
 
+  it('a throttled or failing list page: retried after Retry-After, and an error that persists fails the load with its message', async () => {
+    await admin.config({ resourceGraphOmitsPreviewFields: true });
+    try {
+      const listPath = '/subscriptions/[^/]+/providers/Microsoft\\.ContainerService/managedClusters';
+      await admin.injectFaults({ match: { method: 'GET', pathRegex: listPath }, fault: '429', times: 2, after: 1, retryAfterSeconds: 0 });
+      const { facts } = await load();
+      assert.deepEqual(states(facts), expected, 'the throttled pages were read again');
+      assert.deepEqual((await admin.faults()).map((f) => f.hits), [2]);
+      await admin.clearFaults();
+
+      await admin.injectFaults({ match: { method: 'GET', pathRegex: listPath }, fault: '500', times: 'always', code: 'InternalServerError', message: 'The list broke.' });
+      await assert.rejects(load(), /The list broke\./);
+    } finally {
+      await admin.clearFaults();
+      await admin.config({ resourceGraphOmitsPreviewFields: false });
+    }
+  });
+
   it('reads each customer-managed key once for all the clusters that use it, until a new service re-reads', async () => {
     const service = new FleetService(azureContext());
     const withKeys = (await service.loadClusters(subscriptions.slice(0, 2), { onClusters: () => {} })).filter((f) => f.kms.key);
