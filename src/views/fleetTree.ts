@@ -55,6 +55,11 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
   private readonly keyHealth = new Map<string, Promise<KeyHealthResult>>();
   /** Settled key health, so items can show a warning colour without awaiting. */
   private readonly keyHealthSettled = new Map<string, KeyHealthResult>();
+  /**
+   * `aksKms.maxKeyAgeDays` as of this load: read once, not once per key (a large fleet's key health read the setting
+   * ~3,500 times). Like the key health itself, it is read again on Refresh.
+   */
+  private maxKeyAgeDays: { value: number | undefined } | undefined;
   private readonly fullFacts = new Map<string, Promise<ClusterFacts>>();
   /** The built-in KMS policy's state per cluster (lower-case id), where it is assigned. */
   private readonly kmsPolicyStates = new Map<string, KmsPolicyState>();
@@ -88,6 +93,7 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     this.clustersBySubscription.clear();
     this.keyHealth.clear();
     this.keyHealthSettled.clear();
+    this.maxKeyAgeDays = undefined;
     this.fullFacts.clear();
     this.kmsPolicyStates.clear();
     this.kmsPolicyLoads = [];
@@ -515,7 +521,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<FleetNode>, vs
     const key = node.facts.id.toLowerCase();
     let pending = this.keyHealth.get(key);
     if (!pending) {
-      const maxAgeDays = vscode.workspace.getConfiguration('aksKms').get<number>('maxKeyAgeDays');
+      this.maxKeyAgeDays ??= { value: vscode.workspace.getConfiguration('aksKms').get<number>('maxKeyAgeDays') };
+      const maxAgeDays = this.maxKeyAgeDays.value;
       pending = this.service(node.facts.subscriptionId).then(service =>
         service
           ? service.keyHealth(node.facts, { maxAgeDays, now: this.now }).then(

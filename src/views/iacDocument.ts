@@ -16,14 +16,14 @@ export interface ExportIacResult {
   readonly content: string;
 }
 
-/** The given format, else asks. */
-async function pickFormat(format?: IacFormat): Promise<IacFormatInfo | undefined> {
+/** The given format, else asks (naming the cluster: the command may have started from the palette). */
+async function pickFormat(clusterName: string, format?: IacFormat): Promise<IacFormatInfo | undefined> {
   const given = IAC_FORMATS.find(f => f.format === format);
   if (given) {
     return given;
   }
   const labels: Record<IacFormat, string> = { terraform: vscode.l10n.t('Terraform (AzureRM and AzAPI)'), bicep: vscode.l10n.t('Bicep'), arm: vscode.l10n.t('ARM template (JSON)') };
-  const picked = await vscode.window.showQuickPick(IAC_FORMATS.map(f => ({ label: labels[f.format], info: f })), { title: vscode.l10n.t('Export as Infrastructure as Code') });
+  const picked = await vscode.window.showQuickPick(IAC_FORMATS.map(f => ({ label: labels[f.format], info: f })), { title: vscode.l10n.t('Export the KMS setup of {0} as', clusterName) });
   return picked?.info;
 }
 
@@ -32,7 +32,7 @@ export async function openIac(prepared: PreparedEnable, clusterName: string, for
   if (!prepared.facts || !prepared.plan) {
     return undefined;
   }
-  const info = await pickFormat(format);
+  const info = await pickFormat(clusterName, format);
   if (!info) {
     return undefined;
   }

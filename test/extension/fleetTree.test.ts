@@ -242,6 +242,28 @@ suite('Fleet tree', () => {
     }
   });
 
+  test('aksKms.maxKeyAgeDays decides which keys are too old; a new value holds from the next Refresh', async () => {
+    const api = await signedInApi();
+    const tooOld = async () => {
+      await api.tree.refresh();
+      const withKeys = (await allClusters(api)).filter(c => c.facts.kms.key);
+      await waitFor('the key health of every cluster with a key', () => (withKeys.every(c => api.tree.keyHealthOf(c)) ? true : undefined));
+      return withKeys.filter(c => api.tree.keyHealthOf(c)?.health?.health.warnings.some(w => w.code === 'too-old')).map(c => c.facts.name).sort();
+    };
+    try {
+      const byDefault = await tooOld();
+      assert.deepStrictEqual(byDefault, ['aks-fab-cmk-public', 'aks-stg-legacy'], 'older than the default 90 days');
+      await updateAnySetting('aksKms.maxKeyAgeDays', 1);
+      const strict = await tooOld();
+      assert.ok(strict.length > byDefault.length && byDefault.every(n => strict.includes(n)), `a 1-day limit warns of more keys: ${strict.join(', ')}`);
+      await updateAnySetting('aksKms.maxKeyAgeDays', 3650);
+      assert.deepStrictEqual(await tooOld(), [], 'no seeded key is ten years old');
+    } finally {
+      await updateAnySetting('aksKms.maxKeyAgeDays', undefined);
+      await api.tree.refresh();
+    }
+  });
+
   test('Refresh picks up changes made outside VS Code', async () => {
     const api = await signedInApi();
     const before = (await allClusters(api)).length;

@@ -69,6 +69,8 @@ test('from the palette: pick the cluster, then the format — a private CMK clus
   await page.keyboard.press('Escape');
   await runCommand(page, 'AKS KMS: Export as Infrastructure as Code…');
   await choose(page, 'aks-prod-cmk-private');
+  // Started from the palette, the format picker says which cluster it exports.
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Export the KMS setup of aks-prod-cmk-private as' }).waitFor({ timeout: 30_000 });
   await choose(page, 'ARM template (JSON)');
   const lines = await activeEditor(page, 'aks-prod-cmk-private-kms.json');
   await lines.locator('text=deploymentTemplate.json').first().waitFor({ timeout: 30_000 });
