@@ -1,8 +1,8 @@
 // The seeded fleet of docs/CONTRACTS.md ("The seeded fleet"), as plain data.
 // Why data and not code: tests import SEED to know names, ids and key ages without talking to the
 // emulator, and state.ts turns the same data into live resources at the emulator clock's "now".
-import { identityClientId, identityPrincipalId, stableGuid, stableHex, userAssignedIdentityId, vaultResourceId } from './ids';
-import { KEY_VAULT_CONTRIBUTOR, KEY_VAULT_CRYPTO_OFFICER, KEY_VAULT_CRYPTO_USER, OWNER } from './roles';
+import { clusterNodesSubnetId, identityClientId, identityPrincipalId, stableGuid, stableHex, userAssignedIdentityId, vaultResourceId } from './ids';
+import { KEY_VAULT_CONTRIBUTOR, KEY_VAULT_CRYPTO_OFFICER, KEY_VAULT_CRYPTO_USER, NETWORK_CONTRIBUTOR, OWNER } from './roles';
 
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -273,7 +273,9 @@ function assignment(scope: string, roleDefinitionGuid: string, principalId: stri
  * create vaults and assign roles; Owner grants nothing on the Key Vault data plane) and Crypto Officer
  * on every seeded vault except kvfabkeys (a vault the user can manage through ARM but not read on the
  * data plane); each CMK/legacy cluster's identity is Crypto User on its vault, and the private ones
- * also Key Vault Contributor (AZURE.md: approving the private endpoint connection needs it).
+ * also Key Vault Contributor (AZURE.md: approving the private endpoint connection needs it). A system-assigned
+ * cluster's identity is Network Contributor on its agent pool's custom subnet, as the control-plane identity must be
+ * on your own subnet ("Overview of managed identities in AKS", control plane role assignments: Network Contributor).
  */
 const ROLE_ASSIGNMENTS: readonly SeedRoleAssignment[] = [
   ...ALL_SUBSCRIPTIONS.map((s) => assignment(`/subscriptions/${s.subscriptionId}`, OWNER, USER_OBJECT_ID, 'User')),
@@ -288,6 +290,9 @@ const ROLE_ASSIGNMENTS: readonly SeedRoleAssignment[] = [
       ...(c.kms === 'cmk-private' ? [assignment(scope, KEY_VAULT_CONTRIBUTOR, c.identity.principalId, 'ServicePrincipal')] : []),
     ];
   }),
+  ...CLUSTERS.filter((c) => c.identity.type === 'SystemAssigned').map((c) =>
+    assignment(clusterNodesSubnetId(c.subscriptionId, c.resourceGroup, c.name), NETWORK_CONTRIBUTOR, c.identity.principalId, 'ServicePrincipal'),
+  ),
 ];
 
 export interface Seed {

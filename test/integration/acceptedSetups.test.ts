@@ -31,7 +31,10 @@ describe('documented setups are accepted (emulator, real SDK clients)', () => {
     });
     assert.equal(outcome.result.status, 'succeeded', JSON.stringify(outcome.result));
     assert.ok(prepared.findings.some(f => f.code === 'control-plane-identity-change' && f.severity === 'warning'));
-    assert.ok(prepared.findings.some(f => f.code === 'subnet-role-for-new-identity'), JSON.stringify(prepared.findings));
+    const subnetFinding = prepared.findings.find(f => f.code === 'subnet-role-for-new-identity');
+    assert.ok(subnetFinding, JSON.stringify(prepared.findings));
+    // The seeded system identity holds Network Contributor on the subnet (read from its role assignments).
+    assert.match(subnetFinding.message, / The current control-plane identity holds Network Contributor \(or Contributor or Owner\) on nodes-subnet, and the new identity needs it there too\.$/);
     assert.deepEqual(outcome.securityProfile, {
       azureKeyVaultKms: { enabled: true, keyId: await keyUrl(vaultId, 'aks-kms'), keyVaultNetworkAccess: 'Public', keyVaultResourceId: vaultId },
       kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' },

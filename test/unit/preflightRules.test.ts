@@ -613,6 +613,20 @@ describe('preflight messages name what they are about; facts that could not be r
     assert.match(message(cmk({ cluster: { userAssignedIdentityIds: [OTHER_IDENTITY_ID] } }), 'identity-change'), /^aks1 runs as id-old; choosing id-kms replaces/);
     assert.match(message(cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] }, subnets: [{ id: SUBNET_ID }, { id: SUBNET_B }] }), 'subnet-role-for-new-identity'), /custom subnet\(s\) nodes, pods; the plan gives id-kms /);
   });
+  it('subnet-role-for-new-identity says what the current identity holds on each subnet: held, not held, or not readable', () => {
+    const sys = { identity: 'systemAssigned' as const, userAssignedIdentityIds: [] };
+    const held = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: true }] }), 'subnet-role-for-new-identity');
+    assert.equal(held, 'The agent pools use the custom subnet(s) nodes; the plan gives id-kms Network Contributor on them, as the control-plane identity needs. '
+      + 'The current control-plane identity holds Network Contributor (or Contributor or Owner) on nodes, and the new identity needs it there too.');
+    const notHeld = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: false }] }), 'subnet-role-for-new-identity');
+    assert.match(notHeld, / The current control-plane identity holds no Network Contributor, Contributor or Owner assignment on nodes\.$/);
+    assert.doesNotMatch(notHeld, /could not be read|new identity needs it there too/);
+    const unknown = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: undefined }] }), 'subnet-role-for-new-identity');
+    assert.match(unknown, / The current control-plane identity's role assignments on nodes could not be read\.$/);
+    assert.doesNotMatch(unknown, /holds/);
+    const mixed = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: true }, { id: SUBNET_B, currentIdentityHasRole: undefined }] }), 'subnet-role-for-new-identity');
+    assert.match(mixed, /custom subnet\(s\) nodes, pods; .* holds Network Contributor \(or Contributor or Owner\) on nodes, .* role assignments on pods could not be read\.$/);
+  });
   it('an identity ID that is not an ARM ID: the identity-id error, and the messages use the ID as given', () => {
     const s = cmk({ config: { identity: { kind: 'existing', id: 'not-an-id' } }, cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] } });
     assert.ok(preflight(s.config, s.facts).some(f => f.code === 'identity-id' && f.severity === 'error'));

@@ -1,7 +1,7 @@
 // Builds a seeded managed cluster as the raw ARM JSON AKS returns, shaped like the official example
 // ManagedClustersGet.json and the 2026-10-02-preview `ManagedCluster` schema, plus the KMS settings of
 // the CONTRACTS.md table.
-import { stableGuid, stableHex, managedClusterId, resourceGroupId } from '../ids';
+import { clusterNodesSubnetId, clusterVnetId, stableGuid, stableHex, managedClusterId, resourceGroupId } from '../ids';
 import type { JsonObject } from '../json';
 import type { SeedCluster } from '../seed';
 
@@ -67,7 +67,7 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
   const nodeResourceGroup = `MC_${c.resourceGroup}_${c.name}_${c.location}`;
   const mcGroupId = resourceGroupId(c.subscriptionId, nodeResourceGroup);
   const kubeletIdentityId = `${mcGroupId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${c.name}-agentpool`;
-  const vnetId = `${resourceGroupId(c.subscriptionId, c.resourceGroup)}/providers/Microsoft.Network/virtualNetworks/vnet-${c.name}`;
+  const vnetId = clusterVnetId(c.subscriptionId, c.resourceGroup, c.name);
   const apiServerAccessProfile: JsonObject = c.vnetIntegration
     ? { enablePrivateCluster: false, enableVnetIntegration: true, subnetId: `${vnetId}/subnets/apiserver-subnet` }
     : { enablePrivateCluster: false };
@@ -99,7 +99,7 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
           osDiskSizeGB: 128,
           osDiskType: 'Ephemeral',
           kubeletDiskType: 'OS',
-          vnetSubnetID: `${vnetId}/subnets/nodes-subnet`,
+          vnetSubnetID: clusterNodesSubnetId(c.subscriptionId, c.resourceGroup, c.name),
           maxPods: 250,
           type: 'VirtualMachineScaleSets',
           availabilityZones: ['1', '2', '3'],
