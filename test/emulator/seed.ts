@@ -63,11 +63,16 @@ export interface SeedVault {
 }
 
 export interface SeedIdentity {
-  readonly type: 'UserAssigned' | 'SystemAssigned';
-  /** UserAssigned: the ARM id of `id-<cluster>`; SystemAssigned: undefined. */
+  /**
+   * ServicePrincipal: a cluster without a managed identity (no `identity` block; `servicePrincipalProfile.clientId` is
+   * the application's client ID), as clusters created with `--service-principal` still run.
+   */
+  readonly type: 'UserAssigned' | 'SystemAssigned' | 'ServicePrincipal';
+  /** UserAssigned: the ARM id of `id-<cluster>`; otherwise undefined. */
   readonly resourceId?: string;
+  /** The principal's object ID (for ServicePrincipal, the service principal's). */
   readonly principalId: string;
-  /** UserAssigned only. */
+  /** UserAssigned: the identity's client ID; ServicePrincipal: the application's client ID. */
   readonly clientId?: string;
 }
 
@@ -156,7 +161,7 @@ interface ClusterRow {
   sub: string;
   rg: string;
   k8s: string;
-  identity: 'UserAssigned' | 'SystemAssigned';
+  identity: SeedIdentity['type'];
   vnet: boolean;
   kms: SeedKmsState;
   vault?: string;
@@ -173,7 +178,13 @@ function cluster(row: ClusterRow): SeedCluster {
           principalId: identityPrincipalId(row.sub, row.rg, `id-${row.name}`),
           clientId: identityClientId(row.sub, row.rg, `id-${row.name}`),
         }
-      : { type: 'SystemAssigned', principalId: stableGuid(`system-principal:${row.sub}/${row.rg}/${row.name}`) };
+      : row.identity === 'SystemAssigned'
+        ? { type: 'SystemAssigned', principalId: stableGuid(`system-principal:${row.sub}/${row.rg}/${row.name}`) }
+        : {
+            type: 'ServicePrincipal',
+            principalId: stableGuid(`sp-object:${row.sub}/${row.rg}/${row.name}`),
+            clientId: stableGuid(`sp-client:${row.sub}/${row.rg}/${row.name}`),
+          };
   return {
     name: row.name,
     subscriptionId: row.sub,
@@ -199,6 +210,7 @@ const CLUSTERS: readonly SeedCluster[] = [
   cluster({ name: 'aks-stg-old', sub: SUB2, rg: 'rg-stg', k8s: '1.32.6', identity: UA, vnet: true, kms: 'none' }),
   cluster({ name: 'aks-stg-sysid', sub: SUB2, rg: 'rg-stg', k8s: '1.33.2', identity: 'SystemAssigned', vnet: true, kms: 'none' }),
   cluster({ name: 'aks-stg-novnet', sub: SUB2, rg: 'rg-stg', k8s: '1.34.1', identity: UA, vnet: false, kms: 'none' }),
+  cluster({ name: 'aks-stg-sp', sub: SUB2, rg: 'rg-stg', k8s: '1.33.2', identity: 'ServicePrincipal', vnet: true, kms: 'none' }),
   cluster({ name: 'aks-fab-cmk-public', sub: SUB3, rg: 'rg-fab', k8s: '1.34.1', identity: UA, vnet: true, kms: 'cmk-public', vault: 'kvfabkeys', key: 'kms-key' }),
   cluster({ name: 'aks-fab-pmk', sub: SUB3, rg: 'rg-fab', k8s: '1.33.2', identity: UA, vnet: true, kms: 'pmk' }),
   cluster({ name: 'aks-fab-plain', sub: SUB3, rg: 'rg-fab', k8s: '1.33.2', identity: UA, vnet: false, kms: 'none' }),

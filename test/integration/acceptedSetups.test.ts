@@ -8,6 +8,7 @@ import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { armClientOptions } from '../../src/azure/azureContext';
 import { getVault } from '../../src/azure/keyVault';
 import { getIdentity } from '../../src/azure/identities';
+import { prepareEnable } from '../../src/azure/enableFlow';
 import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
 import { listRoleAssignmentsFor } from '../../src/azure/roleAssignments';
 import { ROLES } from '../../src/kms/enable/config';
@@ -49,6 +50,27 @@ describe('documented setups are accepted (emulator, real SDK clients)', () => {
     const newPrincipal = await principalOf(identityId);
     const atSubnet = await listRoleAssignmentsFor(azureContext(), subnet, undefined, newPrincipal);
     assert.ok(atSubnet.some(a => a.scope.toLowerCase() === subnet.toLowerCase() && a.roleGuid === ROLES.networkContributor), JSON.stringify(atSubnet));
+  });
+
+  it('service-principal cluster (no managed identity): preflight refuses CMK with the fix az aks update --enable-managed-identity, and nothing is written', async () => {
+    const id = clusterId(SUB2, 'rg-stg', 'aks-stg-sp');
+    const json = await new ManagedClustersAdapter(azureContext()).get(id);
+    assert.equal(json.identity, undefined, 'the seeded cluster has no managed identity');
+    assert.match(String((json.properties?.servicePrincipalProfile as { clientId?: string } | undefined)?.clientId), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const ctx = azureContext();
+    const prepared = await prepareEnable(ctx, new ManagedClustersAdapter(ctx), {
+      kind: 'cmk', clusterId: id, networkAccess: 'Public',
+      vault: { kind: 'new', name: 'kvsp01', resourceGroup: 'rg-stg', location: 'eastus' }, key: { kind: 'new', name: 'aks-kms' },
+      identity: { kind: 'new', name: 'id-sp-kms', resourceGroup: 'rg-stg', location: 'eastus' },
+    }, { featurePollMs: 200 });
+    assert.equal(prepared.blocked, true);
+    const refusal = prepared.findings.find(f => f.code === 'service-principal-cluster');
+    assert.equal(refusal?.severity, 'error', JSON.stringify(prepared.findings));
+    assert.match(refusal.message, /az aks update --enable-managed-identity/);
+    const requests = await admin.requests();
+    assert.ok(requests.some(r => r.method === 'GET' && r.path.startsWith(id)), 'the cluster was read (the log is live)');
+    assert.deepEqual(requests.filter(r => r.method === 'PUT').map(r => r.path), [], 'no PUT');
+    assert.deepEqual(await writes(), [], 'no write of any kind');
   });
 
   it('Private without API Server VNet Integration: allowed in the new experience, reached as a trusted service', async () => {

@@ -613,6 +613,11 @@ describe('preflight messages name what they are about; facts that could not be r
     assert.match(message(cmk({ cluster: { userAssignedIdentityIds: [OTHER_IDENTITY_ID] } }), 'identity-change'), /^aks1 runs as id-old; choosing id-kms replaces/);
     assert.match(message(cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] }, subnets: [{ id: SUBNET_ID }, { id: SUBNET_B }] }), 'subnet-role-for-new-identity'), /custom subnet\(s\) nodes, pods; the plan gives id-kms /);
   });
+  it('service-principal-cluster gives the fix: move to a managed identity with az aks update --enable-managed-identity', () => {
+    const m = message(cmk({ cluster: { identity: 'none', userAssignedIdentityIds: [] } }), 'service-principal-cluster');
+    assert.match(m, /^aks1 runs with a service principal, not a managed identity, /);
+    assert.match(m, /\(az aks update --enable-managed-identity\)/);
+  });
   it('subnet-role-for-new-identity says what the current identity holds on each subnet: held, not held, or not readable', () => {
     const sys = { identity: 'systemAssigned' as const, userAssignedIdentityIds: [] };
     const held = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: true }] }), 'subnet-role-for-new-identity');

@@ -48,7 +48,11 @@ function securityProfile(c: SeedCluster, ctx: ClusterBuildContext): JsonObject {
   return profile;
 }
 
-function identity(c: SeedCluster, ctx: ClusterBuildContext): JsonObject {
+/** The cluster's `identity` block; none for a cluster that runs with a service principal. */
+function identity(c: SeedCluster, ctx: ClusterBuildContext): JsonObject | undefined {
+  if (c.identity.type === 'ServicePrincipal') {
+    return undefined;
+  }
   if (c.identity.type === 'SystemAssigned') {
     return { type: 'SystemAssigned', principalId: c.identity.principalId, tenantId: ctx.tenantId };
   }
@@ -81,7 +85,7 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
     eTag: stableHex(`etag:${id}`, 16),
     kind: 'Base',
     sku: { name: 'Base', tier: 'Standard' },
-    identity: identity(c, ctx),
+    ...(c.identity.type === 'ServicePrincipal' ? {} : { identity: identity(c, ctx) }),
     properties: {
       provisioningState: 'Succeeded',
       powerState: { code: 'Running' },
@@ -118,7 +122,8 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
           eTag: stableHex(`etag:${id}/nodepool1`, 16),
         },
       ],
-      servicePrincipalProfile: { clientId: 'msi' },
+      // 'msi' marks a managed-identity cluster; a service-principal cluster names its application (client ID).
+      servicePrincipalProfile: { clientId: c.identity.type === 'ServicePrincipal' ? c.identity.clientId! : 'msi' },
       nodeResourceGroup,
       enableRBAC: true,
       supportPlan: 'KubernetesOfficial',
@@ -144,13 +149,18 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
       aadProfile: { managed: true, enableAzureRBAC: true, tenantID: ctx.tenantId },
       autoUpgradeProfile: { upgradeChannel: 'patch', nodeOSUpgradeChannel: 'NodeImage' },
       apiServerAccessProfile,
-      identityProfile: {
-        kubeletidentity: {
-          resourceId: kubeletIdentityId,
-          clientId: stableGuid(`kubelet-client:${id}`),
-          objectId: stableGuid(`kubelet-object:${id}`),
-        },
-      },
+      // A service-principal cluster's kubelet runs as that service principal: no kubelet identity.
+      ...(c.identity.type === 'ServicePrincipal'
+        ? {}
+        : {
+            identityProfile: {
+              kubeletidentity: {
+                resourceId: kubeletIdentityId,
+                clientId: stableGuid(`kubelet-client:${id}`),
+                objectId: stableGuid(`kubelet-object:${id}`),
+              },
+            },
+          }),
       disableLocalAccounts: false,
       securityProfile: securityProfile(c, ctx),
       storageProfile: {
