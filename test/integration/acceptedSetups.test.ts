@@ -3,6 +3,7 @@
  * the corrected rules of AZURE.md): each ends in the exact expected securityProfile and identity.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, it } from 'node:test';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { armClientOptions } from '../../src/azure/azureContext';
@@ -10,7 +11,7 @@ import { getVault } from '../../src/azure/keyVault';
 import { getIdentity } from '../../src/azure/identities';
 import { prepareEnable } from '../../src/azure/enableFlow';
 import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
-import { listRoleAssignmentsFor } from '../../src/azure/roleAssignments';
+import { createRoleAssignment, listRoleAssignmentsFor } from '../../src/azure/roleAssignments';
 import { ROLES } from '../../src/kms/enable/config';
 import { admin, azureContext, clusterId, info, resetFast, runFlow, SUB1, SUB2, writes } from './support/azure';
 
@@ -140,6 +141,28 @@ describe('documented setups are accepted (emulator, real SDK clients)', () => {
     const vault = await getVault(azureContext(), vaultId);
     assert.equal(vault.networkBypass, 'AzureServices');
     assert.ok((await writes()).includes(`PUT ${vaultId}/keys/fresh-key`));
+  });
+
+  it('a role on a single key of the vault is not the role on the vault: the plan still assigns Key Vault Crypto User at the vault', async () => {
+    const id = clusterId(SUB1, 'rg-prod', 'aks-prod-plain');
+    const vaultId = vaultIdOf(SUB1, 'rg-prod', 'kvprodpublic');
+    const identityId = identityIdOf(SUB1, 'rg-prod', 'id-aks-prod-plain');
+    const principal = await principalOf(identityId);
+    const keyScope = `${vaultId}/keys/aks-kms`;
+    assert.equal(await createRoleAssignment(azureContext(), { scope: keyScope, name: randomUUID(), principalId: principal, principalType: 'ServicePrincipal', roleGuid: ROLES.keyVaultCryptoUser }), 'created');
+    const listed = await listRoleAssignmentsFor(azureContext(), vaultId, undefined, principal);
+    assert.deepEqual(listed.map(a => [a.scope.toLowerCase(), a.roleGuid]), [[keyScope.toLowerCase(), ROLES.keyVaultCryptoUser]], 'ARM lists the key-scoped assignment for the vault');
+    await admin.clearRequests();
+    const { outcome } = await runFlow({
+      kind: 'cmk', clusterId: id, networkAccess: 'Public',
+      vault: { kind: 'existing', id: vaultId }, key: { kind: 'existing', name: 'aks-kms' }, identity: { kind: 'existing', id: identityId },
+    });
+    assert.equal(outcome.result.status, 'succeeded', JSON.stringify(outcome.result));
+    assert.equal(outcome.result.steps.assignCryptoUserToIdentity, 'done', 'assigned by this run, not skipped as held');
+    const atVault = (await listRoleAssignmentsFor(azureContext(), vaultId, undefined, principal)).filter(a => a.scope.toLowerCase() === vaultId.toLowerCase());
+    assert.ok(atVault.some(a => a.roleGuid === ROLES.keyVaultCryptoUser), JSON.stringify(atVault));
+    assert.ok((await writes()).some(w => w.startsWith(`PUT ${vaultId}/providers/Microsoft.Authorization/roleAssignments/`)));
+    assert.deepEqual(await endState(id), { securityProfile: await cmkProfile(vaultId, 'aks-kms', 'Public'), identity: await userAssigned(identityId) });
   });
 
   it('access-policy vault: an access policy (encrypt, decrypt) for the identity, the permission model is kept', async () => {
