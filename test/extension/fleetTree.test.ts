@@ -26,7 +26,7 @@ const EXPECTED: { name: string; subscription: string; description: string; conte
   { name: 'aks-stg-novnet', subscription: 'Contoso Staging', description: 'not encrypted', context: /vnet:no$/, hover: [/not encrypted/] },
   {
     name: 'aks-stg-sp', subscription: 'Contoso Staging', description: 'not encrypted', context: /identity:none/,
-    hover: [/Customer-managed keys need a managed identity: move the cluster to one first \\\(az aks update --enable-managed-identity\\\)/],
+    hover: [/KMS with platform or customer-managed keys needs a managed identity: move the cluster to one first \\\(az aks update --enable-managed-identity\\\)/],
   },
   { name: 'aks-fab-cmk-public', subscription: 'Fabrikam Platform', description: 'CMK · public', context: /state:cmk;net:public/, hover: [/kvfabkeys/, /current version created 95 days ago/] },
   { name: 'aks-fab-pmk', subscription: 'Fabrikam Platform', description: 'PMK', context: /state:pmk/, hover: [/platform-managed/] },

@@ -13,7 +13,7 @@ import { prepareEnable } from '../../src/azure/enableFlow';
 import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
 import { createRoleAssignment, listRoleAssignmentsFor } from '../../src/azure/roleAssignments';
 import { ROLES } from '../../src/kms/enable/config';
-import { admin, azureContext, clusterId, info, resetFast, runFlow, SUB1, SUB2, writes } from './support/azure';
+import { admin, assertBlockedWithoutWrites, azureContext, clusterId, info, resetFast, runFlow, SUB1, SUB2, writes } from './support/azure';
 
 const vaultIdOf = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
 const identityIdOf = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
@@ -89,6 +89,8 @@ describe('documented setups are accepted (emulator, real SDK clients)', () => {
     assert.ok(requests.some(r => r.method === 'GET' && r.path.startsWith(id)), 'the cluster was read (the log is live)');
     assert.deepEqual(requests.filter(r => r.method === 'PUT').map(r => r.path), [], 'no PUT');
     assert.deepEqual(await writes(), [], 'no write of any kind');
+    // Platform keys too: the new experience runs only on managed-identity clusters ([kms-concepts] "Requirements").
+    await assertBlockedWithoutWrites({ kind: 'pmk', clusterId: id }, 'service-principal-cluster');
     assert.deepEqual(await endState(id), { securityProfile: {}, identity: undefined }, 'the cluster is as it was: no KMS, no managed identity');
   });
 

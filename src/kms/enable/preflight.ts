@@ -69,6 +69,11 @@ export function validateConfig(config: EnableConfig): Finding[] {
 export function preflight(config: EnableConfig, facts: EnableFacts): Finding[] {
   const findings = validateConfig(config);
   const c = facts.cluster;
+  if (c.identity === 'none') {
+    // [kms-concepts] "Requirements": the new KMS experience, platform or customer-managed keys alike, runs only on
+    // clusters whose identity is a managed identity.
+    findings.push(error('service-principal-cluster', l10n.t('{0} runs with a service principal, not a managed identity, and KMS with platform or customer-managed keys needs a managed identity. Move the cluster to a managed identity first (az aks update --enable-managed-identity), then run this again.', c.name)));
+  }
   if (!meetsVersionRule(c)) {
     findings.push(error('k8s-too-old', l10n.t('{0} runs Kubernetes {1}; KMS with platform or customer-managed keys needs {2} or later. Upgrade the cluster first (az aks upgrade).', c.name, c.kubernetesVersion ?? l10n.t('unknown'), MIN_KMS_KUBERNETES_VERSION)));
   }
@@ -224,7 +229,7 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
 function identityRules(config: CmkConfig, facts: EnableFacts): Finding[] {
   const c = facts.cluster;
   if (c.identity === 'none') {
-    return [error('service-principal-cluster', l10n.t('{0} runs with a service principal, not a managed identity, and KMS with a customer-managed key needs a managed identity. Move the cluster to a managed identity first (az aks update --enable-managed-identity), then run this again.', c.name))];
+    return []; // refused in preflight (service-principal-cluster), whatever the kind of key
   }
   const findings: Finding[] = [];
   const wantedIdentity = identityIdOf(c.subscriptionId, config.identity);
