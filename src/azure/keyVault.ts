@@ -5,7 +5,7 @@
  */
 import { KeyVaultManagementClient, type Key, type Vault } from '@azure/arm-keyvault';
 import { parseArmId } from '../kms/armId';
-import { KMS_KEY } from '../kms/enable/config';
+import { kmsKeyArmBody } from '../kms/enable/config';
 import type { KeyFacts, VaultFacts } from '../kms/enable/facts';
 import type { NewVaultSpec } from '../kms/enable/ports';
 import type { KeyVersionInfo } from '../kms/rotation';
@@ -235,7 +235,7 @@ export async function createKeyIfNotExist(ctx: AzureContext, vaultId: string, ke
     resourceGroup,
     name,
     keyName,
-    { properties: { kty: KMS_KEY.kty, keySize: KMS_KEY.size, keyOps: [...KMS_KEY.ops] } },
+    kmsKeyArmBody(),
     { abortSignal: signal },
   );
   return keyFacts(key, keyName);

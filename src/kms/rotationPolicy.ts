@@ -6,7 +6,8 @@
  *
  * Key Vault's limits (docs "Configure key auto-rotation"; the emulator enforces the same): new versions expire at
  * least 28 days after creation; rotation happens at least 7 days after creation and at least 7 days before expiry;
- * a notification before expiry needs an expiry time.
+ * a notification before expiry needs an expiry time. Those are refused by the form. What no page or spec sets as a limit
+ * (an empty policy, a late or pointless notification) is only asked about before the policy is set (rotationPolicyRisks).
  */
 import * as l10n from '@vscode/l10n';
 import { daysDuration, describeIsoDuration, isoDurationMs, parseIsoDuration } from './isoDuration';
@@ -30,8 +31,8 @@ export const MIN_EXPIRY_DAYS = 28;
 /** Key Vault rotates at least this long before a version expires. */
 export const MIN_ROTATE_BEFORE_EXPIRY_DAYS = 7;
 /**
- * Product rule, not a service limit: a near-expiry notification later than a week before expiry leaves too little
- * time to act, so the form asks for at least the same 7 days Key Vault uses for rotation triggers.
+ * Product advice, not a service limit (no page or spec sets one): a near-expiry notification later than a week before
+ * expiry leaves little time to act, so setting one is asked about (the same 7 days Key Vault uses for rotation triggers).
  */
 export const MIN_NOTIFY_DAYS = 7;
 
@@ -98,10 +99,6 @@ export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyV
   const expiryMs = expiry.value !== undefined ? isoDurationMs(expiry.value)! : undefined;
   const notifyMs = notify.value !== undefined ? isoDurationMs(notify.value)! : undefined;
 
-  // rule: policy-empty
-  if (!rotate.problem && !expiry.problem && rotateMs === undefined && expiryMs === undefined) {
-    problems.push({ field: 'rotateAfter', message: l10n.t('Enter how many days after creation to rotate the key, an expiry, or both.') });
-  }
   // rule: policy-min-rotate-after
   if (rotateMs !== undefined && rotateMs < MIN_ROTATE_AFTER_DAYS * DAY_MS) {
     problems.push({ field: 'rotateAfter', message: l10n.t('Rotate after is {0}; Key Vault needs at least {1} days. Enter {1} or more.', daysText(rotateMs), MIN_ROTATE_AFTER_DAYS) });
@@ -122,14 +119,6 @@ export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyV
     if (expiryMs === undefined && !expiry.problem) {
       problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('A notification before expiry needs an expiry: set Expires after, or clear Notify before expiry.') });
     }
-    // rule: policy-min-notify
-    if (notifyMs < MIN_NOTIFY_DAYS * DAY_MS) {
-      problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('Notify before expiry is {0}; give yourself at least {1} days to act. Enter {1} or more.', daysText(notifyMs), MIN_NOTIFY_DAYS) });
-    }
-    // rule: policy-notify-before-expiry
-    if (expiryMs !== undefined && notifyMs >= expiryMs) {
-      problems.push({ field: 'notifyBeforeExpiry', message: l10n.t('Notify before expiry ({0}) must be shorter than Expires after ({1}), or the notification would come before the version exists.', daysText(notifyMs), daysText(expiryMs)) });
-    }
   }
   if (problems.length) {
     return { ok: false, problems };
@@ -139,22 +128,45 @@ export function validateRotationPolicyInput(input: RotationPolicyInput): PolicyV
 
 /** A policy Key Vault accepts that can still take a cluster down; asked about before it is set. */
 export interface PolicyRisk {
-  readonly code: 'policy-expiry-without-rotation';
+  readonly code: 'policy-expiry-without-rotation' | 'policy-empty' | 'policy-min-notify' | 'policy-notify-before-expiry';
   readonly severity: 'warning';
   readonly message: string;
 }
 
 /**
- * What a valid policy can still get wrong for AKS. With an expiry and no automatic rotation, every new version expires
- * and nothing replaces it: once the version in use expires, AKS cannot encrypt Secrets (and a rotation made late
- * leaves AKS on the expired version for up to 6 hours).
+ * What a policy Key Vault accepts can still get wrong, asked about before it is set (never refused: no page or spec
+ * makes these limits). With an expiry and no automatic rotation, every new version expires and nothing replaces it:
+ * once the version in use expires, AKS cannot encrypt Secrets (and a rotation made late leaves AKS on the expired
+ * version for up to 6 hours). An empty policy turns automatic rotation off. A notification later than a week before
+ * expiry leaves little time to act, and one due no earlier than the version's creation warns of nothing.
  */
 export function rotationPolicyRisks(policy: RotationPolicy, keyName: string): PolicyRisk[] {
   const risks: PolicyRisk[] = [];
-  if (policy.expiresAfter && !policy.rotateAfterCreate && !policy.rotateBeforeExpiry) {
+  const rotates = Boolean(policy.rotateAfterCreate || policy.rotateBeforeExpiry);
+  if (policy.expiresAfter && !rotates) {
     risks.push({
       code: 'policy-expiry-without-rotation', severity: 'warning',
       message: l10n.t('New versions of {0} will expire after {1}, but nothing rotates the key: once the version AKS uses expires, the cluster cannot encrypt Secrets. Set "Rotate after" too (at least 7 days before the expiry), or rotate by hand well ahead of it.', keyName, describeIsoDuration(policy.expiresAfter)),
+    });
+  }
+  if (!rotates && !policy.expiresAfter && !policy.notifyBeforeExpiry) {
+    risks.push({
+      code: 'policy-empty', severity: 'warning',
+      message: l10n.t('This policy sets no automatic rotation, no expiry and no near-expiry event for {0}: it replaces the current policy, and the key keeps its current version until someone rotates it. AKS KMS warns when the version in use is older than the maximum age; rotate by hand before then, or set "Rotate after".', keyName),
+    });
+  }
+  const notifyMs = policy.notifyBeforeExpiry ? isoDurationMs(policy.notifyBeforeExpiry) : undefined;
+  const expiryMs = policy.expiresAfter ? isoDurationMs(policy.expiresAfter) : undefined;
+  if (notifyMs !== undefined && notifyMs < MIN_NOTIFY_DAYS * DAY_MS) {
+    risks.push({
+      code: 'policy-min-notify', severity: 'warning',
+      message: l10n.t('The near-expiry event for {0} comes only {1} before a version expires, which leaves little time to rotate by hand; {2} days or more is safer.', keyName, describeIsoDuration(policy.notifyBeforeExpiry!), MIN_NOTIFY_DAYS),
+    });
+  }
+  if (notifyMs !== undefined && expiryMs !== undefined && notifyMs >= expiryMs) {
+    risks.push({
+      code: 'policy-notify-before-expiry', severity: 'warning',
+      message: l10n.t('The near-expiry event for {0} is set {1} before expiry, but versions expire {2} after creation: it would be due when a version is created (or earlier), so it warns of nothing ahead of the expiry. Make it shorter than the expiry.', keyName, describeIsoDuration(policy.notifyBeforeExpiry!), describeIsoDuration(policy.expiresAfter!)),
     });
   }
   return risks;

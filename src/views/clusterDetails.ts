@@ -113,7 +113,8 @@ export function clusterDetailRows(facts: ClusterFacts, keys: KeyHealthResult | u
     label: vscode.l10n.t('Identity'),
     value: identityName ? `${identityLabel(facts)} (${identityName})` : identityLabel(facts),
     icon: 'person',
-    // Only a service principal blocks CMK; a system-assigned identity is converted by the CMK update itself.
+    // Only a service principal blocks KMS (platform or customer-managed keys); a system-assigned identity is
+    // converted by the CMK update itself.
     warning: facts.identity === 'none' && kms.kind !== 'cmk' ? 'warning' : undefined,
     detail: identityNote(facts),
   });
@@ -165,7 +166,7 @@ function identityNote(facts: ClusterFacts): string | undefined {
     return vscode.l10n.t('Enabling a customer-managed key switches the control-plane identity to a user-assigned identity.');
   }
   if (facts.identity === 'none') {
-    return vscode.l10n.t('Customer-managed keys need a managed identity: move the cluster to one first (az aks update --enable-managed-identity).');
+    return vscode.l10n.t('KMS with platform or customer-managed keys needs a managed identity: move the cluster to one first (az aks update --enable-managed-identity).');
   }
   return undefined;
 }

@@ -70,11 +70,15 @@ function parseVersion(v: Json | undefined): { major: number; minor: number } | u
 
 const UA_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+)$/i;
 
-/** The cluster's user-assigned identity resources (validated: exist, at most one). */
+/**
+ * The cluster's control-plane identity and its principal: the user-assigned identity resource (validated: exists, at
+ * most one), or the system-assigned principal (clusterMerge fills it in before the rules run).
+ */
 function checkIdentity(input: RuleInput): { principalId?: string; type: string } {
   const identity = input.after.identity;
   if (!isJsonObject(identity)) return { type: 'None' };
   const type = String(identity.type ?? 'None');
+  if (type === 'SystemAssigned') return { type, ...(typeof identity.principalId === 'string' ? { principalId: identity.principalId } : {}) };
   if (type !== 'UserAssigned') return { type };
   const uas = isJsonObject(identity.userAssignedIdentities) ? Object.keys(identity.userAssignedIdentities) : [];
   // rule: emu-cluster-identity-ua-missing
@@ -103,8 +107,11 @@ function checkKmsSettings(input: RuleInput, after: KmsView, identityType: string
   if (!KEY_ID.test(after.keyId)) {
     throw bad(`Azure Key Vault KMS key ID '${after.keyId}' is invalid: it must be https://{vault host}/keys/{name} or https://{vault host}/keys/{name}/{version}.`);
   }
+  // Legacy KMS only (a versioned key ID, no infrastructure encryption): the legacy page's "Limitations" say KMS etcd
+  // encryption does not work with a system-assigned identity. The new experience asks only for a managed identity
+  // (KMS data encryption concepts, "Requirements"), so a new-experience PUT is not refused for its identity type.
   // rule: emu-cluster-kms-identity-type
-  if (identityType !== 'UserAssigned') {
+  if (identityType !== 'UserAssigned' && !usesNewExperience(after)) {
     // verbatim (public issue Azure/AKS-Construction#303)
     throw bad(`AzureKeyVaultKms feature does not support cluster identity type ${identityType}, supported value is 'UserAssigned'`);
   }
@@ -222,6 +229,12 @@ export function validateClusterPut(input: RuleInput): void {
   if (usesNewExperience(after)) {
     checkFeature(input);
     checkKubernetesVersion(input.after);
+    // The new experience (platform or customer-managed keys) runs only on clusters whose identity is a managed
+    // identity (KMS data encryption concepts, "Requirements"); a service-principal cluster has none.
+    // rule: emu-cluster-new-kms-managed-identity
+    if (identity.type !== 'SystemAssigned' && identity.type !== 'UserAssigned') {
+      throw bad(`KMS infrastructure encryption and Azure Key Vault KMS with a versionless key ID require a managed identity for the cluster (identity type SystemAssigned or UserAssigned); the cluster's identity type is ${identity.type}.`);
+    }
   }
   if (after.kmsEnabled && identity.principalId) checkKeyVaultAccess(input, after, identity.principalId);
 }

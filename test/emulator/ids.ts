@@ -31,6 +31,16 @@ export function managedClusterId(subscriptionId: string, resourceGroup: string, 
   return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.ContainerService/managedClusters/${name}`;
 }
 
+/** A seeded cluster's own virtual network, `vnet-<cluster>` in the cluster's resource group. */
+export function clusterVnetId(subscriptionId: string, resourceGroup: string, clusterName: string): string {
+  return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Network/virtualNetworks/vnet-${clusterName}`;
+}
+
+/** The custom subnet a seeded cluster's agent pool runs in (`vnetSubnetID`). */
+export function clusterNodesSubnetId(subscriptionId: string, resourceGroup: string, clusterName: string): string {
+  return `${clusterVnetId(subscriptionId, resourceGroup, clusterName)}/subnets/nodes-subnet`;
+}
+
 export function vaultResourceId(subscriptionId: string, resourceGroup: string, name: string): string {
   return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.KeyVault/vaults/${name}`;
 }

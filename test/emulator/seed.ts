@@ -1,8 +1,8 @@
 // The seeded fleet of docs/CONTRACTS.md ("The seeded fleet"), as plain data.
 // Why data and not code: tests import SEED to know names, ids and key ages without talking to the
 // emulator, and state.ts turns the same data into live resources at the emulator clock's "now".
-import { identityClientId, identityPrincipalId, stableGuid, stableHex, userAssignedIdentityId, vaultResourceId } from './ids';
-import { KEY_VAULT_CONTRIBUTOR, KEY_VAULT_CRYPTO_OFFICER, KEY_VAULT_CRYPTO_USER, OWNER } from './roles';
+import { clusterNodesSubnetId, identityClientId, identityPrincipalId, stableGuid, stableHex, userAssignedIdentityId, vaultResourceId } from './ids';
+import { KEY_VAULT_CONTRIBUTOR, KEY_VAULT_CRYPTO_OFFICER, KEY_VAULT_CRYPTO_USER, NETWORK_CONTRIBUTOR, OWNER } from './roles';
 
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -63,11 +63,16 @@ export interface SeedVault {
 }
 
 export interface SeedIdentity {
-  readonly type: 'UserAssigned' | 'SystemAssigned';
-  /** UserAssigned: the ARM id of `id-<cluster>`; SystemAssigned: undefined. */
+  /**
+   * ServicePrincipal: a cluster without a managed identity (no `identity` block; `servicePrincipalProfile.clientId` is
+   * the application's client ID), as clusters created with `--service-principal` still run.
+   */
+  readonly type: 'UserAssigned' | 'SystemAssigned' | 'ServicePrincipal';
+  /** UserAssigned: the ARM id of `id-<cluster>`; otherwise undefined. */
   readonly resourceId?: string;
+  /** The principal's object ID (for ServicePrincipal, the service principal's). */
   readonly principalId: string;
-  /** UserAssigned only. */
+  /** UserAssigned: the identity's client ID; ServicePrincipal: the application's client ID. */
   readonly clientId?: string;
 }
 
@@ -156,7 +161,7 @@ interface ClusterRow {
   sub: string;
   rg: string;
   k8s: string;
-  identity: 'UserAssigned' | 'SystemAssigned';
+  identity: SeedIdentity['type'];
   vnet: boolean;
   kms: SeedKmsState;
   vault?: string;
@@ -173,7 +178,13 @@ function cluster(row: ClusterRow): SeedCluster {
           principalId: identityPrincipalId(row.sub, row.rg, `id-${row.name}`),
           clientId: identityClientId(row.sub, row.rg, `id-${row.name}`),
         }
-      : { type: 'SystemAssigned', principalId: stableGuid(`system-principal:${row.sub}/${row.rg}/${row.name}`) };
+      : row.identity === 'SystemAssigned'
+        ? { type: 'SystemAssigned', principalId: stableGuid(`system-principal:${row.sub}/${row.rg}/${row.name}`) }
+        : {
+            type: 'ServicePrincipal',
+            principalId: stableGuid(`sp-object:${row.sub}/${row.rg}/${row.name}`),
+            clientId: stableGuid(`sp-client:${row.sub}/${row.rg}/${row.name}`),
+          };
   return {
     name: row.name,
     subscriptionId: row.sub,
@@ -199,6 +210,7 @@ const CLUSTERS: readonly SeedCluster[] = [
   cluster({ name: 'aks-stg-old', sub: SUB2, rg: 'rg-stg', k8s: '1.32.6', identity: UA, vnet: true, kms: 'none' }),
   cluster({ name: 'aks-stg-sysid', sub: SUB2, rg: 'rg-stg', k8s: '1.33.2', identity: 'SystemAssigned', vnet: true, kms: 'none' }),
   cluster({ name: 'aks-stg-novnet', sub: SUB2, rg: 'rg-stg', k8s: '1.34.1', identity: UA, vnet: false, kms: 'none' }),
+  cluster({ name: 'aks-stg-sp', sub: SUB2, rg: 'rg-stg', k8s: '1.33.2', identity: 'ServicePrincipal', vnet: true, kms: 'none' }),
   cluster({ name: 'aks-fab-cmk-public', sub: SUB3, rg: 'rg-fab', k8s: '1.34.1', identity: UA, vnet: true, kms: 'cmk-public', vault: 'kvfabkeys', key: 'kms-key' }),
   cluster({ name: 'aks-fab-pmk', sub: SUB3, rg: 'rg-fab', k8s: '1.33.2', identity: UA, vnet: true, kms: 'pmk' }),
   cluster({ name: 'aks-fab-plain', sub: SUB3, rg: 'rg-fab', k8s: '1.33.2', identity: UA, vnet: false, kms: 'none' }),
@@ -273,7 +285,9 @@ function assignment(scope: string, roleDefinitionGuid: string, principalId: stri
  * create vaults and assign roles; Owner grants nothing on the Key Vault data plane) and Crypto Officer
  * on every seeded vault except kvfabkeys (a vault the user can manage through ARM but not read on the
  * data plane); each CMK/legacy cluster's identity is Crypto User on its vault, and the private ones
- * also Key Vault Contributor (AZURE.md: approving the private endpoint connection needs it).
+ * also Key Vault Contributor (AZURE.md: approving the private endpoint connection needs it). A system-assigned
+ * cluster's identity is Network Contributor on its agent pool's custom subnet, as the control-plane identity must be
+ * on your own subnet ("Overview of managed identities in AKS", control plane role assignments: Network Contributor).
  */
 const ROLE_ASSIGNMENTS: readonly SeedRoleAssignment[] = [
   ...ALL_SUBSCRIPTIONS.map((s) => assignment(`/subscriptions/${s.subscriptionId}`, OWNER, USER_OBJECT_ID, 'User')),
@@ -288,6 +302,9 @@ const ROLE_ASSIGNMENTS: readonly SeedRoleAssignment[] = [
       ...(c.kms === 'cmk-private' ? [assignment(scope, KEY_VAULT_CONTRIBUTOR, c.identity.principalId, 'ServicePrincipal')] : []),
     ];
   }),
+  ...CLUSTERS.filter((c) => c.identity.type === 'SystemAssigned').map((c) =>
+    assignment(clusterNodesSubnetId(c.subscriptionId, c.resourceGroup, c.name), NETWORK_CONTRIBUTOR, c.identity.principalId, 'ServicePrincipal'),
+  ),
 ];
 
 export interface Seed {

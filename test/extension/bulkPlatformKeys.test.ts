@@ -40,10 +40,11 @@ suite('Bulk platform keys', () => {
     assert.ok(result);
     assert.strictEqual(result.status, 'completed');
     assert.deepStrictEqual([...result.eligible].sort(), ['aks-stg-novnet', 'aks-stg-sysid']);
-    assert.deepStrictEqual(byName(result), { 'aks-stg-novnet': 'done', 'aks-stg-sysid': 'done', 'aks-stg-old': 'skipped' });
+    assert.deepStrictEqual(byName(result), { 'aks-stg-novnet': 'done', 'aks-stg-sysid': 'done', 'aks-stg-old': 'skipped', 'aks-stg-sp': 'skipped' });
+    assert.match(result.results.find(r => r.cluster.name === 'aks-stg-sp')!.detail!, /service principal, not a managed identity.*az aks update --enable-managed-identity/);
     assert.match(result.results.find(r => r.cluster.name === 'aks-stg-old')!.detail!, /1\.32\.6/);
-    assert.match(result.summaryMarkdown, /^# Enable platform keys: 3 clusters/);
-    assert.match(result.summaryMarkdown, /\n2 done, 1 skipped, 0 failed\n/);
+    assert.match(result.summaryMarkdown, /^# Enable platform keys: 4 clusters/);
+    assert.match(result.summaryMarkdown, /\n2 done, 2 skipped, 0 failed\n/);
     const summary = vscode.window.activeTextEditor?.document;
     assert.strictEqual(summary?.languageId, 'markdown');
     assert.strictEqual(summary?.getText(), result.summaryMarkdown, 'the summary opens as Markdown');
@@ -51,6 +52,7 @@ suite('Bulk platform keys', () => {
     await api.tree.refresh();
     assert.strictEqual((await clusterByName(api, 'aks-stg-novnet')).facts.kms.kind, 'pmk');
     assert.strictEqual((await clusterByName(api, 'aks-stg-sysid')).facts.kms.kind, 'pmk');
+    assert.strictEqual((await clusterByName(api, 'aks-stg-sp')).facts.kms.kind, 'notEncrypted', 'platform keys need a managed identity: the service-principal cluster is left as it is');
 
     // Again: nothing to do, nothing asked, nothing written.
     await admin.clearRequests();

@@ -24,6 +24,10 @@ const EXPECTED: { name: string; subscription: string; description: string; conte
   { name: 'aks-stg-old', subscription: 'Contoso Staging', description: 'not encrypted', context: /k8s:tooOld/, hover: [/1\.32\.6 \\\(KMS needs 1\.33 or later\\\)/] },
   { name: 'aks-stg-sysid', subscription: 'Contoso Staging', description: 'not encrypted', context: /identity:systemAssigned/, hover: [/system-assigned/, /switches the control-plane identity to a user-assigned identity/] },
   { name: 'aks-stg-novnet', subscription: 'Contoso Staging', description: 'not encrypted', context: /vnet:no$/, hover: [/not encrypted/] },
+  {
+    name: 'aks-stg-sp', subscription: 'Contoso Staging', description: 'not encrypted', context: /identity:none/,
+    hover: [/KMS with platform or customer-managed keys needs a managed identity: move the cluster to one first \\\(az aks update --enable-managed-identity\\\)/],
+  },
   { name: 'aks-fab-cmk-public', subscription: 'Fabrikam Platform', description: 'CMK · public', context: /state:cmk;net:public/, hover: [/kvfabkeys/, /current version created 95 days ago/] },
   { name: 'aks-fab-pmk', subscription: 'Fabrikam Platform', description: 'PMK', context: /state:pmk/, hover: [/platform-managed/] },
   { name: 'aks-fab-plain', subscription: 'Fabrikam Platform', description: 'not encrypted', context: /state:none.*vnet:no/, hover: [/not encrypted/] },
@@ -191,8 +195,8 @@ suite('Fleet tree', () => {
       assert.strictEqual(api.tree.getTreeItem(await clusterByName(api, 'aks-prod-cmk-public')).description, 'CMK · public');
       const gets = (await admin.requests()).filter(r => r.method === 'GET' && /managedClusters\/[^/?]+$/i.test(r.path.split('?')[0]));
       // CMK clusters are known from azureKeyVaultKms alone, and aks-stg-old (Kubernetes 1.32: no platform keys there)
-      // from its version; only the 6 others need a GET.
-      assert.strictEqual(gets.length, 6, `cluster GETs: ${gets.map(g => g.path).join(', ')}`);
+      // from its version; only the 7 others need a GET.
+      assert.strictEqual(gets.length, 7, `cluster GETs: ${gets.map(g => g.path).join(', ')}`);
       assert.ok(!gets.some(g => /\/aks-stg-old\?/.test(g.path)));
     } finally {
       await admin.config({ resourceGraphOmitsPreviewFields: false });

@@ -19,11 +19,11 @@ suite('Fleet views', () => {
       const stored = await vscode.commands.executeCommand<string[]>('aksKms.filterByState', ['notEncrypted']);
       assert.deepStrictEqual(stored, ['notEncrypted']);
       const shown = (await allClusters(api)).map(c => c.facts.name).sort();
-      assert.deepStrictEqual(shown, ['aks-fab-plain', 'aks-prod-plain', 'aks-stg-novnet', 'aks-stg-old', 'aks-stg-sysid']);
+      assert.deepStrictEqual(shown, ['aks-fab-plain', 'aks-prod-plain', 'aks-stg-novnet', 'aks-stg-old', 'aks-stg-sp', 'aks-stg-sysid']);
     } finally {
       await updateSetting('stateFilter', undefined);
     }
-    assert.strictEqual((await allClusters(api)).length, 12);
+    assert.strictEqual((await allClusters(api)).length, 13);
   });
 
   test('Filter by State… "policy: non-compliant" keeps what the KMS policy reports non-compliant, alone or within states', async () => {
@@ -40,7 +40,7 @@ suite('Fleet views', () => {
     } finally {
       await updateSetting('stateFilter', undefined);
     }
-    assert.strictEqual((await allClusters(api)).length, 12);
+    assert.strictEqual((await allClusters(api)).length, 13);
   });
 
   test('Export Fleet Report… writes every listed cluster as CSV and as JSON', async () => {
@@ -48,9 +48,9 @@ suite('Fleet views', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-kms-report-'));
     const csvUri = vscode.Uri.file(path.join(dir, 'fleet.csv'));
     const result = await vscode.commands.executeCommand<{ clusters: number }>('aksKms.exportFleetReport', 'csv', csvUri);
-    assert.strictEqual(result.clusters, 12);
+    assert.strictEqual(result.clusters, 13);
     const lines = fs.readFileSync(csvUri.fsPath, 'utf8').trimEnd().split('\r\n');
-    assert.strictEqual(lines.length, 13, 'header + 12 clusters');
+    assert.strictEqual(lines.length, 14, 'header + 13 clusters');
     assert.match(lines[0], /^Subscription,Subscription ID,Cluster,.*,Azure Policy \(KMS\)$/);
     assert.ok(lines.some(l => /aks-fab-cmk-public,rg-fab,westeurope,CMK · public,/.test(l) && /too-old/.test(l)), 'the 95-day key is flagged');
 

@@ -293,9 +293,31 @@ describe('managed-cluster PUT rules: each rejection is the service error and cha
     await rejects('aks-stg-old', (c) => void (c.properties.securityProfile = profile), 400, 'BadRequest', /1\.33/);
   });
 
-  it('KMS with a SystemAssigned cluster identity', async () => {
-    const profile = await cmkProfile('kvstglegacy', 'etcd-key');
+  it('legacy KMS (versioned key ID) with a SystemAssigned cluster identity is refused', async () => {
+    const legacyKeyId = `${await vaultBaseUrl('kvstglegacy')}/keys/etcd-key/${seedVault('kvstglegacy').keys[0].versions[1].version}`;
+    const profile = { azureKeyVaultKms: { enabled: true, keyId: legacyKeyId, keyVaultNetworkAccess: 'Public' } };
     await rejects('aks-stg-sysid', (c) => void (c.properties.securityProfile = profile), 400, 'BadRequest', "AzureKeyVaultKms feature does not support cluster identity type SystemAssigned, supported value is 'UserAssigned'");
+  });
+
+  it('the new experience with a SystemAssigned cluster identity: not refused for the identity type; the system identity needs the key like any other', async () => {
+    const profile = await cmkProfile('kvstglegacy', 'etcd-key');
+    const origin = await vaultBaseUrl('kvstglegacy');
+    await rejects('aks-stg-sysid', (c) => void (c.properties.securityProfile = profile), 400, 'AzureKeyVaultKmsValidateIdentityPermissionCustomerError', `The identity does not have keys encrypt/decrypt permission on key vault "${origin}"`);
+    await assignRole(vaultId('kvstglegacy'), KEY_VAULT_CRYPTO_USER, seedCluster('aks-stg-sysid').identity.principalId);
+    const body = await getCluster('aks-stg-sysid');
+    body.properties.securityProfile = profile;
+    const { statuses } = await putAndWait('aks-stg-sysid', body);
+    assert.equal(statuses[statuses.length - 1].status, 'Succeeded');
+    const after = await getCluster('aks-stg-sysid');
+    assert.equal(after.identity?.type, 'SystemAssigned');
+    assert.deepEqual(after.properties.securityProfile, profile);
+  });
+
+  it('a service-principal cluster (no managed identity) cannot use the new experience: platform or customer-managed keys', async () => {
+    const message = "KMS infrastructure encryption and Azure Key Vault KMS with a versionless key ID require a managed identity for the cluster (identity type SystemAssigned or UserAssigned); the cluster's identity type is None.";
+    await rejects('aks-stg-sp', (c) => void (c.properties.securityProfile = { ...PMK }), 400, 'BadRequest', message);
+    const profile = await cmkProfile('kvstglegacy', 'etcd-key');
+    await rejects('aks-stg-sp', (c) => void (c.properties.securityProfile = profile), 400, 'BadRequest', message);
   });
 
   it('legacy KMS (versioned key ID) Private without API server VNet integration', async () => {

@@ -101,8 +101,8 @@ describe('generated fleet', () => {
   const generated = Array.from({ length: SUBS }, (_, i) => generatedSubscriptionId(i));
   before(async () => {
     const r = await admin.reset({ generateFleet: { subscriptions: SUBS, clustersPerSubscription: PER_SUB } });
-    // The seed's 12 home clusters and 4 subscriptions, the other directories' 3 and 2 (seed.ts), and the generated ones.
-    assert.equal(r.clusters, 12 + 3 + SUBS * PER_SUB);
+    // The seed's 13 home clusters and 4 subscriptions, the other directories' 3 and 2 (seed.ts), and the generated ones.
+    assert.equal(r.clusters, 13 + 3 + SUBS * PER_SUB);
     assert.equal(r.subscriptions, 4 + 2 + SUBS);
   });
   after(() => admin.reset());
@@ -214,7 +214,7 @@ describe('the emulator process flags', () => {
       const other = emulatorAdmin(emulator.info);
       assert.equal((await other.getConfig()).requestLatencyMs, 20);
       const reset = await other.reset();
-      assert.equal(reset.clusters, 12 + 3 + 12); // home seed, the other directories', generated
+      assert.equal(reset.clusters, 13 + 3 + 12); // home seed, the other directories', generated
       const token = mintTestToken({ tid: emulator.info.tenantId, oid: emulator.info.userObjectId });
       const res = await emulatorRequest(emulator.info, { url: `/subscriptions/${generatedSubscriptionId(2)}/providers/Microsoft.ContainerService/managedClusters?api-version=${MC_API}`, token });
       assert.equal(res.status, 200, res.text.slice(0, 300));

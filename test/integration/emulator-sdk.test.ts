@@ -51,7 +51,7 @@ describe('the real Azure SDK clients against the emulator', () => {
     assert.equal(one.tenantId, info.tenantId);
   });
 
-  it('Resource Graph (REST, as the product calls it) returns all 12 clusters through $skipToken paging ($top 5)', async () => {
+  it('Resource Graph (REST, as the product calls it) returns all 13 clusters through $skipToken paging ($top 5)', async () => {
     const names: string[] = [];
     let skipToken: string | undefined;
     let calls = 0;

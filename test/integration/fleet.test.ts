@@ -11,7 +11,7 @@ import { admin, azureContext } from './support/azure';
 
 const EXPECTED_STATES: Record<string, string> = {
   'aks-prod-plain': 'notEncrypted', 'aks-prod-pmk': 'pmk', 'aks-prod-cmk-public': 'cmk', 'aks-prod-cmk-private': 'cmk',
-  'aks-stg-legacy': 'legacy', 'aks-stg-old': 'notEncrypted', 'aks-stg-sysid': 'notEncrypted', 'aks-stg-novnet': 'notEncrypted',
+  'aks-stg-legacy': 'legacy', 'aks-stg-old': 'notEncrypted', 'aks-stg-sysid': 'notEncrypted', 'aks-stg-novnet': 'notEncrypted', 'aks-stg-sp': 'notEncrypted',
   'aks-fab-cmk-public': 'cmk', 'aks-fab-pmk': 'pmk', 'aks-fab-plain': 'notEncrypted', 'aks-fab-cmk-private': 'cmk',
 };
 
@@ -33,7 +33,7 @@ describe('FleetService against the emulator', () => {
     assert.deepEqual(subs.map(s => s.displayName), ['Contoso Production', 'Contoso Sandbox', 'Contoso Staging', 'Fabrikam Platform']);
   });
 
-  it('classifies all 12 clusters from Resource Graph alone when the index carries preview fields', async () => {
+  it('classifies all 13 clusters from Resource Graph alone when the index carries preview fields', async () => {
     await admin.clearRequests();
     const { facts } = await loadFleet(new FleetService(azureContext()));
     assert.deepEqual(Object.fromEntries(facts.map(f => [f.name, f.kms.kind])), EXPECTED_STATES);
@@ -51,7 +51,7 @@ describe('FleetService against the emulator', () => {
       const gets = (await admin.requests()).filter(r => r.method === 'GET' && /managedClusters\//i.test(r.path));
       // Every cluster without Key Vault KMS is unknown to the index — except aks-stg-old: on Kubernetes 1.32 it cannot
       // be on platform keys, so it is known to be not encrypted without a GET.
-      assert.equal(gets.length, 6);
+      assert.equal(gets.length, 7);
       assert.ok(!gets.some(g => /managedClusters\/aks-stg-old\?/i.test(g.path)), 'no GET for the cluster below 1.33');
       assert.ok(gets.every(g => /api-version=2026-10-01(&|$)/.test(g.path)), 'GETs use the default api-version (stable 2026-10-01 defines the field)');
     } finally {

@@ -107,11 +107,24 @@ describe('rotation against the emulator', () => {
   it('an invalid policy is refused before any write, and the old policy stays', async () => {
     const key = await prodPublicKey();
     const ctx = azureContext();
-    const result = await applyRotationPolicyInput(ctx, key.vaultUrl, key.keyName, { rotateAfter: '3', expiresAfter: '20', notifyBeforeExpiry: '30' });
+    const result = await applyRotationPolicyInput(ctx, key.vaultUrl, key.keyName, { rotateAfter: '3', expiresAfter: '20', notifyBeforeExpiry: 'soon' });
     assert.equal(result.ok, false);
     assert.deepEqual(!result.ok && result.problems.map(p => p.field).sort(), ['expiresAfter', 'notifyBeforeExpiry', 'rotateAfter']);
     assert.deepEqual(await writes(), []);
     assert.ok(samePolicy(await getRotationPolicy(ctx, key.vaultUrl, key.keyName), { rotateAfterCreate: 'P90D', expiresAfter: 'P1Y' }));
+  });
+
+  it('an empty form is a policy without actions (asked about first, not refused): automatic rotation is off afterwards', async () => {
+    const key = await prodPublicKey();
+    const ctx = azureContext();
+    const result = await applyRotationPolicyInput(ctx, key.vaultUrl, key.keyName, {});
+    assert.ok(result.ok, JSON.stringify(result));
+    const w = await acceptedWrites();
+    assert.equal(w.length, 1, w.join('\n'));
+    assert.match(w[0], /^PUT \/keys\/aks-kms\/rotationpolicy$/);
+    const dataPlane = await getRotationPolicy(ctx, key.vaultUrl, key.keyName);
+    assert.ok(samePolicy(dataPlane, {}), JSON.stringify(dataPlane));
+    assert.equal((await health(PROD_PUBLIC)).health.summary.policyText?.startsWith('no automatic rotation'), true);
   });
 
   it('the policy is read through ARM when the data plane is unreachable (firewall, no data-plane role)', async () => {

@@ -177,7 +177,7 @@ describe('Azure China: a CMK flow against the emulator posing as AzureChinaCloud
 
   it('lists the fleet through Resource Graph at management.chinacloudapi.cn; seeded key ids are in vault.azure.cn', () => {
     assert.equal(r.subscriptions, 4);
-    assert.equal(r.clusters, 12);
+    assert.equal(r.clusters, 13);
     assert.equal(r.seededCmkKeyId, 'https://kvprodpublic.vault.azure.cn/keys/aks-kms');
     assert.ok(r.requests.some((q) => q.method === 'POST' && q.host === 'management.chinacloudapi.cn' && /\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(q.path) && q.status === 200));
   });
@@ -252,7 +252,7 @@ describe('Azure US Government: the emulator posing as AzureUSGovernment', () => 
     assert.equal(r.info.cloud, 'AzureUSGovernment');
     assert.ok(r.cloudIsBuiltinEntry);
     assert.equal(r.cloud.verifyKeyVaultChallengeResource, true);
-    assert.equal(r.clusters, 12);
+    assert.equal(r.clusters, 13);
     assert.equal(r.seededCmkKeyId, 'https://kvprodpublic.vault.usgovcloudapi.net/keys/aks-kms');
     assert.equal(r.enable.preflight.vaultUri, 'https://kvprodpublic.vault.usgovcloudapi.net/');
     assert.ok(!r.enable.preflight.codes.includes('key-wrong-cloud'));

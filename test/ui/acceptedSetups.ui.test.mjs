@@ -58,7 +58,10 @@ test('system-assigned cluster: a warning, the subnet role step, no blocking find
 test('Private without API Server VNet Integration: no refusal; the firewall step is planned; the run ends Private', async () => {
   const wizard = await planFor('aks-stg-novnet', 'kvuinovnet01', 'Private');
   assert.equal(await wizard.locator('.finding.error').count(), 0, await wizard.locator('#preflight').innerText());
-  assert.equal(await wizard.locator('.finding[data-code="private-needs-vnet-integration"]').count(), 0);
+  // Nothing in the preflight asks for API Server VNet Integration (a legacy-KMS requirement), under any code.
+  assert.doesNotMatch(await wizard.locator('#preflight').innerText(), /vnet integration/i);
+  assert.equal(await wizard.locator('.finding.info[data-code="firewall-lock"]').count(), 1, 'Private: the plan says it locks the firewall');
+  assert.equal(await wizard.locator('#run[disabled]').count(), 1, 'Run waits for the acknowledgement, not for a refusal');
   assert.equal(await wizard.locator('[data-step="lockFirewall"]').count(), 1);
   await wb.shot('accepted-03-private-no-vnet-plan');
   const result = await runToDone(wizard);

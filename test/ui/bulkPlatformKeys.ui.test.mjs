@@ -21,7 +21,10 @@ test('Enable Platform Keys on… a subscription: the plan, progress on the rows,
   await dialog.waitFor({ timeout: 60_000 });
   const text = await dialog.innerText();
   assert.match(text, /Will change \(2\):[\s\S]*aks-stg-novnet[\s\S]*aks-stg-sysid/);
-  assert.match(text, /Not included \(1\):[\s\S]*aks-stg-old — .*1\.32\.6/);
+  const [willChange, notIncluded = ''] = text.split('Not included (2):');
+  assert.doesNotMatch(willChange, /aks-stg-sp/);
+  assert.match(notIncluded, /aks-stg-old — .*1\.32\.6/);
+  assert.match(notIncluded, /aks-stg-sp — .*service principal, not a managed identity/);
   await wb.shot('bulk-01-confirmation');
   await dialog.getByRole('button', { name: 'Enable platform keys' }).click();
 
@@ -32,9 +35,9 @@ test('Enable Platform Keys on… a subscription: the plan, progress on the rows,
   await wb.shot('bulk-02-progress');
 
   // The end: the summary opens as Markdown, and the rows show PMK.
-  const editor = page.locator('.editor-instance', { hasText: '2 done, 1 skipped, 0 failed' });
+  const editor = page.locator('.editor-instance', { hasText: '2 done, 2 skipped, 0 failed' });
   await editor.waitFor({ timeout: 120_000 });
-  await page.locator('.notifications-toasts', { hasText: 'Platform keys batch: 2 done, 1 skipped, 0 failed.' }).waitFor({ timeout: 30_000 });
+  await page.locator('.notifications-toasts', { hasText: 'Platform keys batch: 2 done, 2 skipped, 0 failed.' }).waitFor({ timeout: 30_000 });
   await clusterRow(page, 'aks-stg-novnet').locator('.label-description', { hasText: /^PMK$/ }).waitFor({ timeout: 30_000 });
   assert.match(await editor.innerText(), /aks-stg-old[\s\S]*skipped[\s\S]*1\.32\.6/);
   await wb.shot('bulk-03-summary');

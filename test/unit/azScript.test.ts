@@ -13,12 +13,12 @@ import { renderAzScript } from '../../src/kms/enable/azScript';
 import {
   GRANT_KEY_PERMISSIONS_FUNCTION, MIN_AKS_PREVIEW_VERSION, RETRY_ATTEMPTS, RETRY_DELAY_SECONDS, RETRY_FUNCTION, VERSION_FUNCTIONS, WAIT_FOR_FEATURE_FUNCTION,
 } from '../../src/kms/enable/azScriptPrelude';
-import type { CmkConfig } from '../../src/kms/enable/config';
+import { type CmkConfig, KEY_VAULT_ARM_API_VERSION, kmsKeyArmBody } from '../../src/kms/enable/config';
 import { buildPlan, type StepId } from '../../src/kms/enable/plan';
 import { clusterFactsOf } from '../../src/kms/kmsState';
 import { clusterJson, fakePorts, newWorld, SUB, USER_OID } from './fakeAzure';
 import {
-  cmkNewVault, factsFor, type Flow, FLOWS, IDENTITY_ID, NEW_VAULT_ID, previewOf, prodVault, QUOTED_RG, SUBNET_A, SUBNET_B,
+  cmkNewVault, factsFor, type Flow, FLOWS, IDENTITY_ID, NEW_VAULT_ID, previewOf, PROD_VAULT_ID, prodVault, QUOTED_RG, SUBNET_A, SUBNET_B,
 } from './enableFlows';
 
 /** What the stand-in `az` answers for the new vault's URI and a new identity's principal ID. */
@@ -123,6 +123,8 @@ interface FakeAzOptions {
   readonly policyKeys?: readonly string[];
   /** Failures to inject: command words (e.g. "keyvault key create") → how many calls fail. */
   readonly failures?: Readonly<Record<string, number>>;
+  /** The vault's firewall denies public access from the start: every data-plane key call is refused. */
+  readonly firewalled?: boolean;
 }
 
 interface FakeAzRun {
@@ -152,6 +154,9 @@ function runWithFakeAz(script: string, options: FakeAzOptions = {}): FakeAzRun {
     writeFileSync(join(dir, 'aks-preview-after'), `${options.aksPreviewAfter ?? MIN_AKS_PREVIEW_VERSION}\n`);
     writeFileSync(join(dir, 'feature-polls'), `${options.featurePolls ?? 0}\n`);
     writeFileSync(join(dir, 'policy-keys'), (options.policyKeys ?? []).map(k => `${k}\n`).join(''));
+    if (options.firewalled) {
+      writeFileSync(join(dir, 'locked'), '');
+    }
     for (const [command, count] of Object.entries(options.failures ?? {})) {
       writeFileSync(join(dir, `fail.${command.replace(/ /g, '_')}`), `${count}\n`);
     }
@@ -182,7 +187,7 @@ function optionOf(call: readonly string[], name: string): string | undefined {
 
 const indexOfCall = (run: FakeAzRun, pred: (call: string[]) => boolean) => run.calls.findIndex(pred);
 const callsOf = (run: FakeAzRun, command: string) => run.calls.filter(c => commandOf(c) === command);
-const WRITES = /^(feature register|provider register|keyvault create|keyvault update|keyvault set-policy|keyvault key create|role assignment create|identity create|aks update|extension add|extension update)$/;
+const WRITES = /^(feature register|provider register|keyvault create|keyvault update|keyvault set-policy|keyvault key create|role assignment create|identity create|aks update|extension add|extension update|rest)$/;
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -249,6 +254,58 @@ describe('az script: the key ID is read before the firewall closes', () => {
       ['Key Vault Crypto User', FAKE_PRINCIPAL_ID, NEW_VAULT_ID],
       ['Key Vault Contributor', FAKE_PRINCIPAL_ID, NEW_VAULT_ID],
     ]);
+  });
+});
+
+describe('az script: a new key in a vault whose firewall is already closed', () => {
+  const flow = FLOWS.cmkPrivateFirewalledNewKey;
+  const keyUrl = `${PROD_VAULT_ID}/keys/aks-kms?api-version=${KEY_VAULT_ARM_API_VERSION}`;
+
+  it('Private, existing firewalled vault (Deny), new key: runs to the end while the data plane refuses every key call', () => {
+    const run = runWithFakeAz(scriptOf(flow), { firewalled: true });
+    assert.equal(run.status, 0, `exit ${run.status}\n${run.stderr}`);
+    assert.equal(commandOf(run.calls.at(-1)!), 'aks show', 'the last call is the verification');
+    assert.deepEqual(run.calls.filter(c => commandOf(c).startsWith('keyvault key')), [], 'no data-plane key call');
+    assert.equal(optionOf(callsOf(run, 'aks update')[0], '--azure-keyvault-kms-key-id'), 'https://kvprod.vault.azure.net/keys/aks-kms');
+  });
+
+  it('the key is created through ARM: a PUT of Microsoft.KeyVault/vaults/keys with the key the product creates, before the cluster update', () => {
+    const run = runWithFakeAz(scriptOf(flow), { firewalled: true });
+    assert.equal(run.status, 0, run.stderr);
+    const puts = callsOf(run, 'rest');
+    assert.equal(puts.length, 1);
+    const [put] = puts;
+    assert.equal(optionOf(put, '--method'), 'put');
+    assert.equal(optionOf(put, '--url'), keyUrl, 'a resource ID without a host: az rest sends it to the current cloud\'s Resource Manager');
+    assert.deepEqual(JSON.parse(optionOf(put, '--body') ?? ''), { properties: { kty: 'RSA', keySize: 2048, keyOps: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'] } });
+    assert.deepEqual(JSON.parse(optionOf(put, '--body') ?? ''), kmsKeyArmBody(), 'the same body as the product\'s ARM create');
+    assert.ok(run.calls.indexOf(put) < indexOfCall(run, c => commandOf(c) === 'aks update'));
+    assert.ok(run.calls.indexOf(put) > indexOfCall(run, c => commandOf(c) === 'role assignment create' && optionOf(c, '--role') === 'Key Vault Crypto Officer'));
+  });
+
+  it('the ARM create is retried while a role assignment propagates', () => {
+    const run = runWithFakeAz(scriptOf(flow), { firewalled: true, failures: { rest: 2 } });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(callsOf(run, 'rest').length, 3);
+  });
+
+  it('public network access Disabled (default action Allow) also creates the key through ARM', () => {
+    const disabled: Flow = { ...flow, facts: { ...flow.facts, vault: prodVault({ publicNetworkAccess: 'Disabled', networkDefaultAction: 'Allow' }) } };
+    const run = runWithFakeAz(scriptOf(disabled), { firewalled: true });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(optionOf(callsOf(run, 'rest')[0], '--url'), keyUrl);
+  });
+
+  it('an open vault keeps the documented az keyvault key create, and no az rest', () => {
+    const open: Flow = { ...flow, facts: { ...flow.facts, vault: prodVault() } };
+    const script = scriptOf(open);
+    assert.match(script, /^retry az keyvault key create --vault-name kvprod --name aks-kms --kty RSA --size 2048$/m);
+    assert.doesNotMatch(script, /az rest/);
+  });
+
+  it('the step says why it goes through ARM', () => {
+    assert.match(stepComment(scriptOf(flow), 'createKey'),
+      /through Azure Resource Manager: the vault's firewall applies only to the data plane \(az keyvault key create\), not to control-plane calls \(\[KV-NET\] "Usage scenarios"\)\. A --url without a host goes to the current cloud's Resource Manager \(\[REST\]\)\./);
   });
 });
 

@@ -114,6 +114,18 @@ export const FLOWS = {
       ['createIdentity', true], ['assignCryptoUserToIdentity', true], ['assignContributorToIdentity', false], ['updateCluster', false], ['verify', false],
     ]),
   },
+  cmkPrivateFirewalledNewKey: {
+    name: 'customer-managed key, Private, existing firewalled vault (Deny), new key',
+    config: { ...cmkExisting('Private'), key: { kind: 'new', name: 'aks-kms' } },
+    facts: factsFor({
+      vault: prodVault({ networkDefaultAction: 'Deny', networkBypass: 'AzureServices' }),
+      identity: { id: IDENTITY_ID, name: 'id-aks1', principalId: 'p-id-aks1' },
+    }),
+    preview: previewOf([
+      ...featureDone, ['createVault', true], ['assignCryptoOfficerToUser', false], ['createKey', false], ['lockFirewall', true],
+      ['createIdentity', true], ['assignCryptoUserToIdentity', false], ['assignContributorToIdentity', false], ['updateCluster', false], ['verify', false],
+    ]),
+  },
   accessPolicyVault: {
     name: 'customer-managed key in a vault that uses access policies, new key',
     config: { ...cmkExisting('Public'), key: { kind: 'new', name: 'aks-kms' } },

@@ -71,3 +71,34 @@ describe('the zh-cn checks themselves', () => {
     assert.deepEqual(literals('[设置](command:x.y) 与 `a`'), literals('`a` in [settings](command:x.y)'));
   });
 });
+
+/**
+ * The terms the zh-cn files use, one for each idea: a fleet of clusters is 机群 (never 队列, a queue), and how old a key
+ * version is — its age — is 存在时间. English link targets such as `command:aksKms.fleet.focus` are not prose.
+ */
+describe('zh-cn terms', () => {
+  const prose = (s: string) => s.replace(/\]\([^)]*\)/g, ']');
+  const pairs = FILES.flatMap(({ english, chinese }) => {
+    const en = read(english);
+    const zh = read(chinese);
+    return Object.keys(en).map(key => ({ file: chinese, key, en: prose(en[key]), zh: zh[key] ?? '' }));
+  });
+  const about = (re: RegExp) => pairs.filter(p => re.test(p.en));
+
+  it('no value says 队列 (a queue)', () => {
+    assert.deepEqual(pairs.filter(p => p.zh.includes('队列')).map(p => `${p.file}: ${p.key}`), []);
+  });
+
+  it('every string about the fleet (the fleet report, the fleet view) says 机群', () => {
+    const fleet = about(/\bfleet\b/i);
+    assert.ok(fleet.length >= 5, `the fleet strings are found (${fleet.length})`);
+    assert.ok(fleet.some(p => /fleet report/i.test(p.en)), 'the fleet-report strings are among them');
+    assert.deepEqual(fleet.filter(p => !p.zh.includes('机群')).map(p => `${p.file}: ${p.key} → ${p.zh}`), []);
+  });
+
+  it('every string about a key version\'s age says 存在时间', () => {
+    const age = about(/\bages?\b|\{\d+\} old\b|\bolder than\b/i);
+    assert.ok(age.length >= 5, `the age strings are found (${age.length})`);
+    assert.deepEqual(age.filter(p => !p.zh.includes('存在时间')).map(p => `${p.file}: ${p.key} → ${p.zh}`), []);
+  });
+});

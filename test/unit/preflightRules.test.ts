@@ -330,9 +330,13 @@ const PREFLIGHT: RuleCase<Setup>[] = [
     passes: [cmk({ config: { networkAccess: 'Public' } })],
   },
   {
-    name: 'service-principal-cluster: a service-principal cluster blocks, a managed-identity cluster passes', code: 'service-principal-cluster', severity: 'error',
-    raises: [cmk({ cluster: { identity: 'none', userAssignedIdentityIds: [] } })],
-    passes: [cmk(), cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] } })],
+    name: 'service-principal-cluster: a service-principal cluster blocks (customer-managed or platform keys), a managed-identity cluster passes', code: 'service-principal-cluster', severity: 'error',
+    raises: [
+      cmk({ cluster: { identity: 'none', userAssignedIdentityIds: [] } }),
+      pmk(KMS.plain, { cluster: { identity: 'none', userAssignedIdentityIds: [] } }),
+      migrate(KMS.legacy, { cluster: { identity: 'none', userAssignedIdentityIds: [] } }),
+    ],
+    passes: [cmk(), cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] } }), pmk(KMS.plain), pmk(KMS.plain, { cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] } })],
   },
   {
     name: 'control-plane-identity-change: a system-assigned cluster warns, one already on the chosen identity does not', code: 'control-plane-identity-change', severity: 'warning',
@@ -497,11 +501,6 @@ const POLICY: PolicyCase[] = [
     passes: [{ rotateAfter: '90' }, { rotateAfter: 'P3M' }],
   },
   {
-    name: 'policy-empty: an empty form blocks, an expiry alone passes', rule: 'policy-empty', field: 'rotateAfter', problem: /Enter how many days after creation to rotate the key, an expiry, or both/,
-    raises: [{}, { rotateAfter: '', expiresAfter: ' ' }],
-    passes: [{ expiresAfter: 'P1Y' }, { rotateAfter: '30' }],
-  },
-  {
     name: 'policy-min-rotate-after: rotate after 6 days blocks, 7 days passes', rule: 'policy-min-rotate-after', field: 'rotateAfter', problem: /Key Vault needs at least 7 days/,
     raises: [{ rotateAfter: '6' }, { rotateAfter: 'PT48H' }],
     passes: [{ rotateAfter: '7' }, { rotateAfter: 'P1W' }],
@@ -520,16 +519,6 @@ const POLICY: PolicyCase[] = [
     name: 'policy-notify-needs-expiry: a notification without an expiry blocks, with one passes', rule: 'policy-notify-needs-expiry', field: 'notifyBeforeExpiry', problem: /A notification before expiry needs an expiry/,
     raises: [{ rotateAfter: '90', notifyBeforeExpiry: '30' }],
     passes: [{ rotateAfter: '90', expiresAfter: '365', notifyBeforeExpiry: '30' }],
-  },
-  {
-    name: 'policy-min-notify: notifying 6 days before expiry blocks, 7 days passes', rule: 'policy-min-notify', field: 'notifyBeforeExpiry', problem: /give yourself at least 7 days to act/,
-    raises: [{ expiresAfter: '90', notifyBeforeExpiry: '6' }],
-    passes: [{ expiresAfter: '90', notifyBeforeExpiry: '7' }],
-  },
-  {
-    name: 'policy-notify-before-expiry: notifying as early as the expiry period blocks, a day less passes', rule: 'policy-notify-before-expiry', field: 'notifyBeforeExpiry', problem: /must be shorter than Expires after/,
-    raises: [{ expiresAfter: '90', notifyBeforeExpiry: '90' }, { expiresAfter: '90', notifyBeforeExpiry: '120' }],
-    passes: [{ expiresAfter: '90', notifyBeforeExpiry: '89' }],
   },
 ];
 
@@ -556,7 +545,36 @@ const POLICY_RISKS: RuleCase<RotationPolicy>[] = [
     raises: [{ expiresAfter: 'P1Y' }, { expiresAfter: 'P90D', notifyBeforeExpiry: 'P30D' }],
     passes: [{ expiresAfter: 'P1Y', rotateAfterCreate: 'P90D' }, { expiresAfter: 'P1Y', rotateBeforeExpiry: 'P30D' }, { rotateAfterCreate: 'P90D' }],
   },
+  {
+    name: 'policy-empty: an empty policy warns that nothing rotates the key; a rotation or an expiry does not', code: 'policy-empty', severity: 'warning',
+    raises: [{}],
+    passes: [{ rotateAfterCreate: 'P90D' }, { rotateBeforeExpiry: 'P30D', expiresAfter: 'P1Y' }, { expiresAfter: 'P1Y' }],
+  },
+  {
+    name: 'policy-min-notify: notifying 6 days before expiry warns, 7 days does not', code: 'policy-min-notify', severity: 'warning',
+    raises: [{ rotateAfterCreate: 'P30D', expiresAfter: 'P90D', notifyBeforeExpiry: 'P6D' }, { expiresAfter: 'P90D', notifyBeforeExpiry: 'PT48H' }],
+    passes: [{ rotateAfterCreate: 'P30D', expiresAfter: 'P90D', notifyBeforeExpiry: 'P7D' }, { rotateAfterCreate: 'P30D', expiresAfter: 'P90D' }],
+  },
+  {
+    name: 'policy-notify-before-expiry: notifying as early as the expiry period warns, a day less does not', code: 'policy-notify-before-expiry', severity: 'warning',
+    raises: [{ rotateAfterCreate: 'P30D', expiresAfter: 'P90D', notifyBeforeExpiry: 'P90D' }, { rotateAfterCreate: 'P30D', expiresAfter: 'P90D', notifyBeforeExpiry: 'P120D' }],
+    passes: [{ rotateAfterCreate: 'P30D', expiresAfter: 'P90D', notifyBeforeExpiry: 'P89D' }],
+  },
 ];
+
+describe('rotation policy rules no source supports are asked about, never refused by the form', () => {
+  it('an empty form, a notification 6 days before expiry and one as early as the expiry are all accepted by the form (and then asked about)', () => {
+    for (const [input, code] of [
+      [{}, 'policy-empty'],
+      [{ rotateAfter: '30', expiresAfter: '90', notifyBeforeExpiry: '6' }, 'policy-min-notify'],
+      [{ rotateAfter: '30', expiresAfter: '90', notifyBeforeExpiry: '90' }, 'policy-notify-before-expiry'],
+    ] as const) {
+      const r = validateRotationPolicyInput(input);
+      assert.ok(r.ok, `${JSON.stringify(input)}: ${JSON.stringify(r)}`);
+      assert.deepEqual(rotationPolicyRisks(r.policy, 'kms-key').map(x => x.code), [code]);
+    }
+  });
+});
 
 describe('rotation policy risks: each raises on its case and not on the neighbouring one', () => {
   pin(POLICY_RISKS, s => rotationPolicyRisks(s, 'kms-key'));
@@ -612,6 +630,27 @@ describe('preflight messages name what they are about; facts that could not be r
     assert.match(message(cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] } }), 'control-plane-identity-change'), /to the user-assigned identity id-kms\. /);
     assert.match(message(cmk({ cluster: { userAssignedIdentityIds: [OTHER_IDENTITY_ID] } }), 'identity-change'), /^aks1 runs as id-old; choosing id-kms replaces/);
     assert.match(message(cmk({ cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] }, subnets: [{ id: SUBNET_ID }, { id: SUBNET_B }] }), 'subnet-role-for-new-identity'), /custom subnet\(s\) nodes, pods; the plan gives id-kms /);
+  });
+  it('service-principal-cluster gives the fix: move to a managed identity with az aks update --enable-managed-identity', () => {
+    for (const setup of [cmk({ cluster: { identity: 'none', userAssignedIdentityIds: [] } }), pmk(KMS.plain, { cluster: { identity: 'none', userAssignedIdentityIds: [] } })]) {
+      const m = message(setup, 'service-principal-cluster');
+      assert.match(m, /^aks1 runs with a service principal, not a managed identity, and KMS with platform or customer-managed keys needs a managed identity\. /);
+      assert.match(m, /\(az aks update --enable-managed-identity\)/);
+    }
+  });
+  it('subnet-role-for-new-identity says what the current identity holds on each subnet: held, not held, or not readable', () => {
+    const sys = { identity: 'systemAssigned' as const, userAssignedIdentityIds: [] };
+    const held = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: true }] }), 'subnet-role-for-new-identity');
+    assert.equal(held, 'The agent pools use the custom subnet(s) nodes; the plan gives id-kms Network Contributor on them, as the control-plane identity needs. '
+      + 'The current control-plane identity holds Network Contributor (or Contributor or Owner) on nodes, and the new identity needs it there too.');
+    const notHeld = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: false }] }), 'subnet-role-for-new-identity');
+    assert.match(notHeld, / The current control-plane identity holds no Network Contributor, Contributor or Owner assignment on nodes\.$/);
+    assert.doesNotMatch(notHeld, /could not be read|new identity needs it there too/);
+    const unknown = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: undefined }] }), 'subnet-role-for-new-identity');
+    assert.match(unknown, / The current control-plane identity's role assignments on nodes could not be read\.$/);
+    assert.doesNotMatch(unknown, /holds/);
+    const mixed = message(cmk({ cluster: sys, subnets: [{ id: SUBNET_ID, currentIdentityHasRole: true }, { id: SUBNET_B, currentIdentityHasRole: undefined }] }), 'subnet-role-for-new-identity');
+    assert.match(mixed, /custom subnet\(s\) nodes, pods; .* holds Network Contributor \(or Contributor or Owner\) on nodes, .* role assignments on pods could not be read\.$/);
   });
   it('an identity ID that is not an ARM ID: the identity-id error, and the messages use the ID as given', () => {
     const s = cmk({ config: { identity: { kind: 'existing', id: 'not-an-id' } }, cluster: { identity: 'systemAssigned', userAssignedIdentityIds: [] } });

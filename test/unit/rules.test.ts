@@ -12,10 +12,10 @@ type Severity = 'block' | 'warn' | 'info';
 const SEVERITY_OF_CODE: Record<string, Severity> = { error: 'block', warning: 'warn', info: 'info' };
 
 /**
- * Blocking rows that cite no source today, each waiting for a decision (make it a warning, or find a source). The test
- * names them one by one so the list cannot grow unnoticed, and fails once a row is fixed so the entry is removed.
+ * Blocking rows that cite no source, each waiting for a decision (make it a warning, or find a source). Empty: every
+ * blocking rule has a source. An entry added here must be named one by one, and the test fails once its row is fixed.
  */
-const PENDING_UNSOURCED_BLOCKS = ['policy-empty', 'policy-min-notify', 'policy-notify-before-expiry', 'emu-rotation-policy-one-per-type'];
+const PENDING_UNSOURCED_BLOCKS: readonly string[] = [];
 
 /**
  * Emulator rules no integration test exercises yet (their "test" cell is `none`). Named one by one so the list cannot

@@ -12,9 +12,13 @@
  *  - [MI]     "Use a user-assigned managed identity in Azure Kubernetes Service (AKS)" — learn.microsoft.com/azure/aks/user-assigned-managed-identity
  *  - [AKS-MI] "Overview of managed identities in Azure Kubernetes Service (AKS)" — learn.microsoft.com/azure/aks/managed-identity-overview
  *  - [RBAC]   "Troubleshoot Azure RBAC" — learn.microsoft.com/azure/role-based-access-control/troubleshooting
+ *  - [KV-NET] "Virtual network service endpoints for Azure Key Vault" — learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints
+ *             ("Usage scenarios": firewalls and virtual network rules apply only to the data plane, not to control-plane operations)
+ *  - [REST]   "az rest" — learn.microsoft.com/cli/azure/reference-index#az-rest (a --url without a host is a resource ID,
+ *             sent to the current cloud's Resource Manager endpoint, `az cloud show --query endpoints.resourceManager`)
  */
 import { parseArmId } from '../armId';
-import { CmkConfig, EnableConfig, identityIdOf, KMS_FEATURE, vaultIdOf } from './config';
+import { CmkConfig, EnableConfig, identityIdOf, KEY_VAULT_ARM_API_VERSION, KMS_FEATURE, kmsKeyArmBody, vaultIdOf } from './config';
 import type { EnableFacts } from './facts';
 import type { StepId, StepPreview } from './plan';
 import { GRANT_KEY_PERMISSIONS_FUNCTION, prerequisites, RETRY_FUNCTION, VERSION_FUNCTIONS, WAIT_FOR_FEATURE_FUNCTION } from './azScriptPrelude';
@@ -150,14 +154,27 @@ function cmkBlocks(
   block('assignCryptoOfficerToUser', ['[KMS] "Create a key vault and key": Key Vault Crypto Officer for whoever runs this script, to create the key.'], [
     `az role assignment create --role "Key Vault Crypto Officer" --assignee-object-id ${sh(facts.user.objectId)} --assignee-principal-type ${userType} --scope ${sh(vaultId)}`,
   ]);
-  block('createKey', [
-    '[KMS] "Create a key vault and key" (RSA 2048, the KMS plugin\'s key type). Retried: the Crypto Officer role',
-    'assigned just before can take minutes to reach Key Vault.',
-    ...(accessPolicyVault ? ['This vault uses access policies, so the key is created under an access policy for whoever runs the script.'] : []),
-  ], [
-    ...(accessPolicyVault ? [`grant_key_permissions ${vaultName} ${vaultRg} ${sh(facts.user.objectId)} create get`] : []),
-    `retry az keyvault key create --vault-name ${vaultName} --name ${sh(keyName)} --kty RSA --size 2048`,
-  ]);
+  if (facts.vault && firewallDeniesPublicAccess(facts.vault)) {
+    // The data plane (az keyvault key create) is refused from outside the vault's network; ARM is not filtered by
+    // the firewall, and a PUT of an existing key returns it unchanged: the product's own create (keys.createIfNotExist).
+    block('createKey', [
+      '[KMS] "Create a key vault and key" (RSA 2048, the KMS plugin\'s key type), through Azure Resource Manager: the',
+      'vault\'s firewall applies only to the data plane (az keyvault key create), not to control-plane calls ([KV-NET]',
+      '"Usage scenarios"). A --url without a host goes to the current cloud\'s Resource Manager ([REST]). An existing key',
+      'is returned unchanged (no new version). Retried while a new role assignment propagates.',
+    ], [
+      `retry az rest --method put --url ${sh(`${vaultId}/keys/${encodeURIComponent(keyName)}?api-version=${KEY_VAULT_ARM_API_VERSION}`)} --body ${sh(JSON.stringify(kmsKeyArmBody()))}`,
+    ]);
+  } else {
+    block('createKey', [
+      '[KMS] "Create a key vault and key" (RSA 2048, the KMS plugin\'s key type). Retried: the Crypto Officer role',
+      'assigned just before can take minutes to reach Key Vault.',
+      ...(accessPolicyVault ? ['This vault uses access policies, so the key is created under an access policy for whoever runs the script.'] : []),
+    ], [
+      ...(accessPolicyVault ? [`grant_key_permissions ${vaultName} ${vaultRg} ${sh(facts.user.objectId)} create get`] : []),
+      `retry az keyvault key create --vault-name ${vaultName} --name ${sh(keyName)} --kty RSA --size 2048`,
+    ]);
+  }
 
   // The versionless key ID, set before the firewall can lock: [KMS] "Create a private key vault and key" reads it
   // right after creating the key ("Create the key before disabling public network access").
@@ -231,6 +248,11 @@ function cmkBlocks(
       '--yes',
     ].join(' \\\n  '),
   ]);
+}
+
+/** The vault already refuses public data-plane calls: its firewall denies by default, or public access is off. */
+function firewallDeniesPublicAccess(vault: NonNullable<EnableFacts['vault']>): boolean {
+  return /^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? '');
 }
 
 /** One Network Contributor assignment per custom subnet; subnets where the identity already holds it are commented out. */

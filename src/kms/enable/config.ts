@@ -62,6 +62,17 @@ export const ROLES = {
 /** The key the plan creates (and the exports declare): RSA 2048, for encrypt/decrypt and wrap/unwrap. */
 export const KMS_KEY = { kty: 'RSA', size: 2048, ops: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'] } as const;
 
+/**
+ * The Microsoft.KeyVault management-plane api-version the exports and the az script write for vaults and keys: the
+ * stable spec saved in ../shared/azure-specs (keys.json, `Keys_CreateIfNotExist`).
+ */
+export const KEY_VAULT_ARM_API_VERSION = '2025-05-01';
+
+/** The ARM request body that creates the key the plan creates (Microsoft.KeyVault/vaults/keys PUT). */
+export function kmsKeyArmBody(): { properties: { kty: string; keySize: number; keyOps: string[] } } {
+  return { properties: { kty: KMS_KEY.kty, keySize: KMS_KEY.size, keyOps: [...KMS_KEY.ops] } };
+}
+
 /** Key permissions an access-policy vault must grant the cluster identity (legacy KMS page: encrypt and decrypt). */
 export const KMS_KEY_PERMISSIONS = ['encrypt', 'decrypt'] as const;
 

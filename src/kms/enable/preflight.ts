@@ -10,7 +10,7 @@ import { MIN_KMS_KUBERNETES_VERSION } from '../kubernetesVersion';
 import { ClusterFacts, meetsVersionRule } from '../kmsState';
 import { identityNameProblem, keyNameProblem, resourceGroupNameProblem, vaultNameProblem } from '../names';
 import { EnableConfig, CmkConfig, identityIdOf, isPlatformKeyConfig } from './config';
-import type { EnableFacts } from './facts';
+import type { EnableFacts, SubnetFacts } from './facts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -69,6 +69,11 @@ export function validateConfig(config: EnableConfig): Finding[] {
 export function preflight(config: EnableConfig, facts: EnableFacts): Finding[] {
   const findings = validateConfig(config);
   const c = facts.cluster;
+  if (c.identity === 'none') {
+    // [kms-concepts] "Requirements": the new KMS experience, platform or customer-managed keys alike, runs only on
+    // clusters whose identity is a managed identity.
+    findings.push(error('service-principal-cluster', l10n.t('{0} runs with a service principal, not a managed identity, and KMS with platform or customer-managed keys needs a managed identity. Move the cluster to a managed identity first (az aks update --enable-managed-identity), then run this again.', c.name)));
+  }
   if (!meetsVersionRule(c)) {
     findings.push(error('k8s-too-old', l10n.t('{0} runs Kubernetes {1}; KMS with platform or customer-managed keys needs {2} or later. Upgrade the cluster first (az aks upgrade).', c.name, c.kubernetesVersion ?? l10n.t('unknown'), MIN_KMS_KUBERNETES_VERSION)));
   }
@@ -224,7 +229,7 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
 function identityRules(config: CmkConfig, facts: EnableFacts): Finding[] {
   const c = facts.cluster;
   if (c.identity === 'none') {
-    return [error('service-principal-cluster', l10n.t('{0} runs with a service principal, not a managed identity, and KMS with a customer-managed key needs a managed identity. Move the cluster to a managed identity first (az aks update --enable-managed-identity), then run this again.', c.name))];
+    return []; // refused in preflight (service-principal-cluster), whatever the kind of key
   }
   const findings: Finding[] = [];
   const wantedIdentity = identityIdOf(c.subscriptionId, config.identity);
@@ -238,9 +243,26 @@ function identityRules(config: CmkConfig, facts: EnableFacts): Finding[] {
   }
   const subnets = subnetsNeedingRole(facts, wantedIdentity);
   if (subnets.length) {
-    findings.push(warning('subnet-role-for-new-identity', l10n.t('The agent pools use the custom subnet(s) {0}; the plan gives {1} Network Contributor on them, as the control-plane identity needs.', subnets.map(s => s.id.split('/').pop()).join(', '), wantedName)));
+    findings.push(warning('subnet-role-for-new-identity', [
+      l10n.t('The agent pools use the custom subnet(s) {0}; the plan gives {1} Network Contributor on them, as the control-plane identity needs.', subnetNames(subnets), wantedName),
+      ...currentIdentitySubnetRoles(subnets),
+    ].join(' ')));
   }
   return findings;
+}
+
+const subnetNames = (subnets: readonly SubnetFacts[]) => subnets.map(s => s.id.split('/').pop()).join(', ');
+
+/** What the cluster's current control-plane identity holds on the subnets (read from its role assignments), one sentence per answer. */
+function currentIdentitySubnetRoles(subnets: readonly SubnetFacts[]): string[] {
+  const held = subnets.filter(s => s.currentIdentityHasRole === true);
+  const notHeld = subnets.filter(s => s.currentIdentityHasRole === false);
+  const unknown = subnets.filter(s => s.currentIdentityHasRole === undefined);
+  return [
+    ...(held.length ? [l10n.t('The current control-plane identity holds Network Contributor (or Contributor or Owner) on {0}, and the new identity needs it there too.', subnetNames(held))] : []),
+    ...(notHeld.length ? [l10n.t('The current control-plane identity holds no Network Contributor, Contributor or Owner assignment on {0}.', subnetNames(notHeld))] : []),
+    ...(unknown.length ? [l10n.t("The current control-plane identity's role assignments on {0} could not be read.", subnetNames(unknown))] : []),
+  ];
 }
 
 /** Whether the update replaces the cluster's control-plane identity with `wantedIdentity`. */

@@ -12,12 +12,12 @@
  * ../shared/azure-specs (Microsoft.KeyVault 2025-05-01, Microsoft.Authorization 2022-04-01, Microsoft.ManagedIdentity
  * 2024-11-30, Microsoft.ContainerService managedClusters at the product's api-version).
  */
-import { KMS_FEATURE, KMS_KEY } from '../enable/config';
+import { KEY_VAULT_ARM_API_VERSION, KMS_FEATURE, kmsKeyArmBody } from '../enable/config';
 import type { ManagedClusterJson } from '../managedCluster';
 import { IacPlan, IacRoleAssignment, iacHeader, knownKeyId, STEP_REASONS } from './iacPlan';
 
 export const API_VERSIONS = {
-  vaults: '2025-05-01',
+  vaults: KEY_VAULT_ARM_API_VERSION,
   roleAssignments: '2022-04-01',
   identities: '2024-11-30',
   deployments: '2025-04-01',
@@ -140,7 +140,7 @@ export function templateModel(plan: IacPlan): TemplateModel {
           type: 'Microsoft.KeyVault/vaults/keys',
           apiVersion: API_VERSIONS.vaults,
           name: lit(`${vault.name}/${plan.key.name}`),
-          properties: { kty: KMS_KEY.kty, keySize: KMS_KEY.size, keyOps: [...KMS_KEY.ops] },
+          properties: kmsKeyArmBody().properties,
         }], `${STEP_REASONS.createKey} Created through ARM: no data-plane role needed, and not filtered by the firewall.`);
         break;
       case 'lockFirewall':

@@ -1,7 +1,7 @@
 // Builds a seeded managed cluster as the raw ARM JSON AKS returns, shaped like the official example
 // ManagedClustersGet.json and the 2026-10-02-preview `ManagedCluster` schema, plus the KMS settings of
 // the CONTRACTS.md table.
-import { stableGuid, stableHex, managedClusterId, resourceGroupId } from '../ids';
+import { clusterNodesSubnetId, clusterVnetId, stableGuid, stableHex, managedClusterId, resourceGroupId } from '../ids';
 import type { JsonObject } from '../json';
 import type { SeedCluster } from '../seed';
 
@@ -48,7 +48,11 @@ function securityProfile(c: SeedCluster, ctx: ClusterBuildContext): JsonObject {
   return profile;
 }
 
-function identity(c: SeedCluster, ctx: ClusterBuildContext): JsonObject {
+/** The cluster's `identity` block; none for a cluster that runs with a service principal. */
+function identity(c: SeedCluster, ctx: ClusterBuildContext): JsonObject | undefined {
+  if (c.identity.type === 'ServicePrincipal') {
+    return undefined;
+  }
   if (c.identity.type === 'SystemAssigned') {
     return { type: 'SystemAssigned', principalId: c.identity.principalId, tenantId: ctx.tenantId };
   }
@@ -67,7 +71,7 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
   const nodeResourceGroup = `MC_${c.resourceGroup}_${c.name}_${c.location}`;
   const mcGroupId = resourceGroupId(c.subscriptionId, nodeResourceGroup);
   const kubeletIdentityId = `${mcGroupId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${c.name}-agentpool`;
-  const vnetId = `${resourceGroupId(c.subscriptionId, c.resourceGroup)}/providers/Microsoft.Network/virtualNetworks/vnet-${c.name}`;
+  const vnetId = clusterVnetId(c.subscriptionId, c.resourceGroup, c.name);
   const apiServerAccessProfile: JsonObject = c.vnetIntegration
     ? { enablePrivateCluster: false, enableVnetIntegration: true, subnetId: `${vnetId}/subnets/apiserver-subnet` }
     : { enablePrivateCluster: false };
@@ -81,7 +85,7 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
     eTag: stableHex(`etag:${id}`, 16),
     kind: 'Base',
     sku: { name: 'Base', tier: 'Standard' },
-    identity: identity(c, ctx),
+    ...(c.identity.type === 'ServicePrincipal' ? {} : { identity: identity(c, ctx) }),
     properties: {
       provisioningState: 'Succeeded',
       powerState: { code: 'Running' },
@@ -99,7 +103,7 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
           osDiskSizeGB: 128,
           osDiskType: 'Ephemeral',
           kubeletDiskType: 'OS',
-          vnetSubnetID: `${vnetId}/subnets/nodes-subnet`,
+          vnetSubnetID: clusterNodesSubnetId(c.subscriptionId, c.resourceGroup, c.name),
           maxPods: 250,
           type: 'VirtualMachineScaleSets',
           availabilityZones: ['1', '2', '3'],
@@ -118,7 +122,8 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
           eTag: stableHex(`etag:${id}/nodepool1`, 16),
         },
       ],
-      servicePrincipalProfile: { clientId: 'msi' },
+      // 'msi' marks a managed-identity cluster; a service-principal cluster names its application (client ID).
+      servicePrincipalProfile: { clientId: c.identity.type === 'ServicePrincipal' ? c.identity.clientId! : 'msi' },
       nodeResourceGroup,
       enableRBAC: true,
       supportPlan: 'KubernetesOfficial',
@@ -144,13 +149,18 @@ export function buildManagedClusterJson(c: SeedCluster, ctx: ClusterBuildContext
       aadProfile: { managed: true, enableAzureRBAC: true, tenantID: ctx.tenantId },
       autoUpgradeProfile: { upgradeChannel: 'patch', nodeOSUpgradeChannel: 'NodeImage' },
       apiServerAccessProfile,
-      identityProfile: {
-        kubeletidentity: {
-          resourceId: kubeletIdentityId,
-          clientId: stableGuid(`kubelet-client:${id}`),
-          objectId: stableGuid(`kubelet-object:${id}`),
-        },
-      },
+      // A service-principal cluster's kubelet runs as that service principal: no kubelet identity.
+      ...(c.identity.type === 'ServicePrincipal'
+        ? {}
+        : {
+            identityProfile: {
+              kubeletidentity: {
+                resourceId: kubeletIdentityId,
+                clientId: stableGuid(`kubelet-client:${id}`),
+                objectId: stableGuid(`kubelet-object:${id}`),
+              },
+            },
+          }),
       disableLocalAccounts: false,
       securityProfile: securityProfile(c, ctx),
       storageProfile: {
