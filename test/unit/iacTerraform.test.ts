@@ -21,6 +21,9 @@ const terraformOf = (flow: Flow) => renderTerraform(iacPlanOf(flow.config, flow.
 /** azapi_update_resource's arguments (registry.terraform.io/providers/Azure/azapi/latest/docs/resources/update_resource). */
 const AZAPI_UPDATE_RESOURCE = new Set(['type', 'resource_id', 'body', 'depends_on', 'name', 'parent_id', 'lifecycle']);
 
+/** azapi_resource's arguments (registry.terraform.io/providers/Azure/azapi/latest/docs/resources/resource). */
+const AZAPI_RESOURCE = new Set(['type', 'name', 'parent_id', 'body', 'location', 'identity', 'tags', 'response_export_values', 'depends_on', 'lifecycle']);
+
 type Hcl = Record<string, Record<string, Record<string, Record<string, unknown>[]>>>;
 
 async function parsed(text: string): Promise<Hcl> {
@@ -33,17 +36,34 @@ function clusterSnippet(text: string): string | undefined {
   return m?.[1].split('\n').map(l => l.replace(/^# /, '')).join('\n');
 }
 
-async function problemsOf(text: string): Promise<string[]> {
+/** Every `${type.name}` reference in a value (hcl2json writes expressions as "${…}" strings). */
+function referencesIn(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return [...value.matchAll(/\$\{[^}]*\}/g)].flatMap(m => [...m[0].matchAll(/\b((?:data\.)?(?:azurerm|azapi)_\w+\.\w+)/g)].map(r => r[1]));
+  }
+  if (Array.isArray(value)) return value.flatMap(referencesIn);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [...referencesIn(k), ...referencesIn(v)]);
+  return [];
+}
+
+/** `references`: check that every reference is declared (not for a snippet meant to be merged into other code). */
+async function problemsOf(text: string, references = true): Promise<string[]> {
   const hcl = await parsed(text);
   const problems: string[] = [];
+  // A reference to a resource that is not declared (e.g. a step left commented out) fails `terraform validate`.
+  const declared = new Set((['resource', 'data'] as const).flatMap(kind => Object.entries(hcl[kind] ?? {}).flatMap(([type, byName]) => Object.keys(byName).map(n => `${kind === 'data' ? 'data.' : ''}${type}.${n}`))));
+  for (const ref of references ? referencesIn({ resource: hcl.resource, data: hcl.data }) : []) {
+    if (!declared.has(ref)) problems.push(`${ref} is referenced but not declared`);
+  }
   for (const kind of ['resource', 'data'] as const) {
     for (const [type, byName] of Object.entries(hcl[kind] ?? {})) {
       for (const [name, bodies] of Object.entries(byName)) {
         for (const body of bodies) {
           if (type.startsWith('azurerm_')) {
             problems.push(...schemaProblems(`${kind}.${type}.${name}`, body, azurermSchema(type, kind)));
-          } else if (type === 'azapi_update_resource') {
-            problems.push(...Object.keys(body).filter(k => !AZAPI_UPDATE_RESOURCE.has(k)).map(k => `${type}.${name}: "${k}" is not an argument of azapi_update_resource`));
+          } else if (type === 'azapi_update_resource' || type === 'azapi_resource') {
+            const args = type === 'azapi_resource' ? AZAPI_RESOURCE : AZAPI_UPDATE_RESOURCE;
+            problems.push(...Object.keys(body).filter(k => !args.has(k)).map(k => `${type}.${name}: "${k}" is not an argument of ${type}`));
           } else {
             problems.push(`${kind}.${type}.${name}: a type the checks do not know`);
           }
@@ -62,7 +82,7 @@ describe(`Terraform export (checked against AzureRM ${AZURERM_PROVIDER.version})
       const snippet = clusterSnippet(text);
       if (flow.config.kind === 'cmk') {
         assert.ok(snippet, 'the azurerm_kubernetes_cluster settings for a cluster the code already manages');
-        assert.deepEqual(await problemsOf(snippet), []);
+        assert.deepEqual(await problemsOf(snippet, false), []);
       }
       assertSnapshot(`${key}.tf`, text);
     });
@@ -84,6 +104,21 @@ describe(`Terraform export (checked against AzureRM ${AZURERM_PROVIDER.version})
     assert.deepEqual(await declared(FLOWS.cmkPrivateExisting), ['azapi_update_resource.vault_firewall', 'azurerm_role_assignment.keyvaultcontributor_identity', 'azapi_update_resource.cluster_kms']);
     // The cluster's KMS settings stay declared even when they are in place: code without them would undo them.
     assert.deepEqual(await declared(FLOWS.allDone), ['azapi_update_resource.cluster_kms']);
+  });
+
+  it('a new key in an existing vault whose firewall is closed is created through ARM (azapi_resource), which the firewall does not filter', async () => {
+    const text = terraformOf(FLOWS.cmkPrivateFirewalledNewKey);
+    const hcl = await parsed(text);
+    assert.equal(hcl.resource.azurerm_key_vault_key, undefined, 'no data-plane key resource');
+    const key = hcl.resource.azapi_resource.kms_key[0];
+    assert.equal(key.type, 'Microsoft.KeyVault/vaults/keys@2025-05-01');
+    assert.equal(key.parent_id, PROD_VAULT_ID);
+    assert.deepEqual(key.body, { properties: { kty: 'RSA', keySize: 2048, keyOps: ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'] } });
+    const cluster = hcl.resource.azapi_update_resource.cluster_kms[0] as { body: { properties: { securityProfile: { azureKeyVaultKms: { keyId: string } } } }; depends_on: string[] };
+    assert.equal(cluster.body.properties.securityProfile.azureKeyVaultKms.keyId, 'https://kvprod.vault.azure.net/keys/aks-kms', 'the versionless ID, from the vault\'s URI');
+    assert.ok(cluster.depends_on.includes('${azapi_resource.kms_key}'), `the cluster update waits for the key: ${cluster.depends_on.join(', ')}`);
+    // A vault the code creates is open while the key is written: the data-plane resource stays right there.
+    assert.ok((await parsed(terraformOf(FLOWS.cmkPrivateNew))).resource.azurerm_key_vault_key);
   });
 
   it('role assignments carry the plan\'s names where the principal is known; a new identity\'s are left to Terraform', async () => {

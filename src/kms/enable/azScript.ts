@@ -19,7 +19,7 @@
  */
 import { parseArmId } from '../armId';
 import { CmkConfig, EnableConfig, identityIdOf, KEY_VAULT_ARM_API_VERSION, KMS_FEATURE, kmsKeyArmBody, vaultIdOf } from './config';
-import type { EnableFacts } from './facts';
+import { type EnableFacts, vaultDeniesPublicDataPlane } from './facts';
 import type { StepId, StepPreview } from './plan';
 import { GRANT_KEY_PERMISSIONS_FUNCTION, prerequisites, RETRY_FUNCTION, VERSION_FUNCTIONS, WAIT_FOR_FEATURE_FUNCTION } from './azScriptPrelude';
 
@@ -154,7 +154,7 @@ function cmkBlocks(
   block('assignCryptoOfficerToUser', ['[KMS] "Create a key vault and key": Key Vault Crypto Officer for whoever runs this script, to create the key.'], [
     `az role assignment create --role "Key Vault Crypto Officer" --assignee-object-id ${sh(facts.user.objectId)} --assignee-principal-type ${userType} --scope ${sh(vaultId)}`,
   ]);
-  if (facts.vault && firewallDeniesPublicAccess(facts.vault)) {
+  if (facts.vault && vaultDeniesPublicDataPlane(facts.vault)) {
     // The data plane (az keyvault key create) is refused from outside the vault's network; ARM is not filtered by
     // the firewall, and a PUT of an existing key returns it unchanged: the product's own create (keys.createIfNotExist).
     block('createKey', [
@@ -248,11 +248,6 @@ function cmkBlocks(
       '--yes',
     ].join(' \\\n  '),
   ]);
-}
-
-/** The vault already refuses public data-plane calls: its firewall denies by default, or public access is off. */
-function firewallDeniesPublicAccess(vault: NonNullable<EnableFacts['vault']>): boolean {
-  return /^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? '');
 }
 
 /** One Network Contributor assignment per custom subnet; subnets where the identity already holds it are commented out. */

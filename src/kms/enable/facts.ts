@@ -21,6 +21,15 @@ export interface VaultFacts {
   readonly accessPolicies?: readonly { readonly objectId: string; readonly keyPermissions: readonly string[] }[];
 }
 
+/**
+ * The vault already refuses public data-plane calls: its firewall denies by default, or public access is off. Keys
+ * are then created through Azure Resource Manager (Microsoft.KeyVault/vaults/keys), which the firewall does not
+ * filter (learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints, "Usage scenarios").
+ */
+export function vaultDeniesPublicDataPlane(vault: Pick<VaultFacts, 'networkDefaultAction' | 'publicNetworkAccess'>): boolean {
+  return /^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? '');
+}
+
 export interface KeyFacts {
   readonly name: string;
   readonly kty?: string;

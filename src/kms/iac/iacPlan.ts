@@ -5,7 +5,7 @@
  */
 import { parseArmId } from '../armId';
 import { CmkConfig, EnableConfig, identityIdOf, NetworkAccess, RoleName, ROLES, vaultIdOf } from '../enable/config';
-import type { EnableFacts } from '../enable/facts';
+import { type EnableFacts, vaultDeniesPublicDataPlane } from '../enable/facts';
 import type { StepId, StepPreview } from '../enable/plan';
 import type { ManagedClusterJson } from '../managedCluster';
 import { roleAssignmentName } from '../enable/roleAssignmentName';
@@ -28,6 +28,8 @@ export interface IacVault extends IacResourceRef {
   readonly vaultUri?: string;
   /** The vault uses access policies (enableRbacAuthorization false): its permissions are policies, not roles. */
   readonly accessPolicies: boolean;
+  /** An existing vault that already refuses public data-plane calls: a new key is created through ARM. */
+  readonly firewallClosed: boolean;
 }
 
 export interface IacIdentity extends IacResourceRef {
@@ -158,6 +160,7 @@ function cmkPlan(config: CmkConfig, facts: EnableFacts, preview: readonly StepPr
     location: config.vault.kind === 'new' ? config.vault.location : facts.vault?.location,
     vaultUri: facts.vault?.vaultUri,
     accessPolicies: facts.vault?.enableRbacAuthorization === false,
+    firewallClosed: facts.vault ? vaultDeniesPublicDataPlane(facts.vault) : false,
   };
   const identity: IacIdentity = {
     ...refOf(identityId),

@@ -7,9 +7,10 @@
  * Provider documentation: registry.terraform.io/providers/hashicorp/azurerm (azurerm_key_vault, azurerm_key_vault_key,
  * azurerm_user_assigned_identity, azurerm_role_assignment, azurerm_key_vault_access_policy,
  * azurerm_kubernetes_cluster `key_management_service`) and registry.terraform.io/providers/Azure/azapi
- * (azapi_update_resource).
+ * (azapi_update_resource, and azapi_resource for a key in a vault whose firewall is already closed: azurerm_key_vault_key
+ * writes through the vault's data plane, which that firewall refuses).
  */
-import { KMS_FEATURE, KMS_KEY } from '../enable/config';
+import { KEY_VAULT_ARM_API_VERSION, KMS_FEATURE, KMS_KEY, kmsKeyArmBody } from '../enable/config';
 import { IacPlan, IacRoleAssignment, IacStep, iacHeader, knownKeyId, oneLine, STEP_REASONS } from './iacPlan';
 
 /** A Terraform expression, printed as it is (a reference or a function call), not as a string. */
@@ -83,6 +84,16 @@ function commentedOut(lines: readonly string[]): string[] {
 
 const VAULT_API = 'Microsoft.KeyVault/vaults@2023-07-01';
 
+/** The key is created through ARM when the existing vault's firewall already refuses the data plane. */
+function keyThroughArm(plan: IacPlan): boolean {
+  return !!plan.key?.create && !!plan.vault && !plan.vault.create && plan.vault.firewallClosed;
+}
+
+/** The resource that creates the key (what the firewall lock and the cluster update wait for). */
+function keyAddress(plan: IacPlan): string {
+  return keyThroughArm(plan) ? 'azapi_resource.kms_key' : 'azurerm_key_vault_key.kms';
+}
+
 export function renderTerraform(plan: IacPlan): string {
   const out: string[] = [...comment(iacHeader(plan, 'Steps the plan found already done are commented out, so the code stays complete without conflicting with what exists.')), ''];
   out.push(...block({
@@ -101,14 +112,20 @@ export function renderTerraform(plan: IacPlan): string {
   const vaultId = vault ? (vault.create ? expr('azurerm_key_vault.kms.id') : vault.id) : undefined;
   const identityId = identity ? (identity.create ? expr('azurerm_user_assigned_identity.kms.id') : identity.id) : undefined;
   const identityPrincipal = identity ? (identity.create ? expr('azurerm_user_assigned_identity.kms.principal_id') : identity.principalId ?? expr('data.azurerm_user_assigned_identity.kms.principal_id')) : undefined;
-  const keyId: Value | undefined = plan.key ? (plan.key.create ? expr('azurerm_key_vault_key.kms.versionless_id') : knownKeyId(plan) ?? expr(`"\${azurerm_key_vault.kms.vault_uri}keys/${plan.key.name}"`)) : undefined;
+  // A key created through ARM is in a vault that exists, so its versionless ID is known (the vault's URI + the name).
+  const keyId: Value | undefined = plan.key
+    ? plan.key.create && !keyThroughArm(plan) ? expr('azurerm_key_vault_key.kms.versionless_id') : knownKeyId(plan) ?? expr(`"\${azurerm_key_vault.kms.vault_uri}keys/${plan.key.name}"`)
+    : undefined;
   /** What the cluster update waits for: the identity's access to the key (and the firewall, when it closes). */
   const clusterDependsOn: string[] = [];
 
   if (plan.flow === 'cmk' && identity && !identity.create && !identity.principalId) {
     out.push(...block({ block: 'data', labels: ['azurerm_user_assigned_identity', 'kms'], body: [['name', identity.name], ['resource_group_name', identity.resourceGroup]] }), '');
   }
-  const needsTenant = plan.steps.some(s => (s.id === 'createVault' && !s.alreadyDone) || s.id === 'grantAccessPolicyToIdentity');
+  // The tenant ID of whoever applies this: for a new vault, and for access policies (the identity's; the deployer's to
+  // create a key in an access-policy vault through its data plane).
+  const deployerPolicy = !!plan.key?.create && !!plan.vault?.accessPolicies && !keyThroughArm(plan);
+  const needsTenant = deployerPolicy || plan.steps.some(s => (s.id === 'createVault' && !s.alreadyDone) || s.id === 'grantAccessPolicyToIdentity');
   if (needsTenant) {
     out.push('data "azurerm_client_config" "current" {}', '');
   }
@@ -186,6 +203,23 @@ function stepLines(step: IacStep, plan: IacPlan, refs: Refs): string[] {
         body: [['key_vault_id', refs.vaultId], ['tenant_id', expr('data.azurerm_client_config.current.tenant_id')], ['object_id', plan.user.objectId], ['key_permissions', ['Create', 'Get']]],
       }), ''] : [];
       const dependsOn = [...(officer ? [`azurerm_role_assignment.${roleLabel(officer.assignment)}`] : []), ...(vault?.accessPolicies ? ['azurerm_key_vault_access_policy.deployer'] : [])];
+      if (keyThroughArm(plan)) {
+        refs.clusterDependsOn.push(keyAddress(plan));
+        return [...why, ...comment([
+          `The vault's firewall already refuses public data-plane calls, so the key is created through Azure Resource Manager`,
+          '(Microsoft.KeyVault/vaults/keys), which the firewall does not filter.',
+        ]), ...block({
+          block: 'resource',
+          labels: ['azapi_resource', 'kms_key'],
+          body: [
+            ['type', `Microsoft.KeyVault/vaults/keys@${KEY_VAULT_ARM_API_VERSION}`],
+            ['name', plan.key.name],
+            ['parent_id', refs.vaultId],
+            ['body', kmsKeyArmBody()],
+            ['depends_on', dependsOn.length ? dependsOn.map(expr) : undefined],
+          ],
+        })];
+      }
       return [...why, ...userPolicy, ...block({
         block: 'resource',
         labels: ['azurerm_key_vault_key', 'kms'],
@@ -200,7 +234,8 @@ function stepLines(step: IacStep, plan: IacPlan, refs: Refs): string[] {
       })];
     }
     case 'lockFirewall':
-      refs.clusterDependsOn.push('azapi_update_resource.vault_firewall');
+      // A step already done stays commented out: nothing may depend on it (Terraform refuses undeclared references).
+      if (!done) refs.clusterDependsOn.push('azapi_update_resource.vault_firewall');
       return lines([...comment([
         'azapi_update_resource merges this into the vault as it is: its own ipRules and virtualNetworkRules stay.',
       ]), ...block({
@@ -210,7 +245,7 @@ function stepLines(step: IacStep, plan: IacPlan, refs: Refs): string[] {
           ['type', VAULT_API],
           ['resource_id', refs.vaultId],
           ['body', { properties: { publicNetworkAccess: 'Enabled', networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' } } }],
-          ['depends_on', plan.key?.create ? [expr('azurerm_key_vault_key.kms')] : undefined],
+          ['depends_on', plan.key?.create ? [expr(keyAddress(plan))] : undefined],
         ],
       })]);
     case 'createIdentity': {
@@ -226,7 +261,7 @@ function stepLines(step: IacStep, plan: IacPlan, refs: Refs): string[] {
       }));
     }
     case 'grantAccessPolicyToIdentity':
-      refs.clusterDependsOn.push('azurerm_key_vault_access_policy.identity');
+      if (!done) refs.clusterDependsOn.push('azurerm_key_vault_access_policy.identity');
       return lines([...comment([
         'An access policy holds all of one principal\'s permissions: if the identity has one already, import it and add these.',
       ]), ...block({
@@ -249,7 +284,7 @@ function roleLabel(a: IacRoleAssignment): string {
 function roleAssignment(a: IacRoleAssignment, plan: IacPlan, refs: Refs): string[] {
   const resourceLabel = roleLabel(a);
   const onVault = a.role !== 'networkContributor';
-  if (a.principal === 'identity') {
+  if (a.principal === 'identity' && !a.alreadyDone) {
     refs.clusterDependsOn.push(`azurerm_role_assignment.${resourceLabel}`);
   }
   const why = comment([`${a.step}${a.alreadyDone ? ' — already done (the principal holds the role)' : ''}: ${STEP_REASONS[a.step]}`]);

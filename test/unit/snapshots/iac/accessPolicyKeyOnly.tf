@@ -16,6 +16,8 @@ terraform {
   }
 }
 
+data "azurerm_client_config" "current" {}
+
 # registerFeature — already done: Register the KMSPMKPreview feature once per subscription, and wait until it is Registered.
 # Once per subscription, outside Terraform (a subscription-wide preview feature):
 #   az feature register --namespace Microsoft.ContainerService --name KMSPMKPreview

@@ -100,7 +100,7 @@ resource "azapi_update_resource" "cluster_kms" {
       }
     }
   }
-  depends_on  = [azapi_update_resource.vault_firewall, azurerm_role_assignment.keyvaultcryptouser_identity, azurerm_role_assignment.keyvaultcontributor_identity]
+  depends_on  = [azapi_update_resource.vault_firewall, azurerm_role_assignment.keyvaultcontributor_identity]
 }
 
 # If azurerm_kubernetes_cluster manages aks1 in your code, put the same settings there, or its next apply

@@ -36,13 +36,20 @@ resource "azurerm_role_assignment" "keyvaultcryptoofficer_user" {
 }
 
 # createKey: The key: RSA 2048. AKS follows its versionless ID, so rotation needs no change here.
-resource "azurerm_key_vault_key" "kms" {
-  name         = "aks-kms"
-  key_vault_id = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvprod"
-  key_type     = "RSA"
-  key_size     = 2048
-  key_opts     = ["encrypt", "decrypt", "wrapKey", "unwrapKey"]
-  depends_on   = [azurerm_role_assignment.keyvaultcryptoofficer_user]
+# The vault's firewall already refuses public data-plane calls, so the key is created through Azure Resource Manager
+# (Microsoft.KeyVault/vaults/keys), which the firewall does not filter.
+resource "azapi_resource" "kms_key" {
+  type       = "Microsoft.KeyVault/vaults/keys@2025-05-01"
+  name       = "aks-kms"
+  parent_id  = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvprod"
+  body       = {
+    properties = {
+      kty = "RSA"
+      keySize = 2048
+      keyOps = ["encrypt", "decrypt", "wrapKey", "unwrapKey"]
+    }
+  }
+  depends_on = [azurerm_role_assignment.keyvaultcryptoofficer_user]
 }
 
 # lockFirewall — already done: Private access: after the key exists, deny public networks; AKS reaches the vault as a trusted Azure service.
@@ -59,7 +66,7 @@ resource "azurerm_key_vault_key" "kms" {
 #       }
 #     }
 #   }
-#   depends_on  = [azurerm_key_vault_key.kms]
+#   depends_on  = [azapi_resource.kms_key]
 # }
 
 # createIdentity — already done: the identity id-aks1 exists and is referenced by its ID.
@@ -99,7 +106,7 @@ resource "azapi_update_resource" "cluster_kms" {
       securityProfile = {
         azureKeyVaultKms = {
           enabled = true
-          keyId = azurerm_key_vault_key.kms.versionless_id
+          keyId = "https://kvprod.vault.azure.net/keys/aks-kms"
           keyVaultNetworkAccess = "Private"
           keyVaultResourceId = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kvprod"
         }
@@ -109,7 +116,7 @@ resource "azapi_update_resource" "cluster_kms" {
       }
     }
   }
-  depends_on  = [azapi_update_resource.vault_firewall, azurerm_role_assignment.keyvaultcryptouser_identity, azurerm_role_assignment.keyvaultcontributor_identity]
+  depends_on  = [azapi_resource.kms_key, azurerm_role_assignment.keyvaultcryptouser_identity, azurerm_role_assignment.keyvaultcontributor_identity]
 }
 
 # If azurerm_kubernetes_cluster manages aks1 in your code, put the same settings there, or its next apply
@@ -121,7 +128,7 @@ resource "azapi_update_resource" "cluster_kms" {
 #     identity_ids = ["/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-aks1"]
 #   }
 #   key_management_service {
-#     key_vault_key_id         = azurerm_key_vault_key.kms.versionless_id
+#     key_vault_key_id         = "https://kvprod.vault.azure.net/keys/aks-kms"
 #     key_vault_network_access = "Private"
 #   }
 # }

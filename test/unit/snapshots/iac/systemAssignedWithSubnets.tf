@@ -128,7 +128,7 @@ resource "azapi_update_resource" "cluster_kms" {
       }
     }
   }
-  depends_on  = [azurerm_role_assignment.keyvaultcryptouser_identity, azurerm_role_assignment.keyvaultcontributor_identity, azurerm_role_assignment.networkcontributor_identity_nodes, azurerm_role_assignment.networkcontributor_identity_pods]
+  depends_on  = [azurerm_role_assignment.keyvaultcryptouser_identity, azurerm_role_assignment.keyvaultcontributor_identity, azurerm_role_assignment.networkcontributor_identity_nodes]
 }
 
 # If azurerm_kubernetes_cluster manages aks1 in your code, put the same settings there, or its next apply
