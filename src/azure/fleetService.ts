@@ -5,7 +5,7 @@
  */
 import { clusterFactsFromRow, FleetRow, indexCarriesPreviewFields } from '../kms/fleet';
 import { groupBy } from '../kms/groupBy';
-import { ClusterFacts, clusterFactsOf } from '../kms/kmsState';
+import { ClusterFacts, clusterFactsOf, kmsStateOf } from '../kms/kmsState';
 import type { KeyVersionInfo } from '../kms/rotation';
 import type { AzureContext } from './azureContext';
 import { ClusterKeyHealth, KeyHealthOptions, loadKeyHealth, SharedKeyReads } from './keyHealthService';
@@ -130,11 +130,17 @@ export class FleetService {
       const facts = reported.slice(confirmedUpTo, end);
       confirmedUpTo = end;
       const works = confirmationWork(facts, facts.filter(f => f.kms.kind === 'unknown')).sort((a, b) => priorityOf(a) - priorityOf(b));
+      const byId = new Map(facts.map(f => [f.id.toLowerCase(), f]));
       for (const work of works) {
         const confirmation = confirm(async () => {
+          // A list confirms with the clusters' encryption settings; the rest of their facts are the index's, as for
+          // every cluster the index could classify.
           const full = work.kind === 'get'
             ? [clusterFactsOf(await this.clusters.get(work.id, signal))]
-            : (await this.clusters.listBySubscription(work.subscriptionId, signal, work.ids)).map(c => clusterFactsOf(c));
+            : (await this.clusters.listEncryption(work.subscriptionId, work.ids, signal)).flatMap(e => {
+                const row = byId.get(e.id);
+                return row ? [{ ...row, kms: kmsStateOf(e.securityProfile, true) }] : [];
+              });
           callbacks.onClusters(full);
           return full;
         }, priorityOf(work));

@@ -7,7 +7,7 @@ import type { Client, HttpNodeStreamResponse } from '@azure-rest/core-client';
 import type { ManagedClusterJson } from '../kms/managedCluster';
 import { abortableSleep } from '../kms/plan/retry';
 import { AzureContext, rawArmClient } from './azureContext';
-import { ClusterListPage, wantedClustersOfPage } from './clusterListPage';
+import { ClusterListPage, encryptionOfPage, encryptionOfWholePage, ListedEncryption } from './clusterListPage';
 import { AzureRequestError } from './errors';
 
 export const DEFAULT_MANAGED_CLUSTERS_API_VERSION = '2026-10-01';
@@ -27,27 +27,20 @@ function retryAfterMs(headers: Record<string, string | undefined>): number {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_POLL_MS;
 }
 
-async function textOf(stream: NodeJS.ReadableStream): Promise<string> {
+async function bytesOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) {
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parsedOrUndefined(text: string): unknown {
+function parsedOrUndefined(bytes: Buffer): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
-}
-
-/** A list page parsed whole, keeping the `onlyIds` clusters when given. */
-function wholePage(text: string, onlyIds: ReadonlySet<string> | undefined): ClusterListPage<ManagedClusterJson> {
-  const page = JSON.parse(text) as { value?: ManagedClusterJson[]; nextLink?: string | null };
-  const value = page.value ?? [];
-  return { value: onlyIds ? value.filter(c => onlyIds.has(c.id.toLowerCase())) : value, nextLink: page.nextLink ?? undefined };
 }
 
 export class ManagedClustersAdapter {
@@ -66,27 +59,33 @@ export class ManagedClustersAdapter {
   }
 
   /**
-   * Every cluster of a subscription at the adapter's api-version, following nextLink: one round trip per ARM page,
-   * where a GET per cluster would be one per cluster (fleetService confirms whole subscriptions with it). With
-   * `onlyIds` (lower-case), just those clusters, and only they are parsed where the page allows (clusterListPage.ts).
+   * The encryption settings (`securityProfile` KMS members) of the `onlyIds` clusters (lower case) of a subscription,
+   * from its cluster list at the adapter's api-version, following nextLink: one round trip per ARM page where a GET
+   * per cluster would be one per cluster (fleetService confirms with it). Only those members are parsed where the
+   * page allows (clusterListPage.ts).
    */
-  async listBySubscription(subscriptionId: string, signal?: AbortSignal, onlyIds?: ReadonlySet<string>): Promise<ManagedClusterJson[]> {
-    const clusters: ManagedClusterJson[] = [];
+  listEncryption(subscriptionId: string, onlyIds: ReadonlySet<string>, signal?: AbortSignal): Promise<ListedEncryption[]> {
+    return this.listPages(subscriptionId, signal, bytes => encryptionOfPage(bytes, onlyIds) ?? encryptionOfWholePage(bytes, onlyIds));
+  }
+
+  private async listPages<T>(subscriptionId: string, signal: AbortSignal | undefined, read: (page: Buffer) => ClusterListPage<T>): Promise<T[]> {
+    const items: T[] = [];
     let next: string | undefined = `/subscriptions/${subscriptionId}/providers/Microsoft.ContainerService/managedClusters`;
     // ARM's nextLink is absolute and carries the api-version.
     let query: Record<string, string> | undefined = { 'api-version': this.apiVersion };
     while (next) {
+      // The body's bytes: the encryption settings are found in them without decoding the whole page.
       const response: HttpNodeStreamResponse = await this.client.pathUnchecked(next).get({ queryParameters: query, abortSignal: signal }).asNodeStream();
-      const text: string = response.body ? await textOf(response.body) : '';
+      const bytes: Buffer = response.body ? await bytesOf(response.body) : Buffer.alloc(0);
       if (response.status !== '200') {
-        throw AzureRequestError.fromResponse(response.status, parsedOrUndefined(text), `listing the clusters of subscription ${subscriptionId}`);
+        throw AzureRequestError.fromResponse(response.status, parsedOrUndefined(bytes), `listing the clusters of subscription ${subscriptionId}`);
       }
-      const page: ClusterListPage<ManagedClusterJson> = (onlyIds && wantedClustersOfPage<ManagedClusterJson>(text, onlyIds)) || wholePage(text, onlyIds);
-      clusters.push(...page.value);
+      const page = read(bytes);
+      items.push(...page.value);
       next = page.nextLink;
       query = undefined;
     }
-    return clusters;
+    return items;
   }
 
   /**
