@@ -58,7 +58,7 @@ export function rotateKey(k: KeyRecord, atMs: number): KeyVersionRecord {
 }
 
 /** When the policy next rotates the current version, if it rotates at all. */
-function nextRotationMs(k: KeyRecord): number | undefined {
+export function nextRotationMs(k: KeyRecord): number | undefined {
   const policy = k.rotationPolicy;
   if (!policy) return undefined;
   const cur = latestVersion(k);
