@@ -16,6 +16,7 @@ import { requestLatency } from '../latency';
 import { settle } from '../lifecycle';
 import { isRsa, latestVersion, renderDeletedKeyBundle, renderKeyBundle, renderKeyItem, renderRotationPolicy } from '../model/key';
 import { pageOf } from '../paging';
+import { isWriteRequest } from '../requestLog';
 import { Router } from '../router';
 import { lookup, type DeletedKeyRecord, type EmulatorStore, type KeyRecord, type KeyVersionRecord, type VaultRecord } from '../state';
 
@@ -317,6 +318,11 @@ export function createDataPlaneHandler(deps: DataPlaneDeps): (req: IncomingMessa
     const keyName = result.match.params.keyName;
     const decision = deps.authorizer.authorize(auth.principal, vault, action, keyName);
     if (!decision.allowed) throw decision.error;
-    return handle({ http: parsed, raw: req, params: result.match.params, vault, baseUrl, principal: auth.principal });
+    try {
+      return await handle({ http: parsed, raw: req, params: result.match.params, vault, baseUrl, principal: auth.principal });
+    } finally {
+      // As for ARM writes (server.ts): what was settled or kept at the old epoch may be stale (a new rotation policy).
+      if (isWriteRequest(parsed.method, parsed.pathAndQuery)) deps.store.changed();
+    }
   };
 }
