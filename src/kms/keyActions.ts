@@ -5,7 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { parseArmId } from './armId';
-import type { VaultFacts } from './enable/facts';
+import { type VaultFacts, vaultDeniesPublicDataPlane } from './enable/facts';
 import type { Finding } from './enable/preflight';
 import type { ClusterFacts } from './kmsState';
 import { AKS_PICKUP_WINDOW_MS, newestFirst, type KeyVersionInfo } from './rotation';
@@ -66,8 +66,7 @@ export function keyActionFindings(action: KeyAction, facts: ClusterFacts, vault?
         : l10n.t('{0} uses legacy KMS pinned to version {1} of {2}: versions the policy creates will not be used until the cluster moves to the new KMS experience (versionless key ID). Move it first with "Enable KMS (CMK)" and the same vault and key.', facts.name, ref.pinnedVersion.slice(0, 8), ref.keyName),
     });
   }
-  const firewalled = vault && (/^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? ''));
-  if (firewalled) {
+  if (vault && vaultDeniesPublicDataPlane(vault)) {
     const vaultName = vault.name ?? parseArmId(vault.id)?.name ?? vault.id;
     findings.push({
       code: 'vault-firewall',

@@ -10,7 +10,7 @@ import { MIN_KMS_KUBERNETES_VERSION } from '../kubernetesVersion';
 import { ClusterFacts, meetsVersionRule } from '../kmsState';
 import { identityNameProblem, keyNameProblem, resourceGroupNameProblem, vaultNameProblem } from '../names';
 import { EnableConfig, CmkConfig, identityIdOf, isPlatformKeyConfig } from './config';
-import type { EnableFacts, SubnetFacts } from './facts';
+import { type EnableFacts, type SubnetFacts, vaultDeniesPublicDataPlane } from './facts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -178,9 +178,7 @@ function cmkRules(config: CmkConfig, facts: EnableFacts): Finding[] {
     }
     // The key is created through ARM, which the vault firewall does not block (AZURE.md), so a firewall never stops
     // the plan. With Private the plan's own firewall step sets the trusted-services bypass; with Public nothing does.
-    // Stryker disable next-line StringLiteral: the '' fallbacks and any other non-matching text fail the tests alike
-    const firewalled = /^deny$/i.test(vault.networkDefaultAction ?? '') || /^disabled$/i.test(vault.publicNetworkAccess ?? '');
-    if (firewalled && config.networkAccess === 'Public' && !/azureservices/i.test(vault.networkBypass ?? '')) {
+    if (vaultDeniesPublicDataPlane(vault) && config.networkAccess === 'Public' && !/azureservices/i.test(vault.networkBypass ?? '')) {
       findings.push(error('vault-no-trusted-bypass', l10n.t('The key vault {0} firewall does not let trusted Azure services through, so AKS could not reach the key. Set "Allow trusted Microsoft services" (bypass AzureServices).', vault.name)));
     }
     // Stryker disable next-line Regex: parseKeyId reads the URL leniently (WHATWG URL) and drops empty path segments: any trimming of the slashes, or none, gives the same host
