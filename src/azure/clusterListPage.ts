@@ -5,7 +5,8 @@
  * small objects per cluster (Resource Graph gave everything else).
  *
  * Hand-written because no JSON library skips values faster than the native `JSON.parse` reads them: this finds where
- * each cluster begins and where its two members are with `Buffer.indexOf`, and decodes and parses only those members.
+ * each cluster begins and where its two members are with `Buffer.indexOf` (one pass over the page for each), and
+ * decodes and parses only the wanted clusters' members.
  * Anything unexpected (another layout, pretty-printed JSON, a member twice or not a flat object, a cluster listed
  * twice) returns undefined, and the caller parses the page whole: the shortcut can make a page slower, never wrong.
  */
@@ -18,21 +19,40 @@ const CLUSTER_ID = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/m
  * the array's `[` or an item's `,`. Nested objects that begin the same way (`effectiveOutboundIPs`,
  * `privateLinkResources`) carry ids of other resource types, which CLUSTER_ID rejects.
  */
-const ITEM_OPEN = '{"id":"';
-const VALUE_OPEN = '{"value":[';
+const ITEM_OPEN = Buffer.from('{"id":"');
+const VALUE_OPEN = Buffer.from('{"value":[');
 const [OPEN_BRACKET, COMMA, QUOTE, OPEN_BRACE, CLOSE_BRACE] = [0x5b, 0x2c, 0x22, 0x7b, 0x7d]; // [ , " { } as bytes
 
 /**
  * The members read: flat objects of strings and booleans ([aks-spec] `AzureKeyVaultKms`,
  * `KubernetesResourceObjectEncryptionProfile`), found only under the cluster's `securityProfile`.
  */
-const ENCRYPTION_MEMBERS = ['azureKeyVaultKms', 'kubernetesResourceObjectEncryptionProfile'] as const;
+type EncryptionMember = 'azureKeyVaultKms' | 'kubernetesResourceObjectEncryptionProfile';
+
+/**
+ * A member's key `"name":`, searched for by its tail from a capital letter: `Buffer.indexOf` looks for the needle's
+ * first byte before comparing the rest, and a needle that begins with `"` stops at every string of the page (three
+ * times slower over the 37 MB of a 10,000-cluster fleet). A hit counts only where the head completes the key.
+ */
+interface MemberKey {
+  readonly member: EncryptionMember;
+  readonly head: Buffer;
+  readonly tail: Buffer;
+}
+
+function memberKey(member: EncryptionMember, tailFrom: string): MemberKey {
+  const key = `"${member}":`;
+  const cut = key.indexOf(tailFrom);
+  return { member, head: Buffer.from(key.slice(0, cut)), tail: Buffer.from(key.slice(cut)) };
+}
+
+const MEMBER_KEYS = [memberKey('azureKeyVaultKms', 'Kms'), memberKey('kubernetesResourceObjectEncryptionProfile', 'ResourceObject')];
 
 /** The encryption settings of one listed cluster: its `securityProfile` members that decide the KMS state. */
 export interface ListedEncryption {
   /** Lower case. */
   readonly id: string;
-  readonly securityProfile: Pick<SecurityProfileJson, (typeof ENCRYPTION_MEMBERS)[number]>;
+  readonly securityProfile: Pick<SecurityProfileJson, EncryptionMember>;
 }
 
 export interface ClusterListPage<T> {
@@ -51,20 +71,30 @@ export function encryptionOfPage(page: Buffer, wantedIds: ReadonlySet<string>): 
   if (!layout) {
     return undefined;
   }
+  const found: number[][] = [];
+  for (const key of MEMBER_KEYS) {
+    const at = valuesOf(page, key, layout.items);
+    if (!at) {
+      return undefined;
+    }
+    found.push(at);
+  }
   const value: ListedEncryption[] = [];
-  for (const item of layout.items) {
+  for (const [i, item] of layout.items.entries()) {
     if (!wantedIds.has(item.id)) {
       continue;
     }
     const securityProfile: Record<string, unknown> = {};
-    for (const member of ENCRYPTION_MEMBERS) {
-      const found = flatMember(page, member, item.start, item.end);
-      if (found === null) {
+    for (const [k, key] of MEMBER_KEYS.entries()) {
+      const open = found[k][i];
+      if (open < 0) {
+        continue;
+      }
+      const member = flatObject(page, open, item.end);
+      if (!member) {
         return undefined;
       }
-      if (found !== undefined) {
-        securityProfile[member] = found;
-      }
+      securityProfile[key.member] = member;
     }
     value.push({ id: item.id, securityProfile });
   }
@@ -93,7 +123,7 @@ interface Item {
 
 /** Where each cluster of the page begins and ends, and what follows the array; undefined for another layout. */
 function itemsOf(page: Buffer): { items: Item[]; tail: { nextLink?: string } } | undefined {
-  if (page.indexOf(VALUE_OPEN) !== 0) {
+  if (page.length < VALUE_OPEN.length || VALUE_OPEN.compare(page, 0, VALUE_OPEN.length) !== 0) {
     return undefined;
   }
   const arrayEnd = page.lastIndexOf(']');
@@ -122,25 +152,43 @@ function itemsOf(page: Buffer): { items: Item[]; tail: { nextLink?: string } } |
   return whole && new Set(items.map(item => item.id)).size === items.length ? { items, tail } : undefined;
 }
 
-/** The member's flat object within [start, end); undefined when absent; null when it is not as expected. */
-function flatMember(page: Buffer, member: string, start: number, end: number): Record<string, unknown> | undefined | null {
-  const item = page.subarray(start, end); // a view: searches stop at the item's end instead of the page's
-  const key = `"${member}":`;
-  const at = item.indexOf(key);
-  if (at < 0) {
-    return undefined;
+/**
+ * Where the member's value begins in each item (-1 where absent), from one pass over the page; undefined when a hit is
+ * outside every item or twice in one (only `securityProfile` has these names, once).
+ */
+function valuesOf(page: Buffer, key: MemberKey, items: readonly Item[]): number[] | undefined {
+  const at = new Array<number>(items.length).fill(-1);
+  const first = items[0]?.start ?? 0;
+  const last = items[items.length - 1]?.end ?? 0;
+  let i = 0;
+  for (let hit = page.indexOf(key.tail, first); hit >= 0 && hit < last; hit = page.indexOf(key.tail, hit + key.tail.length)) {
+    const keyStart = hit - key.head.length;
+    if (keyStart < first || key.head.compare(page, keyStart, hit) !== 0) {
+      continue; // another name that ends the same way
+    }
+    while (items[i].end <= keyStart) {
+      i++;
+    }
+    if (keyStart < items[i].start || at[i] >= 0) {
+      return undefined;
+    }
+    at[i] = hit + key.tail.length;
   }
-  const open = at + key.length;
-  const close = item.indexOf(CLOSE_BRACE, open);
-  if (item.indexOf(key, at + 1) >= 0 || item[open] !== OPEN_BRACE || close < 0) {
-    return null;
+  return at;
+}
+
+/** The flat object that begins at `open` (before `end`); undefined when it is not one. */
+function flatObject(page: Buffer, open: number, end: number): Record<string, unknown> | undefined {
+  const close = page.indexOf(CLOSE_BRACE, open);
+  if (page[open] !== OPEN_BRACE || close < 0 || close >= end) {
+    return undefined;
   }
   try {
     // The first `}` closes it: a nested object (or a `}` inside a string) leaves an unbalanced slice, which throws.
-    const parsed = JSON.parse(item.toString('utf8', open, close + 1)) as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    const parsed = JSON.parse(page.toString('utf8', open, close + 1)) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 

@@ -135,6 +135,8 @@ export interface EmulatorResponse {
   /** Parsed JSON when the body is JSON, else the text ('' when empty). */
   readonly body: unknown;
   readonly text: string;
+  /** The body as received (still encoded when the reply has a Content-Encoding). */
+  readonly bytes: Buffer;
 }
 
 export interface EmulatorRequest {
@@ -166,10 +168,11 @@ export function emulatorRequest(info: EmulatorInfo, r: EmulatorRequest): Promise
     const req = httpsRequest(
       { method: r.method ?? 'GET', hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers, ca, agent: false },
       (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           let body: unknown = text;
           if (/json/i.test(String(res.headers['content-type'] ?? '')) && text !== '') {
             try {
@@ -178,7 +181,7 @@ export function emulatorRequest(info: EmulatorInfo, r: EmulatorRequest): Promise
               body = text;
             }
           }
-          resolveResponse({ status: res.statusCode ?? 0, headers: res.headers, body, text });
+          resolveResponse({ status: res.statusCode ?? 0, headers: res.headers, body, text, bytes });
         });
       },
     );

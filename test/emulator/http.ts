@@ -1,5 +1,6 @@
 // Request parsing and JSON replies shared by the ARM and Key Vault listeners.
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpError } from './errors';
@@ -58,7 +59,12 @@ export interface Reply {
   body?: unknown;
   headers?: Record<string, string>;
   /** A body already serialised (the portal page, or JSON kept as text); `body` is ignored when set. */
-  text?: { contentType: string; content: string | Buffer };
+  text?: {
+    contentType: string;
+    content: string | Buffer;
+    /** Sent gzip-encoded to a client that accepts it, as the provider does (compressedJson). */
+    compressed?: boolean;
+  };
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -72,16 +78,55 @@ export function serializedJson(status: number, content: string | Buffer): Reply 
   return { status, text: { contentType: JSON_CONTENT_TYPE, content } };
 }
 
+/**
+ * JSON kept as bytes that the provider sends gzip-encoded when the request's Accept-Encoding allows it (the Azure
+ * SDKs always send `gzip,deflate`). Recorded from real Azure: AKS answers `GET …/managedClusters` and `GET
+ * …/managedClusters/{name}` with `Content-Encoding: gzip` and `Vary: Accept-Encoding` (Azure/azure-sdk-for-js,
+ * sdk/containerservice/arm-containerservice/recordings/node/containerservice_test/recording_managedclusters_list_test.js
+ * and recording_managedclusters_get_test.js). Keep `content` (the same Buffer for the same reply) so it is
+ * compressed once.
+ */
+export function compressedJson(status: number, content: Buffer): Reply {
+  return { status, text: { contentType: JSON_CONTENT_TYPE, content, compressed: true } };
+}
+
+/** Whether an Accept-Encoding header admits gzip (RFC 9110 §12.5.3: a listed `gzip` or `*` without q=0). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return value.split(',').some((part) => {
+    const [coding, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+/** Each kept body's gzip encoding, made on first use (level 1, a server's cheap default: nginx's gzip_comp_level). */
+const gzipped = new WeakMap<Buffer, Buffer>();
+
+function gzipOf(content: Buffer): Buffer {
+  let encoded = gzipped.get(content);
+  if (!encoded) gzipped.set(content, (encoded = gzipSync(content, { level: 1 })));
+  return encoded;
+}
+
 export function errorReply(err: HttpError): Reply {
   return { status: err.status, body: err.body(), headers: err.extras.headers };
 }
 
-export function writeReply(res: ServerResponse, reply: Reply, baseHeaders: Record<string, string> = {}): void {
+/** Writes the reply; `acceptEncoding` is the request's Accept-Encoding (compressed replies honour it). */
+export function writeReply(res: ServerResponse, reply: Reply, baseHeaders: Record<string, string> = {}, acceptEncoding?: string | string[]): void {
   const headers: Record<string, string> = { ...baseHeaders, ...(reply.headers ?? {}) };
   let payload: string | Buffer = '';
   if (reply.text) {
     headers['content-type'] = reply.text.contentType;
     payload = reply.text.content;
+    if (reply.text.compressed) {
+      headers.vary = 'Accept-Encoding';
+      if (Buffer.isBuffer(payload) && acceptsGzip(acceptEncoding)) {
+        headers['content-encoding'] = 'gzip';
+        payload = gzipOf(payload);
+      }
+    }
   } else if (reply.body !== undefined) {
     headers['content-type'] = JSON_CONTENT_TYPE;
     payload = JSON.stringify(reply.body);

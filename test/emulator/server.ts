@@ -128,7 +128,7 @@ export function createArmServer(opts: ArmServerOptions): Server {
         if (e instanceof HttpError) return errorReply(e);
         return errorReply(new HttpError(500, 'InternalServerError', `Emulator error: ${(e as Error)?.stack ?? String(e)}`));
       })
-      .then((reply) => writeReply(res, reply, armHeaders(req)))
+      .then((reply) => writeReply(res, reply, armHeaders(req), req.headers['accept-encoding']))
       .catch(() => res.destroy());
   });
 }

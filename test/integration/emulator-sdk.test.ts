@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { getClient } from '@azure-rest/core-client';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
@@ -89,6 +90,33 @@ describe('the real Azure SDK clients against the emulator', () => {
     assert.deepEqual((await at('2026-10-01')).kubernetesResourceObjectEncryptionProfile, { infrastructureEncryption: 'Enabled' });
     assert.equal((await at('2025-05-02-preview')).kubernetesResourceObjectEncryptionProfile, undefined);
     assert.equal((await at('2024-09-01')).kubernetesResourceObjectEncryptionProfile, undefined);
+  });
+
+  it('AKS answers the SDK (which always asks for gzip) gzip-encoded, as recorded from Azure; plain to a client that does not ask', async () => {
+    const token = mintTestToken({ tid: info.tenantId, oid: info.userObjectId });
+    const urls = [
+      `/subscriptions/${subscriptionIds[0]}/providers/Microsoft.ContainerService/managedClusters?api-version=2026-10-01`,
+      `${clusterPath('aks-prod-pmk')}?api-version=2026-10-01`,
+    ];
+    for (const url of urls) {
+      const plain = await emulatorRequest(info, { url, token });
+      assert.equal(plain.status, 200);
+      assert.equal(plain.headers['content-encoding'], undefined, url);
+      assert.equal(plain.headers.vary, 'Accept-Encoding', url);
+      const gzipped = await emulatorRequest(info, { url, token, headers: { 'accept-encoding': 'gzip,deflate' } });
+      assert.equal(gzipped.headers['content-encoding'], 'gzip', url);
+      assert.deepEqual(JSON.parse(gunzipSync(gzipped.bytes).toString('utf8')), plain.body, url);
+      assert.ok(gzipped.bytes.length < plain.bytes.length / 2, `${url}: ${gzipped.bytes.length} of ${plain.bytes.length} bytes`);
+      // RFC 9110 §12.5.3: q=0 refuses a coding.
+      const refused = await emulatorRequest(info, { url, token, headers: { 'accept-encoding': 'gzip;q=0, identity' } });
+      assert.equal(refused.headers['content-encoding'], undefined, url);
+      assert.deepEqual(refused.bytes, plain.bytes, url);
+    }
+    // The SDK's own request (Accept-Encoding: gzip,deflate) reads the same cluster.
+    const client = getClient(info.armEndpoint, credential, { credentials: { scopes: [`${info.armEndpoint}/.default`] } });
+    const res = await client.pathUnchecked(clusterPath('aks-prod-pmk')).get({ queryParameters: { 'api-version': '2026-10-01' } });
+    assert.deepEqual(res.body, (await emulatorRequest(info, { url: urls[1], token })).body);
+    assert.equal(res.headers['content-encoding'], 'gzip');
   });
 
   it('managed-cluster lists page with absolute nextLinks', async () => {

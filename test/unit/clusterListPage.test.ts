@@ -111,6 +111,19 @@ describe('encryptionOfPage', () => {
     }
   });
 
+  it('reads past names that end like a member\'s, and gives up when an unwanted cluster has a member twice', () => {
+    // The search looks for a member's tail ("Kms":, "ResourceObjectEncryptionProfile":) and checks the name's head.
+    const lookAlike = cluster(2, { myAzureKeyVaultKms: { enabled: false }, xKubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Disabled' } });
+    const page = { value: [cluster(1), lookAlike, cluster(3)] };
+    for (const wanted of [lower([clusterId(2)]), lower([clusterId(1), clusterId(3)])]) {
+      const read = encryptionOfPage(bytes(page), wanted);
+      assert.ok(read, 'look-alike names do not end the shortcut');
+      assert.deepEqual(read, reference(page, wanted));
+    }
+    const twice = cluster(3, { extra: { azureKeyVaultKms: { enabled: false } } }); // cluster 3 has one in its securityProfile
+    assert.equal(encryptionOfPage(bytes({ value: [cluster(2), twice] }), lower([clusterId(2)])), undefined);
+  });
+
   it('gives up when an object inside a cluster begins like a cluster, instead of cutting the cluster there', () => {
     // A nested object whose first member is another listed cluster's id, after a comma: it looks like an item's start.
     const nested = cluster(1, { peers: [{ name: 'x' }, { id: clusterId(2) }] });

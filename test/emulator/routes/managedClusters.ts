@@ -7,11 +7,11 @@ import { mergeClusterPut } from '../clusterMerge';
 import { validateClusterPut } from '../clusterRules';
 import { clusterApiVersionHasInfraEncryptionProfile, MANAGED_CLUSTER_API_VERSIONS } from '../apiVersions';
 import { HttpError, resourceNotFound } from '../errors';
-import { json, readJsonBody, serializedJson } from '../http';
+import { compressedJson, json, readJsonBody } from '../http';
 import { isJsonObject, type JsonObject } from '../json';
 import { pageOf } from '../paging';
 import type { Router } from '../router';
-import { lookup, type ClusterRecord } from '../state';
+import { lookup, type ClusterRecord, type EmulatorStore } from '../state';
 import { projectManagedCluster } from '../specProjection';
 import { requireResourceGroup, requireSubscription } from './scope';
 import type { ArmDeps, ArmHandler, ArmRequest } from './types';
@@ -93,23 +93,38 @@ function checkIfMatch(header: string | string[] | undefined, existing: ClusterRe
   );
 }
 
+/**
+ * Each list page's bytes by request (origin, path and query decide the page), kept until the store's epoch moves like
+ * clusterJson, so a page asked for again is neither copied together nor compressed again.
+ */
+const keptPages = new WeakMap<EmulatorStore, { epoch: number; byRequest: Map<string, Buffer> }>();
+
+function keptPage(store: EmulatorStore, request: string, render: () => Buffer): Buffer {
+  let kept = keptPages.get(store);
+  if (kept?.epoch !== store.epoch) keptPages.set(store, (kept = { epoch: store.epoch, byRequest: new Map() }));
+  let bytes = kept.byRequest.get(request);
+  if (bytes === undefined) kept.byRequest.set(request, (bytes = render()));
+  return bytes;
+}
+
 export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: ArmDeps): void {
   // Pages first, then renders only the page: a subscription of a generated fleet may hold thousands of clusters.
-  const renderedPage = (clusters: ClusterRecord[], r: ArmRequest) => {
-    const page = pageOf(clusters, r.http, { pageSize: deps.pageSize });
-    return serializedJson(200, listPageBytes(page.value.map((c) => clusterJson(c, r.apiVersion, deps.store.epoch)), page.nextLink));
-  };
+  const renderedPage = (clusters: () => ClusterRecord[], r: ArmRequest) =>
+    compressedJson(200, keptPage(deps.store, `${r.http.origin}${r.http.pathAndQuery}`, () => {
+      const page = pageOf(clusters(), r.http, { pageSize: deps.pageSize });
+      return listPageBytes(page.value.map((c) => clusterJson(c, r.apiVersion, deps.store.epoch)), page.nextLink);
+    }));
 
   router.add('GET', `/subscriptions/{subscriptionId}${PROVIDER}`, MANAGED_CLUSTER_API_VERSIONS, (r) => {
     const fleet = deps.store.fleet;
     requireSubscription(fleet, r.params.subscriptionId);
-    return renderedPage(lookup.clusters(fleet, r.params.subscriptionId), r);
+    return renderedPage(() => lookup.clusters(fleet, r.params.subscriptionId), r);
   });
 
   router.add('GET', `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${PROVIDER}`, MANAGED_CLUSTER_API_VERSIONS, (r) => {
     const fleet = deps.store.fleet;
     requireResourceGroup(fleet, r.params.subscriptionId, r.params.resourceGroupName);
-    return renderedPage(lookup.clusters(fleet, r.params.subscriptionId, r.params.resourceGroupName), r);
+    return renderedPage(() => lookup.clusters(fleet, r.params.subscriptionId, r.params.resourceGroupName), r);
   });
 
   router.add('GET', `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${PROVIDER}/{resourceName}`, MANAGED_CLUSTER_API_VERSIONS, (r) => {
@@ -118,7 +133,7 @@ export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: A
     requireResourceGroup(fleet, subscriptionId, resourceGroupName);
     const c = lookup.cluster(fleet, subscriptionId, resourceGroupName, resourceName);
     if (!c) throw resourceNotFound('Microsoft.ContainerService/managedClusters', resourceName, resourceGroupName);
-    return serializedJson(200, clusterJson(c, r.apiVersion, deps.store.epoch));
+    return compressedJson(200, clusterJson(c, r.apiVersion, deps.store.epoch));
   });
 
   router.add('PUT', `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}${PROVIDER}/{resourceName}`, MANAGED_CLUSTER_API_VERSIONS, async (r) => {
