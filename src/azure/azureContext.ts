@@ -1,7 +1,7 @@
 /** What every adapter needs: the cloud's endpoints and a credential for it. */
 import { getClient, type Client } from '@azure-rest/core-client';
 import type { TokenCredential } from '@azure/core-auth';
-import type { PipelinePolicy, PipelineRetryOptions } from '@azure/core-rest-pipeline';
+import type { HttpClient, PipelinePolicy, PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { CloudDefinition, armScope } from './cloud';
 import { connectionErrorPolicy } from './connectionErrorPolicy';
 import { expiredTokenPolicy } from './expiredTokenPolicy';
@@ -48,11 +48,17 @@ export function armClientOptions(ctx: AzureContext): { endpoint: string; credent
 
 /**
  * A REST client for calls made as plain JSON (managed clusters, whose preview fields no SDK models; Resource Graph;
- * permissions at a resource): the same endpoint, credential scope, retries and policies as the SDK clients.
+ * permissions at a resource): the same endpoint, credential scope, retries and policies as the SDK clients; `httpClient`
+ * replaces the SDK's transport (encodedBodyHttpClient.ts).
  */
-export function rawArmClient(ctx: AzureContext): Client {
+export function rawArmClient(ctx: AzureContext, httpClient?: HttpClient): Client {
   const options = armClientOptions(ctx);
-  return getClient(options.endpoint, ctx.credential, { credentials: options.credentials, retryOptions: options.retryOptions, additionalPolicies: options.additionalPolicies });
+  return getClient(options.endpoint, ctx.credential, {
+    credentials: options.credentials,
+    retryOptions: options.retryOptions,
+    additionalPolicies: options.additionalPolicies,
+    ...(httpClient ? { httpClient } : {}),
+  });
 }
 
 /** Options understood by the classic (`@azure/core-client`) `@azure/arm-*` clients. */

@@ -17,7 +17,15 @@ export type TokenCheck =
   | { ok: false; reason: 'missing' | 'scheme' | 'malformed' }
   | { ok: false; reason: 'expired'; exp: number };
 
+/** The last token decoded and its claims: a client sends the same token with every request until it renews it. */
+let lastDecoded: { token: string; claims: Record<string, unknown> | undefined } | undefined;
+
 export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
+  if (lastDecoded?.token !== token) lastDecoded = { token, claims: decodeJwt(token) };
+  return lastDecoded.claims;
+}
+
+function decodeJwt(token: string): Record<string, unknown> | undefined {
   const parts = token.split('.');
   if (parts.length < 2 || parts.length > 3) return undefined;
   try {
