@@ -138,7 +138,11 @@ function itemsOf(page: Buffer): { items: Item[]; tail: { nextLink?: string } } |
       continue;
     }
     const idStart = at + ITEM_OPEN.length;
-    const id = page.toString('utf8', idStart, page.indexOf(QUOTE, idStart));
+    const idEnd = page.indexOf(QUOTE, idStart);
+    if (!typedAsCluster(page, idStart, idEnd)) {
+      continue;
+    }
+    const id = page.toString('utf8', idStart, idEnd);
     if (CLUSTER_ID.test(id)) {
       starts.push({ at, id: id.toLowerCase() });
     }
@@ -150,6 +154,29 @@ function itemsOf(page: Buffer): { items: Item[]; tail: { nextLink?: string } } |
   // Each item is one object, and each cluster is listed once (a cut inside an item would repeat or split one).
   const whole = items.every(item => page[item.start] === OPEN_BRACE && page[item.end - 1] === CLOSE_BRACE);
   return whole && new Set(items.map(item => item.id)).size === items.length ? { items, tail } : undefined;
+}
+
+/** `/managedclusters/`, lower case: the segments before a cluster id's name. */
+const CLUSTERS_SEGMENT = Buffer.from('/managedclusters/');
+const [SLASH, LOWER_CASE_BIT] = [0x2f, 0x20];
+
+/**
+ * Whether the id in [start, end) ends in `/managedClusters/{name}` (any letter case), read from its bytes: most ids
+ * nested in a cluster (public IPs, private link resources) do not, and are passed over without being decoded.
+ * CLUSTER_ID still checks the ones that do.
+ */
+function typedAsCluster(page: Buffer, start: number, end: number): boolean {
+  const from = page.lastIndexOf(SLASH, end - 1) - (CLUSTERS_SEGMENT.length - 1);
+  if (end < 0 || from < start) {
+    return false;
+  }
+  for (let i = 0; i < CLUSTERS_SEGMENT.length; i++) {
+    // Setting the 0x20 bit lower-cases an ASCII letter and leaves '/' as it is.
+    if ((page[from + i] | LOWER_CASE_BIT) !== CLUSTERS_SEGMENT[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -129,8 +129,9 @@ export class FleetService {
       // Called only while no page has shown the field, so the reported facts are the ones read without it.
       const facts = reported.slice(confirmedUpTo, end);
       confirmedUpTo = end;
-      const works = confirmationWork(facts, facts.filter(f => f.kms.kind === 'unknown')).sort((a, b) => priorityOf(a) - priorityOf(b));
-      const byId = new Map(facts.map(f => [f.id.toLowerCase(), f]));
+      const unknown = facts.filter(f => f.kms.kind === 'unknown');
+      const works = confirmationWork(facts, unknown).sort((a, b) => priorityOf(a) - priorityOf(b));
+      const byId = new Map(unknown.map(f => [f.id.toLowerCase(), f]));
       for (const work of works) {
         const confirmation = confirm(async () => {
           // A list confirms with the clusters' encryption settings; the rest of their facts are the index's, as for
@@ -180,8 +181,9 @@ export class FleetService {
 
     const confirmed = (await Promise.all(confirmations)).flat();
     if (confirmed.length) {
+      // Only unknown clusters were confirmed (a row reclassified since then already says what its confirmation says).
       const byId = new Map(confirmed.map(c => [c.id.toLowerCase(), c]));
-      facts = facts.map(f => byId.get(f.id.toLowerCase()) ?? f);
+      facts = facts.map(f => (f.kms.kind === 'unknown' ? byId.get(f.id.toLowerCase()) ?? f : f));
     }
     return facts;
   }

@@ -69,5 +69,11 @@ describe('decodedBody', () => {
     assert.equal(decodedBody(BODY, 'identity'), BODY);
     assert.throws(() => decodedBody(BODY, 'br'), /encoded as 'br', which was not asked for \(Accept-Encoding: gzip,deflate\)/);
     assert.throws(() => decodedBody(BODY, 'gzip'), /incorrect header check/);
+    // The size a gzip body announces only sizes the output: a wrong announcement still decodes the whole body.
+    const understated = gzipSync(BODY);
+    understated.writeUInt32LE(10, understated.length - 4);
+    assert.throws(() => decodedBody(understated, 'gzip'), /incorrect length check/, 'zlib checks the announced size');
+    const twoMembers = Buffer.concat([gzipSync(BODY), gzipSync(Buffer.from('!'))]); // announces 1 byte, decodes to all
+    assert.deepEqual(decodedBody(twoMembers, 'gzip'), Buffer.concat([BODY, Buffer.from('!')]));
   });
 });
