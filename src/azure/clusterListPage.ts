@@ -166,8 +166,11 @@ const [SLASH, LOWER_CASE_BIT] = [0x2f, 0x20];
  * CLUSTER_ID still checks the ones that do.
  */
 function typedAsCluster(page: Buffer, start: number, end: number): boolean {
+  if (end < 0) {
+    return false;
+  }
   const from = page.lastIndexOf(SLASH, end - 1) - (CLUSTERS_SEGMENT.length - 1);
-  if (end < 0 || from < start) {
+  if (from < start) {
     return false;
   }
   for (let i = 0; i < CLUSTERS_SEGMENT.length; i++) {

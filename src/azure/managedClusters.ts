@@ -7,7 +7,7 @@ import type { Client, HttpNodeStreamResponse } from '@azure-rest/core-client';
 import type { ManagedClusterJson } from '../kms/managedCluster';
 import { abortableSleep } from '../kms/plan/retry';
 import { AzureContext, rawArmClient } from './azureContext';
-import { ClusterListPage, encryptionOfPage, encryptionOfWholePage, ListedEncryption } from './clusterListPage';
+import { encryptionOfPage, encryptionOfWholePage, ListedEncryption } from './clusterListPage';
 import { decodedBody, encodedBodyHttpClient } from './encodedBodyHttpClient';
 import { AzureRequestError } from './errors';
 
@@ -39,9 +39,10 @@ function bytesOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
   });
 }
 
-function parsedOrUndefined(bytes: Buffer): unknown {
+/** An error reply's JSON, when it has any: a body that does not decode or parse must not hide the status. */
+function errorBodyOf(encoded: Buffer, contentEncoding: string | undefined): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
+    return JSON.parse(decodedBody(encoded, contentEncoding).toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
@@ -49,12 +50,11 @@ function parsedOrUndefined(bytes: Buffer): unknown {
 
 export class ManagedClustersAdapter {
   private readonly client: Client;
-  /** For lists: their compressed bodies are decoded a page at a time (encodedBodyHttpClient.ts). */
-  private readonly listClient: Client;
+  /** For lists, made on the first: their compressed bodies are decoded a page at a time (encodedBodyHttpClient.ts). */
+  private listClient: Client | undefined;
 
-  constructor(ctx: AzureContext, private readonly apiVersion: string = DEFAULT_MANAGED_CLUSTERS_API_VERSION, private readonly lro: LroOptions = {}) {
+  constructor(private readonly ctx: AzureContext, private readonly apiVersion: string = DEFAULT_MANAGED_CLUSTERS_API_VERSION, private readonly lro: LroOptions = {}) {
     this.client = rawArmClient(ctx);
-    this.listClient = rawArmClient(ctx, encodedBodyHttpClient);
   }
 
   async get(clusterId: string, signal?: AbortSignal): Promise<ManagedClusterJson> {
@@ -71,24 +71,22 @@ export class ManagedClustersAdapter {
    * per cluster would be one per cluster (fleetService confirms with it). Only those members are parsed where the
    * page allows (clusterListPage.ts).
    */
-  listEncryption(subscriptionId: string, onlyIds: ReadonlySet<string>, signal?: AbortSignal): Promise<ListedEncryption[]> {
-    return this.listPages(subscriptionId, signal, bytes => encryptionOfPage(bytes, onlyIds) ?? encryptionOfWholePage(bytes, onlyIds));
-  }
-
-  private async listPages<T>(subscriptionId: string, signal: AbortSignal | undefined, read: (page: Buffer) => ClusterListPage<T>): Promise<T[]> {
-    const items: T[] = [];
+  async listEncryption(subscriptionId: string, onlyIds: ReadonlySet<string>, signal?: AbortSignal): Promise<ListedEncryption[]> {
+    const client = (this.listClient ??= rawArmClient(this.ctx, encodedBodyHttpClient));
+    const items: ListedEncryption[] = [];
     let next: string | undefined = `/subscriptions/${subscriptionId}/providers/Microsoft.ContainerService/managedClusters`;
     // ARM's nextLink is absolute and carries the api-version.
     let query: Record<string, string> | undefined = { 'api-version': this.apiVersion };
     while (next) {
-      // The body's bytes: the encryption settings are found in them without decoding the whole page.
-      const response: HttpNodeStreamResponse = await this.listClient.pathUnchecked(next).get({ queryParameters: query, abortSignal: signal }).asNodeStream();
+      // The body's bytes: the encryption settings are found in them without parsing the whole page.
+      const response: HttpNodeStreamResponse = await client.pathUnchecked(next).get({ queryParameters: query, abortSignal: signal }).asNodeStream();
       const encoded: Buffer = response.body ? await bytesOf(response.body) : Buffer.alloc(0);
-      const bytes = decodedBody(encoded, (response.headers as Record<string, string | undefined>)['content-encoding']);
+      const contentEncoding = (response.headers as Record<string, string | undefined>)['content-encoding'];
       if (response.status !== '200') {
-        throw AzureRequestError.fromResponse(response.status, parsedOrUndefined(bytes), `listing the clusters of subscription ${subscriptionId}`);
+        throw AzureRequestError.fromResponse(response.status, errorBodyOf(encoded, contentEncoding), `listing the clusters of subscription ${subscriptionId}`);
       }
-      const page = read(bytes);
+      const bytes = decodedBody(encoded, contentEncoding);
+      const page = encryptionOfPage(bytes, onlyIds) ?? encryptionOfWholePage(bytes, onlyIds);
       items.push(...page.value);
       next = page.nextLink;
       query = undefined;

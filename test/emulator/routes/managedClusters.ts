@@ -41,15 +41,22 @@ export function renderClusterForApiVersion(c: ClusterRecord, apiVersion: string)
  * generated fleet's 10,000 clusters spent ~1 s of the emulator's CPU per listing (projection and JSON.stringify,
  * test/bench profile), on the same cores as the product it stands beside.
  */
-const renderedJson = new WeakMap<ClusterRecord, { epoch: number; byApiVersion: Map<string, Buffer> }>();
+const renderedJson = keptPerEpoch<ClusterRecord>();
 
 function clusterJson(c: ClusterRecord, apiVersion: string, epoch: number): Buffer {
-  let kept = renderedJson.get(c);
-  if (kept?.epoch !== epoch) renderedJson.set(c, (kept = { epoch, byApiVersion: new Map() }));
-  const key = apiVersion.toLowerCase();
-  let bytes = kept.byApiVersion.get(key);
-  if (bytes === undefined) kept.byApiVersion.set(key, (bytes = Buffer.from(JSON.stringify(renderClusterForApiVersion(c, apiVersion)))));
-  return bytes;
+  return renderedJson(c, epoch, apiVersion.toLowerCase(), () => Buffer.from(JSON.stringify(renderClusterForApiVersion(c, apiVersion))));
+}
+
+/** Bytes kept per owner and key until the store's epoch moves: `make` runs once per owner, key and epoch. */
+function keptPerEpoch<O extends object>(): (owner: O, epoch: number, key: string, make: () => Buffer) => Buffer {
+  const kept = new WeakMap<O, { epoch: number; byKey: Map<string, Buffer> }>();
+  return (owner, epoch, key, make) => {
+    let entry = kept.get(owner);
+    if (entry?.epoch !== epoch) kept.set(owner, (entry = { epoch, byKey: new Map() }));
+    let bytes = entry.byKey.get(key);
+    if (bytes === undefined) entry.byKey.set(key, (bytes = make()));
+    return bytes;
+  };
 }
 
 const COMMA = Buffer.from(',');
@@ -94,23 +101,15 @@ function checkIfMatch(header: string | string[] | undefined, existing: ClusterRe
 }
 
 /**
- * Each list page's bytes by request (origin, path and query decide the page), kept until the store's epoch moves like
- * clusterJson, so a page asked for again is neither copied together nor compressed again.
+ * Each list page's bytes by request (origin, path and query decide the page), kept like clusterJson, so a page asked
+ * for again is neither copied together nor compressed again.
  */
-const keptPages = new WeakMap<EmulatorStore, { epoch: number; byRequest: Map<string, Buffer> }>();
-
-function keptPage(store: EmulatorStore, request: string, render: () => Buffer): Buffer {
-  let kept = keptPages.get(store);
-  if (kept?.epoch !== store.epoch) keptPages.set(store, (kept = { epoch: store.epoch, byRequest: new Map() }));
-  let bytes = kept.byRequest.get(request);
-  if (bytes === undefined) kept.byRequest.set(request, (bytes = render()));
-  return bytes;
-}
+const keptPage = keptPerEpoch<EmulatorStore>();
 
 export function registerManagedClusterRoutes(router: Router<ArmHandler>, deps: ArmDeps): void {
   // Pages first, then renders only the page: a subscription of a generated fleet may hold thousands of clusters.
   const renderedPage = (clusters: () => ClusterRecord[], r: ArmRequest) =>
-    compressedJson(200, keptPage(deps.store, `${r.http.origin}${r.http.pathAndQuery}`, () => {
+    compressedJson(200, keptPage(deps.store, deps.store.epoch, `${r.http.origin}${r.http.pathAndQuery}`, () => {
       const page = pageOf(clusters(), r.http, { pageSize: deps.pageSize });
       return listPageBytes(page.value.map((c) => clusterJson(c, r.apiVersion, deps.store.epoch)), page.nextLink);
     }));
