@@ -41,12 +41,17 @@ test('hovering a CMK cluster shows key ID, vault, network access, identity, vers
 
 test('expanding a cluster shows its detail rows', async () => {
   const { page } = wb;
-  await clusterRow(page, 'aks-prod-cmk-private').click();
-  await page.keyboard.press('ArrowRight');
+  // The twistie, not the keyboard: a click on a row without a command already expands it, and whether ArrowRight
+  // then moves the focus to the first detail row (so that ArrowLeft only moves it back) depends on how fast the
+  // rows arrive. Clicking the twistie toggles the row whatever has the focus.
+  const cluster = clusterRow(page, 'aks-prod-cmk-private');
+  const twistie = cluster.locator('.monaco-tl-twistie');
+  await twistie.click();
+  await cluster.and(page.locator('[aria-expanded="true"]')).waitFor();
   await treeRow(page, 'current version created 30 days ago').waitFor({ timeout: 20_000 });
   await treeRow(page, 'kvprodprivate').waitFor();
   await wb.shot('tree-03-details');
-  await page.keyboard.press('ArrowLeft');
+  await twistie.click();
   await treeRow(page, 'kvprodprivate').waitFor({ state: 'detached', timeout: 10_000 });
 });
 
