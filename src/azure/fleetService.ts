@@ -3,9 +3,10 @@
  * at the preview api-version only where the index omitted the preview-only field (a list call per subscription with
  * several such clusters, else a GET per cluster), while the next pages load. Also reads a cluster's key versions.
  */
-import { clusterFactsFromRow, FleetRow, indexCarriesPreviewFields } from '../kms/fleet';
+import { clusterFactsFromRow, indexCarriesPreviewFields, reclassifiedFacts } from '../kms/fleet';
 import { groupBy } from '../kms/groupBy';
 import { ClusterFacts, clusterFactsOf, kmsStateOf } from '../kms/kmsState';
+import type { SecurityProfileJson } from '../kms/managedCluster';
 import type { KeyVersionInfo } from '../kms/rotation';
 import type { AzureContext } from './azureContext';
 import { ClusterKeyHealth, KeyHealthOptions, loadKeyHealth, SharedKeyReads } from './keyHealthService';
@@ -64,11 +65,11 @@ function priorityLimiter(limit: number): <T>(task: () => Promise<T>, priority: n
   });
 }
 
-/** Where the rows of the last subscription of `rows` begin (Resource Graph orders rows by id, so by subscription). */
-function lastSubscriptionStart(rows: readonly FleetRow[]): number {
-  const last = rows[rows.length - 1]?.subscriptionId.toLowerCase();
-  let i = rows.length;
-  while (i > 0 && rows[i - 1].subscriptionId.toLowerCase() === last) {
+/** Where the clusters of the last subscription of `facts` begin (Resource Graph orders rows by id, so by subscription). */
+function lastSubscriptionStart(facts: readonly ClusterFacts[]): number {
+  const last = facts[facts.length - 1]?.subscriptionId.toLowerCase();
+  let i = facts.length;
+  while (i > 0 && facts[i - 1].subscriptionId.toLowerCase() === last) {
     i--;
   }
   return i;
@@ -114,9 +115,15 @@ export class FleetService {
    * order the user sees them: when the index lacks the preview field, their clusters are confirmed in that order.
    */
   async loadClusters(subscriptionIds: readonly string[], callbacks: FleetLoadCallbacks, signal?: AbortSignal): Promise<ClusterFacts[]> {
-    const rows: FleetRow[] = [];
-    /** Each row's facts as reported, parallel to `rows` (computed once: 10,000 rows cost ~30 ms a pass). */
+    /** Each row's facts as reported (computed once: 10,000 rows cost ~30 ms a pass). */
     const reported: ClusterFacts[] = [];
+    /**
+     * The security profiles of the rows reported before any page showed the preview field, parallel to `reported`:
+     * all that reclassifiedFacts needs. The rows themselves are let go page by page, so the garbage collector does not
+     * carry ten thousand parsed rows through every collection of the load (test/bench, omit-field row beside a busy
+     * process, the old and the new code alternating in one process: median 1.12 s → 1.03 s).
+     */
+    const unsureProfiles: (SecurityProfileJson | null | undefined)[] = [];
     let previewFieldsKnown = false;
     const confirm = priorityLimiter(CONFIRM_CONCURRENCY);
     // Subscriptions the user sees first (the caller's order: the tree's) are confirmed first.
@@ -149,33 +156,31 @@ export class FleetService {
         confirmations.push(confirmation);
       }
     };
-    /** Rows before this index were reported before any page showed that the index carries the preview field. */
-    let reportedUnsure = 0;
     await queryFleet(this.ctx, subscriptionIds, page => {
-      rows.push(...page);
       previewFieldsKnown ||= indexCarriesPreviewFields(page);
-      reportedUnsure = previewFieldsKnown ? reportedUnsure : rows.length;
       const pageFacts = page.map(r => clusterFactsFromRow(r, previewFieldsKnown));
       reported.push(...pageFacts);
+      if (!previewFieldsKnown) {
+        unsureProfiles.push(...page.map(r => r.securityProfile));
+      }
       callbacks.onClusters(pageFacts);
       // Every subscription but the page's last is complete: confirm its unknown clusters while the next pages load.
       if (!previewFieldsKnown) {
-        startConfirming(lastSubscriptionStart(rows));
+        startConfirming(lastSubscriptionStart(reported));
       }
     }, signal);
     if (!previewFieldsKnown) {
-      startConfirming(rows.length);
+      startConfirming(reported.length);
     }
 
-    // A later page may have shown that the index carries the field; reclassify rows that arrived before that
-    // (confirmations already under way then only repeat what the rows say). Only what changed is reported again:
-    // each report redraws its rows, and ten thousand unchanged ones cost the extension host and the workbench.
+    // A later page may have shown that the index carries the field: classify again the rows that arrived before
+    // (confirmations already under way then only repeat what the rows say), and report only what changed.
     let facts = reported;
-    if (previewFieldsKnown && reportedUnsure) {
-      facts = [...rows.slice(0, reportedUnsure).map(r => clusterFactsFromRow(r, true)), ...reported.slice(reportedUnsure)];
-      const reclassified = facts.slice(0, reportedUnsure).filter((f, i) => f.kms.kind !== 'unknown' && JSON.stringify(f.kms) !== JSON.stringify(reported[i].kms));
-      if (reclassified.length) {
-        callbacks.onClusters(reclassified);
+    if (previewFieldsKnown && unsureProfiles.length) {
+      const again = reclassifiedFacts(reported, unsureProfiles);
+      facts = again.facts;
+      if (again.changed.length) {
+        callbacks.onClusters(again.changed);
       }
     }
 

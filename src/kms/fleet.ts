@@ -46,3 +46,15 @@ export function clusterFactsFromRow(row: FleetRow, previewFieldsKnown: boolean):
     kms: kmsStateOf(row.securityProfile ?? undefined, previewKnownHere),
   };
 }
+
+/**
+ * Once a page shows that the index carries the preview field, the facts reported before it, classified again from
+ * their rows' security profiles (`unsureProfiles`, parallel to the first facts: only the KMS state depends on the
+ * field). `changed` are the ones to report again: each report redraws its row, and ten thousand unchanged ones cost
+ * the extension host and the workbench.
+ */
+export function reclassifiedFacts(reported: readonly ClusterFacts[], unsureProfiles: readonly (SecurityProfileJson | null | undefined)[]): { facts: ClusterFacts[]; changed: ClusterFacts[] } {
+  const facts = reported.map((f, i) => (i < unsureProfiles.length ? { ...f, kms: kmsStateOf(unsureProfiles[i] ?? undefined, true) } : f));
+  const changed = facts.slice(0, unsureProfiles.length).filter((f, i) => f.kms.kind !== 'unknown' && JSON.stringify(f.kms) !== JSON.stringify(reported[i].kms));
+  return { facts, changed };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clusterFactsFromRow, FleetRow, indexCarriesPreviewFields } from '../../src/kms/fleet';
+import { clusterFactsFromRow, FleetRow, indexCarriesPreviewFields, reclassifiedFacts } from '../../src/kms/fleet';
 import { mapWithConcurrency } from '../../src/kms/concurrency';
 import { compareVersions, supportsNewKms } from '../../src/kms/kubernetesVersion';
 import { parseArmId, sameArmId } from '../../src/kms/armId';
@@ -61,6 +61,26 @@ describe('fleet rows', () => {
   it('API server VNet integration only when the profile says true', () => {
     const vnet = (apiServerAccessProfile: FleetRow['apiServerAccessProfile']) => clusterFactsFromRow({ ...row(), apiServerAccessProfile }, true).apiServerVnetIntegration;
     assert.deepEqual([vnet({ enableVnetIntegration: true }), vnet({ enableVnetIntegration: false }), vnet({}), vnet(undefined)], [true, false, false, false]);
+  });
+  it('once a later page shows the field, the rows reported before it are classified again, and only what changed is reported', () => {
+    const pmkProfile = { kubernetesResourceObjectEncryptionProfile: { infrastructureEncryption: 'Enabled' } };
+    const cmkProfile = { azureKeyVaultKms: { enabled: true, keyId: 'https://kv.vault.azure.net/keys/k' } };
+    const plainRow = { ...row({}), id: `${row().id}1` };
+    const cmkRow = { ...row(cmkProfile), id: `${row().id}2` };
+    const oldRow = { ...row({}), id: `${row().id}3`, kubernetesVersion: '1.30.0' };
+    const laterRow = { ...row(pmkProfile), id: `${row().id}4` };
+    const before = [plainRow, cmkRow, oldRow].map(r => clusterFactsFromRow(r, false));
+    const reported = [...before, clusterFactsFromRow(laterRow, true)];
+    assert.deepEqual(reported.map(f => f.kms.kind), ['unknown', 'cmk', 'notEncrypted', 'pmk']);
+
+    const { facts, changed } = reclassifiedFacts(reported, [plainRow, cmkRow, oldRow].map(r => r.securityProfile));
+    assert.deepEqual(facts, [...[plainRow, cmkRow, oldRow].map(r => clusterFactsFromRow(r, true)), reported[3]], 'the same facts as rows read with the field known');
+    assert.equal(facts[3], reported[3], 'rows after the unsure ones are kept as they are');
+    // The unknown row is now known, and the CMK row now knows that infrastructure encryption is off; the old row
+    // (already read as if the field were known) says the same as before.
+    assert.deepEqual(changed.map(f => f.id), [plainRow.id, cmkRow.id]);
+    assert.equal(changed[1].kms.infrastructureEncryption, false);
+    assert.deepEqual(reclassifiedFacts(reported, []), { facts: reported, changed: [] });
   });
 });
 
