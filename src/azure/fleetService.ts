@@ -75,20 +75,23 @@ function lastSubscriptionStart(facts: readonly ClusterFacts[]): number {
   return i;
 }
 
-type ConfirmationWork = { kind: 'get'; subscriptionId: string; id: string } | { kind: 'list'; subscriptionId: string; ids: Set<string> };
+type ConfirmationWork = { kind: 'get'; subscriptionId: string; facts: ClusterFacts } | { kind: 'list'; subscriptionId: string; ids: Set<string> };
+
+/** An unknown cluster's facts with its lower-case id (what list pages are matched by), worked out once. */
+type KeyedFacts = readonly [lowerCaseId: string, facts: ClusterFacts];
 
 /** Per subscription, the cheaper way to confirm its unknown clusters: a GET each, or one (paged) list of them all. */
-function confirmationWork(all: readonly ClusterFacts[], unknown: readonly ClusterFacts[]): ConfirmationWork[] {
+function confirmationWork(all: readonly ClusterFacts[], unknown: readonly KeyedFacts[]): ConfirmationWork[] {
   const total = new Map<string, number>();
   for (const f of all) {
     total.set(f.subscriptionId.toLowerCase(), (total.get(f.subscriptionId.toLowerCase()) ?? 0) + 1);
   }
-  const bySubscription = groupBy(unknown, f => f.subscriptionId.toLowerCase());
+  const bySubscription = groupBy(unknown, ([, f]) => f.subscriptionId.toLowerCase());
   return [...bySubscription].flatMap(([key, clusters]): ConfirmationWork[] => {
     const listPages = Math.ceil((total.get(key) ?? clusters.length) / ARM_LIST_PAGE_ESTIMATE);
     return clusters.length >= LIST_CONFIRM_MIN_UNKNOWN && listPages < clusters.length
-      ? [{ kind: 'list', subscriptionId: clusters[0].subscriptionId, ids: new Set(clusters.map(c => c.id.toLowerCase())) }]
-      : clusters.map(c => ({ kind: 'get' as const, subscriptionId: c.subscriptionId, id: c.id }));
+      ? [{ kind: 'list', subscriptionId: clusters[0][1].subscriptionId, ids: new Set(clusters.map(([id]) => id)) }]
+      : clusters.map(([, facts]) => ({ kind: 'get' as const, subscriptionId: facts.subscriptionId, facts }));
   });
 }
 
@@ -129,28 +132,36 @@ export class FleetService {
     // Subscriptions the user sees first (the caller's order: the tree's) are confirmed first.
     const order = new Map(subscriptionIds.map((id, i) => [id.toLowerCase(), i]));
     const priorityOf = (work: ConfirmationWork) => order.get(work.subscriptionId.toLowerCase()) ?? subscriptionIds.length;
-    const confirmations: Promise<ClusterFacts[]>[] = [];
+    const confirmations: Promise<void>[] = [];
+    /** The confirmed facts of each unknown cluster, by the facts that were reported for it. */
+    const confirmedFor = new Map<ClusterFacts, ClusterFacts>();
     /** Rows before this index are complete subscriptions whose confirmation has started (or was not needed). */
     let confirmedUpTo = 0;
     const startConfirming = (end: number) => {
       // Called only while no page has shown the field, so the reported facts are the ones read without it.
       const facts = reported.slice(confirmedUpTo, end);
       confirmedUpTo = end;
-      const unknown = facts.filter(f => f.kms.kind === 'unknown');
+      const unknown = facts.filter(f => f.kms.kind === 'unknown').map((f): KeyedFacts => [f.id.toLowerCase(), f]);
       const works = confirmationWork(facts, unknown).sort((a, b) => priorityOf(a) - priorityOf(b));
-      const byId = new Map(unknown.map(f => [f.id.toLowerCase(), f]));
+      const byId = new Map(unknown);
       for (const work of works) {
         const confirmation = confirm(async () => {
           // A list confirms with the clusters' encryption settings; the rest of their facts are the index's, as for
           // every cluster the index could classify.
-          const full = work.kind === 'get'
-            ? [clusterFactsOf(await this.clusters.get(work.id, signal))]
-            : (await this.clusters.listEncryption(work.subscriptionId, work.ids, signal)).flatMap(e => {
-                const row = byId.get(e.id);
-                return row ? [{ ...row, kms: kmsStateOf(e.securityProfile, true) }] : [];
-              });
+          const full: ClusterFacts[] = [];
+          if (work.kind === 'get') {
+            full.push(clusterFactsOf(await this.clusters.get(work.facts.id, signal)));
+            confirmedFor.set(work.facts, full[0]);
+          } else {
+            for (const e of await this.clusters.listEncryption(work.subscriptionId, work.ids, signal)) {
+              const row = byId.get(e.id);
+              if (row) {
+                full.push({ ...row, kms: kmsStateOf(e.securityProfile, true) });
+                confirmedFor.set(row, full[full.length - 1]);
+              }
+            }
+          }
           callbacks.onClusters(full);
-          return full;
         }, priorityOf(work));
         confirmation.catch(() => undefined); // awaited below; never an unhandled rejection while pages still load
         confirmations.push(confirmation);
@@ -184,11 +195,11 @@ export class FleetService {
       }
     }
 
-    const confirmed = (await Promise.all(confirmations)).flat();
-    if (confirmed.length) {
-      // Only unknown clusters were confirmed (a row reclassified since then already says what its confirmation says).
-      const byId = new Map(confirmed.map(c => [c.id.toLowerCase(), c]));
-      facts = facts.map(f => (f.kms.kind === 'unknown' ? byId.get(f.id.toLowerCase()) ?? f : f));
+    await Promise.all(confirmations);
+    if (confirmedFor.size) {
+      // Only unknown clusters were confirmed, and each is still its reported facts (a row reclassified since then is
+      // known, and already says what its confirmation says).
+      facts = facts.map(f => (f.kms.kind === 'unknown' ? confirmedFor.get(f) ?? f : f));
     }
     return facts;
   }

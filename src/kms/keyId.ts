@@ -3,6 +3,7 @@
  * Versioned vs versionless decides the KMS experience (AZURE.md): a versioned ID means legacy KMS.
  */
 import * as l10n from '@vscode/l10n';
+import { boundedMemo } from './boundedMemo';
 
 export interface KeyId {
   /** `https://{host}` — the vault's data-plane URL without a trailing slash. */
@@ -16,10 +17,15 @@ export interface KeyId {
 const KEY_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const KEY_VERSION = /^[0-9a-zA-Z]{1,64}$/;
 
-export type KeyIdParse = { ok: true; keyId: KeyId } | { ok: false; reason: string };
+export type KeyIdParse = { readonly ok: true; readonly keyId: KeyId } | { readonly ok: false; readonly reason: string };
 
-/** Parses a key ID; the reason says what is wrong so a user can fix it. */
-export function parseKeyId(raw: string): KeyIdParse {
+/**
+ * Parses a key ID; the reason says what is wrong so a user can fix it. Valid IDs are kept (the answers are immutable):
+ * the 10,000 clusters of a fleet name a few hundred keys, and the state of each parses its key ID.
+ */
+export const parseKeyId: (raw: string) => KeyIdParse = boundedMemo(parseKeyIdOnce, 1000, parsed => parsed.ok);
+
+function parseKeyIdOnce(raw: string): KeyIdParse {
   let url: URL;
   try {
     url = new URL(raw.trim());

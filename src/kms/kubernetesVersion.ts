@@ -1,4 +1,5 @@
 /** Kubernetes version checks for the KMS rules (AZURE.md: PMK and CMK with automatic rotation need ≥ 1.33). */
+import { boundedMemo } from './boundedMemo';
 
 export const MIN_KMS_KUBERNETES_VERSION = '1.33';
 
@@ -16,22 +17,11 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
- * The answer per version string: a fleet has a few dozen versions and asks once per cluster (10,000 clusters, ~10 ms a
- * load of the fleet without it). Bounded so that no input can grow it without end.
+ * Kept per version string: a fleet has a few dozen versions and asks once per cluster (10,000 clusters, ~10 ms a load
+ * of the fleet without it).
  */
-const newKmsByVersion = new Map<string, boolean>();
-const NEW_KMS_ANSWERS_KEPT = 1000;
+const newKmsSupportedBy = boundedMemo(version => compareVersions(version, MIN_KMS_KUBERNETES_VERSION) >= 0, 1000);
 
 export function supportsNewKms(kubernetesVersion: string | undefined): boolean {
-  if (kubernetesVersion === undefined) {
-    return false;
-  }
-  let supported = newKmsByVersion.get(kubernetesVersion);
-  if (supported === undefined) {
-    supported = compareVersions(kubernetesVersion, MIN_KMS_KUBERNETES_VERSION) >= 0;
-    if (newKmsByVersion.size < NEW_KMS_ANSWERS_KEPT) {
-      newKmsByVersion.set(kubernetesVersion, supported);
-    }
-  }
-  return supported;
+  return kubernetesVersion !== undefined && newKmsSupportedBy(kubernetesVersion);
 }
