@@ -3,7 +3,10 @@
  * times. ARM is not blocked by a vault's firewall and needs no data-plane role, so key facts and rotation ages can be
  * read for private vaults too (AZURE.md, "Reading keys without tripping the firewall").
  */
-import { KeyVaultManagementClient, type Key, type Vault } from '@azure/arm-keyvault';
+import type { Key, Vault } from '@azure/arm-keyvault';
+import { createKeyVaultManagement, type KeyVaultManagementContext } from '@azure/arm-keyvault/api';
+import * as keys from '@azure/arm-keyvault/api/keys';
+import * as vaults from '@azure/arm-keyvault/api/vaults';
 import { parseArmId } from '../kms/armId';
 import { kmsKeyArmBody } from '../kms/enable/config';
 import type { KeyFacts, VaultFacts } from '../kms/enable/facts';
@@ -26,23 +29,26 @@ function vaultParts(vaultId: string): { subscriptionId: string; resourceGroup: s
 }
 
 /**
- * One client per context and subscription: building a client's pipeline costs a fifth of a millisecond, which adds
- * up over a fleet's hundreds of key reads (test/bench, scenario 4). A context is immutable, so its clients are too.
+ * The SDK's context (its client: pipeline, credential, endpoint) for a subscription. The pipeline is built once per
+ * context and shared: a subscription's context is a copy that names it, which is how the SDK builds one itself
+ * (createKeyVaultManagement). Building a pipeline, and with the classic client eleven operation groups, per
+ * subscription cost ~0.4 ms each in the extension host, 200 times for a fleet's key health (test/bench scenario 4,
+ * BENCH_CPU_PROFILE). A context is immutable, so what is made from it is too.
  */
-const clients = new WeakMap<AzureContext, Map<string, KeyVaultManagementClient>>();
+const contexts = new WeakMap<AzureContext, { shared: KeyVaultManagementContext; bySubscription: Map<string, KeyVaultManagementContext> }>();
 
-function client(ctx: AzureContext, subscriptionId: string): KeyVaultManagementClient {
-  let bySubscription = clients.get(ctx);
-  if (!bySubscription) {
-    bySubscription = new Map();
-    clients.set(ctx, bySubscription);
-  }
-  let made = bySubscription.get(subscriptionId);
+function client(ctx: AzureContext, subscriptionId: string): KeyVaultManagementContext {
+  let made = contexts.get(ctx);
   if (!made) {
-    made = new KeyVaultManagementClient(ctx.credential, subscriptionId, armClientOptions(ctx));
-    bySubscription.set(subscriptionId, made);
+    made = { shared: createKeyVaultManagement(ctx.credential, '', armClientOptions(ctx)), bySubscription: new Map() };
+    contexts.set(ctx, made);
   }
-  return made;
+  let forSubscription = made.bySubscription.get(subscriptionId);
+  if (!forSubscription) {
+    forSubscription = { ...made.shared, subscriptionId };
+    made.bySubscription.set(subscriptionId, forSubscription);
+  }
+  return forSubscription;
 }
 
 function vaultFacts(vault: Vault, fallbackId: string): VaultFacts {
@@ -79,7 +85,7 @@ function keyFacts(key: Key, fallbackName: string): KeyFacts {
 
 export async function getVault(ctx: AzureContext, vaultId: string, signal?: AbortSignal): Promise<VaultFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  return vaultFacts(await client(ctx, subscriptionId).vaults.get(resourceGroup, name, { abortSignal: signal }), vaultId);
+  return vaultFacts(await vaults.get(client(ctx, subscriptionId), resourceGroup, name, { abortSignal: signal }), vaultId);
 }
 
 /** The vault, or undefined when it does not exist. */
@@ -96,13 +102,14 @@ export async function findVault(ctx: AzureContext, vaultId: string, signal?: Abo
 
 /** Vault names are global; a soft-deleted vault keeps its name too. */
 export async function isVaultNameAvailable(ctx: AzureContext, subscriptionId: string, name: string, signal?: AbortSignal): Promise<boolean> {
-  const result = await client(ctx, subscriptionId).vaults.checkNameAvailability({ name, type: 'Microsoft.KeyVault/vaults' }, { abortSignal: signal });
+  const result = await vaults.checkNameAvailability(client(ctx, subscriptionId), { name, type: 'Microsoft.KeyVault/vaults' }, { abortSignal: signal });
   return result.nameAvailable !== false;
 }
 
 /** Creates an RBAC vault with soft delete and purge protection, open to public networks until the key exists. */
 export async function createVault(ctx: AzureContext, spec: NewVaultSpec, signal?: AbortSignal): Promise<VaultFacts> {
-  const vault = await client(ctx, spec.subscriptionId).vaults.createOrUpdate(
+  const vault = await vaults.createOrUpdate(
+    client(ctx, spec.subscriptionId),
     spec.resourceGroup,
     spec.name,
     {
@@ -128,7 +135,7 @@ export async function updateVault(
   signal?: AbortSignal,
 ): Promise<VaultFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  const vaults = client(ctx, subscriptionId).vaults;
+  const context = client(ctx, subscriptionId);
   const properties: Record<string, unknown> = {};
   if (change.networkDefaultAction || change.networkBypass) {
     // A PATCH's `networkAcls` (keyvault.json, VaultPatchProperties.networkAcls: one NetworkRuleSet) replaces the
@@ -136,7 +143,7 @@ export async function updateVault(
     // default action and bypass changed: the user's ipRules and virtualNetworkRules survive the lock, as they do
     // with `az keyvault update --default-action Deny`
     // (azure-cli keyvault/custom.py: a generic update that GETs the vault and PUTs it back whole, update_vault_setter).
-    const current = (await vaults.get(resourceGroup, name, { abortSignal: signal })).properties.networkAcls;
+    const current = (await vaults.get(context, resourceGroup, name, { abortSignal: signal })).properties.networkAcls;
     properties.networkAcls = {
       ...current,
       defaultAction: change.networkDefaultAction ?? current?.defaultAction,
@@ -148,14 +155,14 @@ export async function updateVault(
   if (change.enablePurgeProtection) {
     properties.enablePurgeProtection = true;
   }
-  return vaultFacts(await vaults.update(resourceGroup, name, { properties }, { abortSignal: signal }), vaultId);
+  return vaultFacts(await vaults.update(context, resourceGroup, name, { properties }, { abortSignal: signal }), vaultId);
 }
 
 /** A key's current facts through ARM, or undefined when it does not exist. */
 export async function findKey(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyFacts | undefined> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
   try {
-    return keyFacts(await client(ctx, subscriptionId).keys.get(resourceGroup, name, keyName, { abortSignal: signal }), keyName);
+    return keyFacts(await keys.get(client(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal }), keyName);
   } catch (err) {
     if (isNotFound(err)) {
       return undefined;
@@ -168,7 +175,7 @@ export async function findKey(ctx: AzureContext, vaultId: string, keyName: strin
 export async function listKeyVersions(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyVersionInfo[]> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
   const versions: KeyVersionInfo[] = [];
-  for await (const key of client(ctx, subscriptionId).keys.listVersions(resourceGroup, name, keyName, { abortSignal: signal })) {
+  for await (const key of keys.listVersions(client(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal })) {
     const created = key.attributes?.created;
     const version = key.keyUriWithVersion?.split('/').pop();
     if (created === undefined || !version) {
@@ -206,7 +213,7 @@ export async function listVaultsInResourceGraph(ctx: AzureContext, subscriptionI
 /** Vaults in a subscription, for the wizard's "existing vault" choice. */
 export async function listVaults(ctx: AzureContext, subscriptionId: string, signal?: AbortSignal): Promise<VaultFacts[]> {
   const result: VaultFacts[] = [];
-  for await (const v of client(ctx, subscriptionId).vaults.listBySubscription({ abortSignal: signal })) {
+  for await (const v of vaults.listBySubscription(client(ctx, subscriptionId), { abortSignal: signal })) {
     result.push(vaultFacts(v, v.id ?? ''));
   }
   return result.sort((a, b) => a.name.localeCompare(b.name));
@@ -218,7 +225,7 @@ export async function listVaults(ctx: AzureContext, subscriptionId: string, sign
  */
 export async function getRotationPolicyFromArm(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<RotationPolicy | undefined> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  const key = await client(ctx, subscriptionId).keys.get(resourceGroup, name, keyName, { abortSignal: signal });
+  const key = await keys.get(client(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal });
   const policy = key.rotationPolicy;
   const set = policy && (policy.lifetimeActions?.length || policy.attributes?.expiryTime || policy.attributes?.created !== undefined);
   return set ? fromArmPolicy(policy) : undefined;
@@ -231,7 +238,8 @@ export async function getRotationPolicyFromArm(ctx: AzureContext, vaultId: strin
  */
 export async function createKeyIfNotExist(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  const key = await client(ctx, subscriptionId).keys.createIfNotExist(
+  const key = await keys.createIfNotExist(
+    client(ctx, subscriptionId),
     resourceGroup,
     name,
     keyName,
@@ -254,7 +262,8 @@ export async function addKeyAccessPolicy(
   signal?: AbortSignal,
 ): Promise<VaultFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  await client(ctx, subscriptionId).vaults.updateAccessPolicy(
+  await vaults.updateAccessPolicy(
+    client(ctx, subscriptionId),
     resourceGroup,
     name,
     'add',

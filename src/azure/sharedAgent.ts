@@ -20,6 +20,11 @@ export function sharedAgentPolicy(): PipelinePolicy {
         // VS Code's proxy support hands each request an agent of its own without keep-alive, so Node would send
         // "Connection: close"; asking for keep-alive explicitly lets the socket go back to the shared agent's pool.
         request.headers.set('connection', 'keep-alive');
+        // Says outright that this is HTTPS. The SDK's request options carry host, port and path but no protocol, and
+        // the proxy agent VS Code puts on every request (agent-base) then works it out from a stack trace, twice
+        // per request — in an extension host that keeps 100 frames per trace (test/bench scenario 4, BENCH_CPU_PROFILE:
+        // `isSecureEndpoint` and `get stack` among the largest self times while the keys are read).
+        request.requestOverrides = { ...request.requestOverrides, protocol: 'https:' };
       }
       return next(request);
     },

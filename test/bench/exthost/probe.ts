@@ -139,7 +139,15 @@ async function measure(): Promise<Record<string, unknown>> {
   const treeLoadedMs = performance.now() - t1;
   const clusters = api.tree.clusterNodes();
   const withKeys = clusters.filter(c => c.facts.kms.key);
-  await waitFor('the key health of every customer-managed key', () => (withKeys.every(c => api.tree.keyHealthOf(c)) ? true : undefined), 300_000);
+  // Health once known stays known: each poll resumes at the first cluster still without it, so polling costs the
+  // extension host (whose time this measures) one look per cluster in all, and can be frequent.
+  let known = 0;
+  await waitFor('the key health of every customer-managed key', () => {
+    while (known < withKeys.length && api.tree.keyHealthOf(withKeys[known])) {
+      known++;
+    }
+    return known === withKeys.length ? true : undefined;
+  }, 300_000, 20);
   const keyHealthMs = performance.now() - t1;
   await profiler?.stop();
   // Let the workbench fetch and render the tree (the subscriptions start expanded).
