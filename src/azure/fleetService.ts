@@ -171,12 +171,10 @@ export class FleetService {
       previewFieldsKnown ||= indexCarriesPreviewFields(page);
       const pageFacts = page.map(r => clusterFactsFromRow(r, previewFieldsKnown));
       reported.push(...pageFacts);
+      callbacks.onClusters(pageFacts);
       if (!previewFieldsKnown) {
         unsureProfiles.push(...page.map(r => r.securityProfile));
-      }
-      callbacks.onClusters(pageFacts);
-      // Every subscription but the page's last is complete: confirm its unknown clusters while the next pages load.
-      if (!previewFieldsKnown) {
+        // Every subscription but the page's last is complete: confirm its unknown clusters while the next pages load.
         startConfirming(lastSubscriptionStart(reported));
       }
     }, signal);

@@ -37,7 +37,7 @@ function vaultParts(vaultId: string): { subscriptionId: string; resourceGroup: s
  */
 const contexts = new WeakMap<AzureContext, { shared: KeyVaultManagementContext; bySubscription: Map<string, KeyVaultManagementContext> }>();
 
-function client(ctx: AzureContext, subscriptionId: string): KeyVaultManagementContext {
+function contextFor(ctx: AzureContext, subscriptionId: string): KeyVaultManagementContext {
   let made = contexts.get(ctx);
   if (!made) {
     made = { shared: createKeyVaultManagement(ctx.credential, '', armClientOptions(ctx)), bySubscription: new Map() };
@@ -85,7 +85,7 @@ function keyFacts(key: Key, fallbackName: string): KeyFacts {
 
 export async function getVault(ctx: AzureContext, vaultId: string, signal?: AbortSignal): Promise<VaultFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  return vaultFacts(await vaults.get(client(ctx, subscriptionId), resourceGroup, name, { abortSignal: signal }), vaultId);
+  return vaultFacts(await vaults.get(contextFor(ctx, subscriptionId), resourceGroup, name, { abortSignal: signal }), vaultId);
 }
 
 /** The vault, or undefined when it does not exist. */
@@ -102,14 +102,14 @@ export async function findVault(ctx: AzureContext, vaultId: string, signal?: Abo
 
 /** Vault names are global; a soft-deleted vault keeps its name too. */
 export async function isVaultNameAvailable(ctx: AzureContext, subscriptionId: string, name: string, signal?: AbortSignal): Promise<boolean> {
-  const result = await vaults.checkNameAvailability(client(ctx, subscriptionId), { name, type: 'Microsoft.KeyVault/vaults' }, { abortSignal: signal });
+  const result = await vaults.checkNameAvailability(contextFor(ctx, subscriptionId), { name, type: 'Microsoft.KeyVault/vaults' }, { abortSignal: signal });
   return result.nameAvailable !== false;
 }
 
 /** Creates an RBAC vault with soft delete and purge protection, open to public networks until the key exists. */
 export async function createVault(ctx: AzureContext, spec: NewVaultSpec, signal?: AbortSignal): Promise<VaultFacts> {
   const vault = await vaults.createOrUpdate(
-    client(ctx, spec.subscriptionId),
+    contextFor(ctx, spec.subscriptionId),
     spec.resourceGroup,
     spec.name,
     {
@@ -135,7 +135,7 @@ export async function updateVault(
   signal?: AbortSignal,
 ): Promise<VaultFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  const context = client(ctx, subscriptionId);
+  const context = contextFor(ctx, subscriptionId);
   const properties: Record<string, unknown> = {};
   if (change.networkDefaultAction || change.networkBypass) {
     // A PATCH's `networkAcls` (keyvault.json, VaultPatchProperties.networkAcls: one NetworkRuleSet) replaces the
@@ -162,7 +162,7 @@ export async function updateVault(
 export async function findKey(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyFacts | undefined> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
   try {
-    return keyFacts(await keys.get(client(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal }), keyName);
+    return keyFacts(await keys.get(contextFor(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal }), keyName);
   } catch (err) {
     if (isNotFound(err)) {
       return undefined;
@@ -175,7 +175,7 @@ export async function findKey(ctx: AzureContext, vaultId: string, keyName: strin
 export async function listKeyVersions(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyVersionInfo[]> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
   const versions: KeyVersionInfo[] = [];
-  for await (const key of keys.listVersions(client(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal })) {
+  for await (const key of keys.listVersions(contextFor(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal })) {
     const created = key.attributes?.created;
     const version = key.keyUriWithVersion?.split('/').pop();
     if (created === undefined || !version) {
@@ -213,7 +213,7 @@ export async function listVaultsInResourceGraph(ctx: AzureContext, subscriptionI
 /** Vaults in a subscription, for the wizard's "existing vault" choice. */
 export async function listVaults(ctx: AzureContext, subscriptionId: string, signal?: AbortSignal): Promise<VaultFacts[]> {
   const result: VaultFacts[] = [];
-  for await (const v of vaults.listBySubscription(client(ctx, subscriptionId), { abortSignal: signal })) {
+  for await (const v of vaults.listBySubscription(contextFor(ctx, subscriptionId), { abortSignal: signal })) {
     result.push(vaultFacts(v, v.id ?? ''));
   }
   return result.sort((a, b) => a.name.localeCompare(b.name));
@@ -225,7 +225,7 @@ export async function listVaults(ctx: AzureContext, subscriptionId: string, sign
  */
 export async function getRotationPolicyFromArm(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<RotationPolicy | undefined> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
-  const key = await keys.get(client(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal });
+  const key = await keys.get(contextFor(ctx, subscriptionId), resourceGroup, name, keyName, { abortSignal: signal });
   const policy = key.rotationPolicy;
   const set = policy && (policy.lifetimeActions?.length || policy.attributes?.expiryTime || policy.attributes?.created !== undefined);
   return set ? fromArmPolicy(policy) : undefined;
@@ -239,7 +239,7 @@ export async function getRotationPolicyFromArm(ctx: AzureContext, vaultId: strin
 export async function createKeyIfNotExist(ctx: AzureContext, vaultId: string, keyName: string, signal?: AbortSignal): Promise<KeyFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
   const key = await keys.createIfNotExist(
-    client(ctx, subscriptionId),
+    contextFor(ctx, subscriptionId),
     resourceGroup,
     name,
     keyName,
@@ -263,7 +263,7 @@ export async function addKeyAccessPolicy(
 ): Promise<VaultFacts> {
   const { subscriptionId, resourceGroup, name } = vaultParts(vaultId);
   await vaults.updateAccessPolicy(
-    client(ctx, subscriptionId),
+    contextFor(ctx, subscriptionId),
     resourceGroup,
     name,
     'add',
