@@ -7,7 +7,10 @@
  */
 import * as vscode from 'vscode';
 import { azureSdk } from '../azure/lazySdk';
+import type { AzureContext } from '../azure/azureContext';
 import type { EnableConfig } from '../kms/enable/config';
+import { currentCmkSetup, CurrentCmkSetup } from '../kms/iac/currentSetup';
+import type { ClusterFacts } from '../kms/kmsState';
 import type { IacFormat } from '../kms/iac/formatInfo';
 import { errorMessage } from '../views/fleetTree';
 import { ExportIacResult, openIac } from '../views/iacDocument';
@@ -23,22 +26,27 @@ export interface ExportIacOptions {
   readonly flow?: 'pmk';
 }
 
+/**
+ * The cluster's current customer-managed key setup, reading the subscription's vaults only when the profile does not
+ * name its vault (src/kms/iac/currentSetup.ts); undefined for a cluster without one.
+ */
+async function currentCmk(azure: AzureContext, facts: ClusterFacts): Promise<CurrentCmkSetup | undefined> {
+  const vaultUnnamed = facts.kms.kind === 'cmk' && facts.kms.key && !facts.kms.keyVaultResourceId;
+  // A listing refused (no Reader on the subscription's vaults) finds no vault: the reason then says what to ask for.
+  const vaults = vaultUnnamed ? await (await azureSdk()).listVaults(azure, facts.subscriptionId).catch(() => []) : [];
+  return currentCmkSetup(facts, vaults);
+}
+
 /** What to export for the cluster as it is; undefined when the user went to the wizard or chose nothing. */
-async function configFor(node: ClusterNode, flow?: 'pmk'): Promise<EnableConfig | undefined> {
+async function configFor(azure: AzureContext, node: ClusterNode, flow?: 'pmk'): Promise<EnableConfig | undefined> {
   const { facts } = node;
   const kms = facts.kms;
   if (kms.kind === 'pmk') {
     return { kind: 'pmk', clusterId: facts.id };
   }
-  if (kms.kind === 'cmk' && kms.keyVaultResourceId && kms.key && facts.userAssignedIdentityIds.length) {
-    return {
-      kind: 'cmk',
-      clusterId: facts.id,
-      networkAccess: kms.keyVaultNetworkAccess ?? 'Public',
-      vault: { kind: 'existing', id: kms.keyVaultResourceId },
-      key: { kind: 'existing', name: kms.key.name },
-      identity: { kind: 'existing', id: facts.userAssignedIdentityIds[0] },
-    };
+  const current = await currentCmk(azure, facts);
+  if (current?.ok) {
+    return current.config;
   }
   const platform = kms.kind === 'legacy' || kms.kind === 'cmk'
     ? { label: vscode.l10n.t('Platform-managed keys'), description: vscode.l10n.t('move {0} off its customer-managed key', facts.name), config: { kind: 'migrateToPmk', clusterId: facts.id } as const }
@@ -47,7 +55,8 @@ async function configFor(node: ClusterNode, flow?: 'pmk'): Promise<EnableConfig 
     return platform.config;
   }
   const wizard = { label: vscode.l10n.t('Customer-managed key…'), description: vscode.l10n.t('choose the vault, key and identity in the wizard; its plan page exports the code'), config: undefined };
-  const picked = await vscode.window.showQuickPick([platform, wizard], { title: vscode.l10n.t('Export the KMS setup of {0} as code', facts.name) });
+  // A customer-managed key whose vault cannot be found: say why its setup is not on offer.
+  const picked = await vscode.window.showQuickPick([platform, wizard], { title: vscode.l10n.t('Export the KMS setup of {0} as code', facts.name), placeHolder: current?.reason });
   if (picked === wizard) {
     await vscode.commands.executeCommand('aksKms.enableCmk', node);
   }
@@ -62,11 +71,11 @@ export function registerExportIac(ctx: CommandContext): vscode.Disposable[] {
       if (!node || !azure) {
         return undefined;
       }
-      const config = await configFor(node, options.flow);
-      if (!config) {
-        return undefined;
-      }
       try {
+        const config = await configFor(azure, node, options.flow);
+        if (!config) {
+          return undefined;
+        }
         const { ManagedClustersAdapter, prepareEnable } = await azureSdk();
         const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', node.facts.name) }, () =>
           prepareEnable(azure, new ManagedClustersAdapter(azure, managedClustersApiVersion()), config),

@@ -5,6 +5,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { ManagedClustersAdapter } from '../../src/azure/managedClusters';
 import { emulatorAdmin, readEmulatorInfo } from '../emulator/client';
 import { clusterByName, signedInApi } from './helpers';
 
@@ -51,6 +52,35 @@ suite('Export as Infrastructure as Code', () => {
     assert.ok(result.content.includes('keyVaultNetworkAccess = "Private"'));
     assert.ok(!/^resource "azurerm_key_vault" /m.test(result.content), 'the existing vault is not declared again');
     assert.ok(!/^resource "azapi_update_resource" "vault_firewall"/m.test(result.content), 'the vault is already closed: that step is done');
+  });
+
+  test('a public CMK cluster whose profile leaves the vault ID empty (as the spec asks for Public): its vault found by the key ID\'s host, exported as it is', async () => {
+    const api = await signedInApi();
+    const id = (await clusterByName(api, 'aks-prod-cmk-public')).facts.id;
+    const vaultId = (await clusterByName(api, 'aks-prod-cmk-public')).facts.kms.keyVaultResourceId;
+    try {
+      // Set up as other tools do it: the same key, Public access, no keyVaultResourceId.
+      await admin().config({ clusterUpdateDurationMs: 0 });
+      const clusters = new ManagedClustersAdapter(api.account.context!);
+      const cluster = await clusters.get(id);
+      delete cluster.properties!.securityProfile!.azureKeyVaultKms!.keyVaultResourceId;
+      await clusters.put(id, cluster, () => undefined);
+      await api.tree.refresh();
+      const node = await clusterByName(api, 'aks-prod-cmk-public');
+      assert.strictEqual(node.facts.kms.kind, 'cmk');
+      assert.strictEqual(node.facts.kms.keyVaultResourceId, undefined, 'the profile names no vault');
+
+      await admin().clearRequests();
+      const result = await vscode.commands.executeCommand<Result | undefined>('aksKms.exportIac', node, { format: 'terraform' });
+      assert.deepStrictEqual(await writes(), [], 'exporting writes nothing');
+      assert.ok(result, 'the setup as it is was exported, with no question asked');
+      assert.ok(vaultId && result.content.includes(`keyVaultResourceId = "${vaultId}"`), result.content);
+      assert.ok(result.content.includes('keyVaultNetworkAccess = "Public"'), result.content);
+      assert.ok(!/^resource "azurerm_key_vault" /m.test(result.content), 'the existing vault is not declared again');
+    } finally {
+      await admin().reset();
+      await api.tree.refresh();
+    }
   });
 
   test('a platform-keys cluster as an ARM template and as Bicep: infrastructure encryption on the cluster as it is', async () => {
