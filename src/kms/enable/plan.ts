@@ -89,6 +89,11 @@ export interface ClusterObservation {
   latest?: ManagedClusterJson;
 }
 
+/** Whether the vault's firewall already denies public access and lets trusted services (AKS among them) through. */
+function firewallLocked(vault: VaultFacts): boolean {
+  // Stryker disable next-line StringLiteral: the '' fallbacks and any other non-matching text fail the tests alike
+  return /^deny$/i.test(vault.networkDefaultAction ?? '') && /azureservices/i.test(vault.networkBypass ?? '');
+}
 
 /** Mutable results shared by steps of one run (a vault created by one step is used by the next). */
 interface RunState {
@@ -283,15 +288,13 @@ function buildCmkPlan(config: CmkConfig, facts: EnableFacts, ports: EnablePorts,
   }, Boolean(facts.key));
 
   if (privateVault) {
-    // Stryker disable next-line StringLiteral: the '' fallbacks and any other non-matching text fail the tests alike
-    const locked = /^deny$/i.test(facts.vault?.networkDefaultAction ?? '') && /azureservices/i.test(facts.vault?.networkBypass ?? '');
+    const locked = facts.vault !== undefined && firewallLocked(facts.vault);
     add({
       id: 'lockFirewall',
       dependsOn: ['createKey'],
       async run(ctx) {
         const vault = (await ports.getVault(requireVault().id, ctx.signal)) ?? requireVault();
-        // Stryker disable next-line StringLiteral: the '' fallbacks and any other non-matching text fail the tests alike
-        if (/^deny$/i.test(vault.networkDefaultAction ?? '') && /azureservices/i.test(vault.networkBypass ?? '')) {
+        if (firewallLocked(vault)) {
           state.vault = vault;
           return skipped(l10n.t('the firewall already denies public access and lets trusted services through'));
         }
