@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { azureSdk } from '../azure/lazySdk';
 import type { AzureContext } from '../azure/azureContext';
 import type { EnableConfig } from '../kms/enable/config';
-import { currentCmkSetup, CurrentCmkSetup } from '../kms/iac/currentSetup';
+import { currentCmkSetup, CurrentCmkSetup, vaultListingNeeded } from '../kms/iac/currentSetup';
 import type { ClusterFacts } from '../kms/kmsState';
 import type { IacFormat } from '../kms/iac/formatInfo';
 import { errorMessage } from '../views/fleetTree';
@@ -31,9 +31,8 @@ export interface ExportIacOptions {
  * name its vault (src/kms/iac/currentSetup.ts); undefined for a cluster without one.
  */
 async function currentCmk(azure: AzureContext, facts: ClusterFacts): Promise<CurrentCmkSetup | undefined> {
-  const vaultUnnamed = facts.kms.kind === 'cmk' && facts.kms.key && !facts.kms.keyVaultResourceId;
   // A listing refused (no Reader on the subscription's vaults) finds no vault: the reason then says what to ask for.
-  const vaults = vaultUnnamed ? await (await azureSdk()).listVaults(azure, facts.subscriptionId).catch(() => []) : [];
+  const vaults = vaultListingNeeded(facts) ? await (await azureSdk()).listVaults(azure, facts.subscriptionId).catch(() => []) : [];
   return currentCmkSetup(facts, vaults);
 }
 

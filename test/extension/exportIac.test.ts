@@ -56,8 +56,7 @@ suite('Export as Infrastructure as Code', () => {
 
   test('a public CMK cluster whose profile leaves the vault ID empty (as the spec asks for Public): its vault found by the key ID\'s host, exported as it is', async () => {
     const api = await signedInApi();
-    const id = (await clusterByName(api, 'aks-prod-cmk-public')).facts.id;
-    const vaultId = (await clusterByName(api, 'aks-prod-cmk-public')).facts.kms.keyVaultResourceId;
+    const { id, kms: { keyVaultResourceId: vaultId } } = (await clusterByName(api, 'aks-prod-cmk-public')).facts;
     try {
       // Set up as other tools do it: the same key, Public access, no keyVaultResourceId.
       await admin().config({ clusterUpdateDurationMs: 0 });

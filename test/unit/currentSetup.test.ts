@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VaultFacts } from '../../src/kms/enable/facts';
-import { currentCmkSetup } from '../../src/kms/iac/currentSetup';
+import { currentCmkSetup, vaultListingNeeded } from '../../src/kms/iac/currentSetup';
 import { clusterFactsOf } from '../../src/kms/kmsState';
 import type { SecurityProfileJson } from '../../src/kms/managedCluster';
 import { CLUSTER_ID, clusterJson, SUB } from './fakeAzure';
@@ -24,6 +24,7 @@ const cmk = (extra: Record<string, unknown>) => facts({ ...infra, azureKeyVaultK
 
 describe('the current customer-managed key setup, for export as code', () => {
   it('a profile naming its vault: that vault, without a listing', () => {
+    assert.equal(vaultListingNeeded(cmk({ keyVaultResourceId: VAULT_ID })), false);
     assert.deepEqual(currentCmkSetup(cmk({ keyVaultResourceId: VAULT_ID })), {
       ok: true,
       config: {
@@ -34,6 +35,7 @@ describe('the current customer-managed key setup, for export as code', () => {
   });
 
   it('a public profile that leaves the vault ID empty (as the spec asks): the vault whose URI has the key ID\'s host', () => {
+    assert.equal(vaultListingNeeded(cmk({ keyVaultResourceId: '' })), true);
     const setup = currentCmkSetup(cmk({ keyVaultResourceId: '' }), VAULTS);
     assert.ok(setup?.ok);
     assert.equal(setup.config.kind === 'cmk' && setup.config.vault.kind === 'existing' ? setup.config.vault.id : undefined, VAULT_ID);

@@ -18,10 +18,14 @@ export type CurrentCmkSetup =
   /** A customer-managed key whose vault is not among `vaults`: why its setup cannot be written as code. */
   | { readonly ok: false; readonly reason: string };
 
+/** Whether currentCmkSetup needs the subscription's vaults: a customer-managed key whose profile does not name its vault. */
+export function vaultListingNeeded(facts: ClusterFacts): boolean {
+  return facts.kms.kind === 'cmk' && facts.kms.key !== undefined && !facts.kms.keyVaultResourceId && facts.userAssignedIdentityIds.length > 0;
+}
+
 /**
  * The cluster's current customer-managed key setup; undefined when the cluster has none to reproduce (not the new
- * KMS experience with a Key Vault key ID and a user-assigned identity). `vaults` are read only when the profile lacks
- * the vault's resource ID.
+ * KMS experience with a Key Vault key ID and a user-assigned identity). `vaults` matter only when vaultListingNeeded.
  */
 export function currentCmkSetup(facts: ClusterFacts, vaults: readonly VaultFacts[] = []): CurrentCmkSetup | undefined {
   const kms = facts.kms;
